@@ -1,0 +1,110 @@
+"""``create_app(settings)`` → the ASGI application."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from graphmill.api.inputs import token_of
+from graphmill.api.render import error, from_exception, ok
+from graphmill.api.routes import auth, jobs, workflows
+from graphmill.config import Settings
+from graphmill.errors import GraphmillError
+
+log = logging.getLogger("graphmill.api")
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+PREFIX = "/api-open/v1"
+
+
+def _protected(endpoint: Endpoint) -> Endpoint:
+    """Check the explorer_token before anything else the endpoint does."""
+
+    async def guarded(request: Request) -> Response:
+        request.state.principal = request.app.state.service.authenticate(token_of(request))
+        return await endpoint(request)
+
+    guarded.__name__ = endpoint.__name__
+    return guarded
+
+
+async def healthz(request: Request) -> Response:
+    return ok({"status": "ok"})
+
+
+def _routes() -> list[Route]:
+    p = PREFIX
+    return [
+        Route(f"{p}/connect", auth.connect, methods=["POST"]),
+        Route(f"{p}/workflows", _protected(workflows.create), methods=["POST"]),
+        Route(f"{p}/workflows", _protected(workflows.list_all), methods=["GET"]),
+        Route(f"{p}/workflows/{{workflow_id}}", _protected(workflows.detail), methods=["GET"]),
+        Route(f"{p}/workflows/{{workflow_id}}", _protected(workflows.update), methods=["PUT"]),
+        Route(f"{p}/workflows/{{workflow_id}}", _protected(workflows.delete), methods=["DELETE"]),
+        Route(f"{p}/workflows/{{workflow_id}}/clone", _protected(workflows.clone), methods=["POST"]),
+        Route(f"{p}/workflows/{{workflow_id}}/jobs", _protected(jobs.add), methods=["POST"]),
+        Route(f"{p}/workflows/{{workflow_id}}/jobs", _protected(jobs.list_of_workflow), methods=["GET"]),
+        Route(f"{p}/jobs", _protected(jobs.list_all), methods=["GET"]),
+        Route(f"{p}/jobs/{{job_id}}", _protected(jobs.detail), methods=["GET"]),
+        Route(f"{p}/jobs/{{job_id}}/cancel", _protected(jobs.cancel), methods=["PUT"]),
+        Route(
+            f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/sample_result", _protected(jobs.sample_result), methods=["GET"]
+        ),
+        Route(f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/logs", _protected(jobs.task_logs), methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+
+
+async def _graphmill_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, GraphmillError)
+    return from_exception(exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return error(40404000, f"no endpoint {request.method} {request.url.path}")
+    if exc.status_code == 405:
+        return error(40004000, f"method {request.method} is not allowed on {request.url.path}")
+    return error(40004000, str(exc.detail))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error(50004000, f"internal error: {type(exc).__name__}")
+
+
+def create_app(settings: Settings, *, service: Any = None) -> Starlette:
+    """The application; ``service`` may be injected (tests), else it is built from settings."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        svc = service
+        if svc is None:
+            from graphmill.service.factory import build_service
+
+            svc = build_service(settings)
+        app.state.service = svc
+        await svc.start()
+        try:
+            yield
+        finally:
+            await svc.close()
+
+    return Starlette(
+        routes=_routes(),
+        lifespan=lifespan,
+        exception_handlers={
+            GraphmillError: _graphmill_error,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
+    )

@@ -1,0 +1,65 @@
+"""The six documented job endpoints (api.md §3), plus task logs."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from graphmill.api import views
+from graphmill.api.inputs import job_filter, json_body, paging, path_int, query_int
+from graphmill.api.render import ok
+from graphmill.service.core import MAX_SAMPLE_LIMIT, Service
+
+
+def _service(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+async def add(request: Request) -> Response:
+    wid = path_int(request, "workflow_id", "workflow id")
+    body = await json_body(request, required=False)
+    # Clients also send "id": the workflow id; it is accepted and ignored.
+    job_id = _service(request).add_job(wid, body.get("input"))
+    return ok({"id": job_id})
+
+
+async def list_all(request: Request) -> Response:
+    flt = job_filter(request)
+    pg = paging(request)
+    jobs, total = _service(request).list_jobs(flt, pg)
+    return ok(views.page([views.job_item(j, with_tasks=False) for j in jobs], total, pg.page, pg.size))
+
+
+async def list_of_workflow(request: Request) -> Response:
+    wid = path_int(request, "workflow_id", "workflow id")
+    flt = job_filter(request, workflow_id=wid)
+    pg = paging(request)
+    jobs, total = _service(request).list_jobs(flt, pg)
+    return ok(views.page([views.job_item(j, with_tasks=False) for j in jobs], total, pg.page, pg.size))
+
+
+async def detail(request: Request) -> Response:
+    job = _service(request).get_job(path_int(request, "job_id", "job id"))
+    return ok(views.job_item(job, with_tasks=True))
+
+
+async def cancel(request: Request) -> Response:
+    job_id = path_int(request, "job_id", "job id")
+    return ok({"success": await _service(request).cancel_job(job_id)})
+
+
+async def sample_result(request: Request) -> Response:
+    job_id = path_int(request, "job_id", "job id")
+    limit = query_int(request, "limit", 10, minimum=0, maximum=MAX_SAMPLE_LIMIT)
+    rows = _service(request).sample_result(job_id, request.path_params["task_id"], limit)
+    return ok({"items": rows})
+
+
+async def task_logs(request: Request) -> Response:
+    job_id = path_int(request, "job_id", "job id")
+    offset = query_int(request, "offset", 0, minimum=0, maximum=2**62)
+    limit = query_int(request, "limit", 100, minimum=1, maximum=10000)
+    lines = _service(request).task_logs(job_id, request.path_params["task_id"], offset, limit)
+    next_offset = lines[-1]["seq"] + 1 if lines else offset
+    return ok({"items": lines, "nextOffset": next_offset})

@@ -1,0 +1,160 @@
+"""``graphmill demo``: the whole path a newcomer takes, through the real HTTP API."""
+
+from __future__ import annotations
+
+import base64
+import json
+import tempfile
+import threading
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+import httpx
+
+SPACE = "basketballplayer"
+STATUS_NAMES = {0: "Preparing", 1: "Running", 2: "Success", 3: "Failed", 4: "Interrupted", 5: "Stopping"}
+
+DEMO_SCHEMA: dict[str, Any] = {
+    "datasources": [],
+    "tasks": [
+        {
+            "id": "analytics_pagerank_1",
+            "name": "PageRank",
+            "clusterSize": 1,
+            "type": "analytics_pagerank",
+            "spec": {
+                "iterations": "10",
+                "is_directed": "true",
+                "eps": "0.0001",
+                "damping": "0.85",
+                "nebula_input_edges": "follow,serve",
+                "nebula_input_edges_props": ",",
+                "vtype": "string",
+                "processes": 1,
+                "threads": 2,
+            },
+            "graph": {
+                "params": [],
+                "groupName": "nodeImportance",
+                "output": [{"name": "vid", "dataType": "string"}, {"name": "value", "dataType": "double"}],
+            },
+            "datasink": {"type": "local", "spec": {}},
+            "datasource": {"type": "nebula", "spec": {"type": "nebula", "space": SPACE, "graphd": "127.0.0.1:9669"}},
+        },
+        {
+            "id": "analytics_wcc_2",
+            "name": "WCC",
+            "clusterSize": 1,
+            "type": "analytics_wcc",
+            "spec": {"is_directed": "true", "nebula_input_edges": "follow", "nebula_input_edges_props": ""},
+            "graph": {"params": [], "groupName": "community"},
+            "datasink": {"type": "local", "spec": {}},
+            "datasource": {"type": "nebula", "spec": {"type": "nebula", "space": SPACE, "graphd": "127.0.0.1:9669"}},
+        },
+    ],
+    "deps": [{"src": "analytics_pagerank_1", "dst": "analytics_wcc_2", "spec": {"params": []}}],
+}
+
+
+def _check(response: httpx.Response) -> Any:
+    body = response.json()
+    if body.get("code") != 0:
+        raise click.ClickException(f"{response.request.method} {response.request.url.path}: {body}")
+    return body["data"]
+
+
+def run_demo(data_dir: Path | None, port: int, keep: bool) -> int:
+    from graphmill.graphstore.embedded import EmbeddedGraphStore
+    from graphmill.server import configure_logging, make_server, make_settings
+
+    tmp = None
+    if data_dir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="graphmill-demo-")
+        data_dir = Path(tmp.name)
+    try:
+        store = EmbeddedGraphStore(data_dir / "graph")
+        if SPACE not in {s.name for s in store.list_spaces()}:
+            script = resources.files("graphmill.data") / "basketballplayer.ngql"
+            with resources.as_file(script) as path:
+                started = time.perf_counter()
+                info = store.import_ngql(SPACE, path)
+            click.echo(
+                f"imported space {SPACE}: {info.vertex_count} vertices, edges {info.edge_counts} "
+                f"in {time.perf_counter() - started:.2f}s"
+            )
+        settings = make_settings(data_dir=data_dir, port=port, log_level="warning")
+        configure_logging("warning")
+        server = make_server(settings)
+        thread = threading.Thread(target=server.run, name="graphmill-server", daemon=True)
+        thread.start()
+        while not server.started:
+            if not thread.is_alive():
+                raise click.ClickException("the server did not start")
+            time.sleep(0.02)
+        bound = server.servers[0].sockets[0].getsockname()[1]
+        base = f"http://127.0.0.1:{bound}"
+        click.echo(f"graphmill serving on {base} (data dir {data_dir})")
+        try:
+            _walk_through(base)
+            if keep:
+                click.echo("serving until Ctrl-C; log in with root/nebula")
+                while thread.is_alive():
+                    time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.should_exit = True
+            thread.join(timeout=15)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    return 0
+
+
+def _walk_through(base: str) -> None:
+    account = base64.b64encode(json.dumps(["root", "nebula"]).encode()).decode()
+    with httpx.Client(base_url=base, timeout=30) as client:
+        _check(
+            client.post(
+                "/api-open/v1/connect",
+                headers={"Authorization": f"Bearer {account}"},
+                json={"address": "127.0.0.1", "port": 9669},
+            )
+        )
+        wid = _check(client.post("/api-open/v1/workflows", json={"name": "demo_pagerank", "schema": DEMO_SCHEMA}))["id"]
+        click.echo(f"created workflow {wid}: PageRank over follow,serve, then WCC over follow")
+        started = time.perf_counter()
+        job_id = _check(client.post(f"/api-open/v1/workflows/{wid}/jobs", json={"id": str(wid), "input": {}}))["id"]
+        click.echo(f"started job {job_id}")
+        last = ""
+        while True:
+            job = _check(client.get(f"/api-open/v1/jobs/{job_id}"))
+            done = sum(1 for t in job["tasks"] if t["status"] == 2)
+            parts = [f"{t['name']}: {STATUS_NAMES[t['status']]}" for t in job["tasks"]]
+            width = 30
+            filled = width * done // max(1, len(job["tasks"]))
+            line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{len(job['tasks'])} tasks  " + ", ".join(parts)
+            if line != last:
+                click.echo(line)
+                last = line
+            if job["status"] in (2, 3, 4):
+                break
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        click.echo(f"job {job_id} ended with status {job['status']} ({STATUS_NAMES[job['status']]}) in {elapsed:.2f}s")
+        click.echo(json.dumps(job, indent=2))
+        for task in job["tasks"]:
+            if task["status"] != 2:
+                logs = _check(client.get(f"/api-open/v1/jobs/{job_id}/tasks/{task['id']}/logs"))
+                for item in logs["items"]:
+                    click.echo(f"  {task['name']} log: {item['message']}")
+                continue
+            rows = _check(client.get(f"/api-open/v1/jobs/{job_id}/tasks/{task['id']}/sample_result?limit=5"))
+            click.echo(f"first rows of {task['name']} ({task['id']}):")
+            for row in rows["items"]:
+                click.echo("  " + ",".join(row))
+        if job["status"] != 2:
+            raise click.ClickException(f"the demo job did not succeed (status {job['status']})")

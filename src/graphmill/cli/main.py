@@ -1,0 +1,146 @@
+"""The ``graphmill`` command.  Heavy modules are imported inside command bodies, so
+``graphmill --help`` stays fast and light."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from graphmill import __version__
+
+_DATA_DIR = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("graphmill-data"),
+    show_default=True,
+    envvar="GRAPHMILL_DATA_DIR",
+    help="Holds the metadata database, the embedded graph store and the files root.",
+)
+
+
+def _fail(exc: Exception) -> None:
+    from graphmill.errors import GraphmillError
+
+    if isinstance(exc, GraphmillError):
+        click.echo(f"error: {exc.detail or exc.name} ({exc.code} {exc.name})", err=True)
+        sys.exit(2)
+    raise exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="graphmill")
+def cli() -> None:
+    """graphmill: graph-analytics workflows over NebulaGraph Explorer's Workflow API."""
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="GRAPHMILL_HOST")
+@click.option("--port", default=7002, show_default=True, type=click.IntRange(0, 65535), envvar="GRAPHMILL_PORT")
+@_DATA_DIR
+@click.option(
+    "--files-root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar="GRAPHMILL_FILES_ROOT",
+    help="Root of local datasource paths and result files [default: <data-dir>/files].",
+)
+@click.option("--max-running-jobs", type=click.IntRange(1), default=3, show_default=True, envvar="GRAPHMILL_MAX_RUNNING_JOBS")
+@click.option("--max-running-tasks", type=click.IntRange(1), default=10, show_default=True, envvar="GRAPHMILL_MAX_RUNNING_TASKS")
+@click.option("--token-max-age", "token_max_age_s", type=click.IntRange(1), default=259200, show_default=True,
+              envvar="GRAPHMILL_TOKEN_MAX_AGE_S", help="Lifetime of a login token, in seconds.")
+@click.option("--log-level", default="info", show_default=True, envvar="GRAPHMILL_LOG_LEVEL",
+              type=click.Choice(["debug", "info", "warning", "error"]))
+def serve(**options: Any) -> None:
+    """Run the HTTP server."""
+    from graphmill.server import run
+
+    run(**options)
+
+
+@cli.group()
+def space() -> None:
+    """Graph spaces of the embedded graph store."""
+
+
+@space.command("import")
+@click.argument("name")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@_DATA_DIR
+@click.option("--replace", is_flag=True, envvar="GRAPHMILL_REPLACE", help="Replace an existing space of that name.")
+@click.option("--vid-type", type=click.Choice(["string", "int64"]), default=None, envvar="GRAPHMILL_VID_TYPE",
+              help="Vertex id type of a CSV folder [default: inferred].")
+def space_import(name: str, path: Path, data_dir: Path, replace: bool, vid_type: str | None) -> None:
+    """Load space NAME from an nGQL script or a folder of CSV files."""
+    import time
+
+    from graphmill.graphstore.embedded import EmbeddedGraphStore
+
+    store = EmbeddedGraphStore(data_dir / "graph")
+    started = time.perf_counter()
+    try:
+        if path.is_dir():
+            info = store.import_csv_dir(name, path, replace=replace, vid_type=vid_type)  # type: ignore[arg-type]
+        else:
+            info = store.import_ngql(name, path, replace=replace)
+    except Exception as exc:
+        _fail(exc)
+        return
+    edges = ", ".join(f"{k} {v}" for k, v in info.edge_counts.items())
+    click.echo(
+        f"imported space {info.name} (vid_type {info.vid_type}, version {info.version}) in "
+        f"{time.perf_counter() - started:.2f}s: {info.vertex_count} vertices; edges: {edges}"
+    )
+
+
+@space.command("list")
+@_DATA_DIR
+def space_list(data_dir: Path) -> None:
+    """List the spaces of the embedded store."""
+    from graphmill.graphstore.embedded import EmbeddedGraphStore
+
+    for info in EmbeddedGraphStore(data_dir / "graph").list_spaces():
+        edges = ", ".join(f"{k} {v}" for k, v in info.edge_counts.items())
+        click.echo(f"{info.name}\tvid_type={info.vid_type}\tversion={info.version}\tvertices={info.vertex_count}\t{edges}")
+
+
+@cli.group()
+def user() -> None:
+    """Accounts of the embedded graph database."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, envvar="GRAPHMILL_PASSWORD")
+@click.option("--replace", is_flag=True, help="Change the password of an existing account.")
+@_DATA_DIR
+def user_add(name: str, password: str, replace: bool, data_dir: Path) -> None:
+    """Add an account (or change its password with --replace)."""
+    from graphmill.graphstore.embedded import EmbeddedGraphStore
+
+    store = EmbeddedGraphStore(data_dir / "graph")
+    try:
+        store.ensure_default_account()
+        store.add_account(name, password, replace=replace)
+    except Exception as exc:
+        _fail(exc)
+    click.echo(f"account {name} saved")
+
+
+@cli.command()
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="GRAPHMILL_DATA_DIR",
+              help="Use this data dir instead of a temporary one.")
+@click.option("--port", default=0, type=click.IntRange(0, 65535), envvar="GRAPHMILL_PORT",
+              help="Port to serve on [default: a free one].")
+@click.option("--keep", is_flag=True, help="Keep serving after the demo job finished.")
+def demo(data_dir: Path | None, port: int, keep: bool) -> None:
+    """Start a server, load the basketballplayer graph, run a sample workflow, show results."""
+    from graphmill.cli.demo import run_demo
+
+    sys.exit(run_demo(data_dir, port, keep))
+
+
+def main() -> None:
+    cli(prog_name="graphmill")

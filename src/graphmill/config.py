@@ -1,0 +1,48 @@
+"""Settings, built once from CLI options and ``GRAPHMILL_*`` environment variables.
+
+Nothing else in graphmill reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The address the embedded graph store answers to, like a NebulaGraph graphd.
+EMBEDDED_GRAPH_ADDRESS = "127.0.0.1:9669"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRAPHMILL_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(7002, ge=0, le=65535)
+    data_dir: Path = Path("graphmill-data")
+    #: Root of every local datasource path and of the result files; default <data_dir>/files.
+    files_root: Path | None = None
+    #: Graph address (host:port) that the embedded store answers to.
+    embedded_address: str = EMBEDDED_GRAPH_ADDRESS
+    token_max_age_s: int = Field(259200, gt=0)
+    max_running_jobs: int = Field(3, ge=1)
+    max_running_tasks: int = Field(10, ge=1)
+    #: Seconds a stopping task gets after SIGTERM before it is killed.
+    cancel_grace_s: float = Field(0.5, ge=0)
+    log_level: str = "info"
+
+    @property
+    def resolved_files_root(self) -> Path:
+        return (self.files_root or self.data_dir / "files").resolve()
+
+    @property
+    def metadata_db_path(self) -> Path:
+        return self.data_dir / "graphmill.sqlite3"
+
+    @property
+    def graph_dir(self) -> Path:
+        return self.data_dir / "graph"
+
+    @property
+    def secret_path(self) -> Path:
+        return self.data_dir / "secret.key"

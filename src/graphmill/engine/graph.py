@@ -1,0 +1,339 @@
+"""The one compact graph representation every algorithm reads.
+
+A :class:`Graph` is an out-CSR over dense vertex indices ``0..n-1`` plus the original
+vertex id of each index.  Dense indices follow the sorted order of the original ids
+(numeric order for int64 ids, byte-wise UTF-8 order for strings), so index order is
+deterministic and "the smallest id" is simply "the smallest index".
+
+* Parallel edges are kept (every copy is one CSR entry, as NebulaGraph Analytics counts
+  them) and so are self-loops.
+* ``directed=False`` means the reverse of every edge was added at build time (NA's
+  ``is_directed=false``); a self-loop ``u→u`` therefore appears twice.
+* Within a row, neighbours are sorted by index (parallel edges are adjacent).
+* Arrays may be read-only (memory-mapped from the loader's cache): never modify them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+
+from graphmill import errors
+
+__all__ = ["Graph", "InCSR", "VidType", "build_graph", "csr_from_codes"]
+
+VidType = Literal["string", "int64"]
+
+#: Type of string vertex ids inside a :class:`Graph` (64-bit offsets: no 2 GiB limit).
+STRING_ID_TYPE = pa.large_string()
+
+IntArray = npt.NDArray[np.int32] | npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+class InCSR(NamedTuple):
+    """The transpose of a graph's out-CSR.
+
+    Row ``v`` lists the sources ``u`` of edges ``u→v`` (sorted, duplicates kept);
+    ``edge_ids[k]`` is the position of that edge in the out-CSR, so per-edge data of the
+    out-CSR (``weights``) reads as ``weights[edge_ids]``.
+    """
+
+    indptr: npt.NDArray[np.int64]
+    indices: IntArray
+    edge_ids: npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Graph:
+    """A directed multigraph in CSR form over dense vertex indices.
+
+    Attributes:
+        n: number of vertices.
+        ids: original id of each dense index, sorted ascending — a numpy ``int64`` array
+            when ``vid_type == "int64"``, a pyarrow ``large_string`` array otherwise.
+        vid_type: ``"int64"`` or ``"string"``.
+        directed: ``False`` when reverse edges were added at build time.
+        indptr: ``int64[n+1]`` row offsets of the out-CSR.
+        indices: destination index of each edge (``int32`` when ``n < 2**31``).
+        weights: per-edge weight (``float64``), or ``None`` for an unweighted graph.
+    """
+
+    n: int
+    ids: Any
+    vid_type: VidType
+    directed: bool
+    indptr: npt.NDArray[np.int64]
+    indices: IntArray
+    weights: FloatArray | None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # -- sizes and degrees -------------------------------------------------------------
+
+    @property
+    def m(self) -> int:
+        """Number of stored (directed) edges, reverse edges of an undirected graph included."""
+        return int(self.indices.shape[0])
+
+    def out_degree(self) -> npt.NDArray[np.int64]:
+        """Out-degree of every vertex (parallel edges and self-loops each count)."""
+        return np.diff(self.indptr)
+
+    def in_degree(self) -> npt.NDArray[np.int64]:
+        """In-degree of every vertex (parallel edges and self-loops each count)."""
+        cached = self._cache.get("in_degree")
+        if cached is None:
+            cached = np.bincount(self.indices, minlength=self.n).astype(np.int64, copy=False)
+            self._cache["in_degree"] = cached
+        result: npt.NDArray[np.int64] = cached
+        return result
+
+    def sources(self) -> IntArray:
+        """Source index of every edge, in out-CSR order."""
+        dtype = self.indices.dtype
+        return np.repeat(np.arange(self.n, dtype=dtype), self.out_degree())
+
+    # -- derived structures ------------------------------------------------------------
+
+    def in_csr(self) -> InCSR:
+        """The transpose (in-edges), built on first use and kept."""
+        cached = self._cache.get("in_csr")
+        if cached is None:
+            edge_ids = np.arange(self.m, dtype=np.int64)
+            out = sp.csr_array((edge_ids, self.indices, self.indptr), shape=(self.n, self.n))
+            tr = out.tocsc()  # O(n + m) counting transpose; rows within a column stay sorted
+            cached = InCSR(
+                np.asarray(tr.indptr, dtype=np.int64),
+                np.asarray(tr.indices, dtype=self.indices.dtype),
+                np.asarray(tr.data, dtype=np.int64),
+            )
+            self._cache["in_csr"] = cached
+        result: InCSR = cached
+        return result
+
+    def adjacency(self, data: FloatArray | None = None) -> Any:
+        """``scipy.sparse.csr_array`` of the out-CSR; ``data`` defaults to all ones.
+
+        Parallel edges stay separate stored entries (matrix-vector products add them).
+        """
+        if data is None:
+            data = np.ones(self.m, dtype=np.float64)
+        return sp.csr_array((data, self.indices, self.indptr), shape=(self.n, self.n))
+
+    def to_undirected(self) -> Graph:
+        """This graph with the reverse of every edge added (itself if already undirected)."""
+        if not self.directed:
+            return self
+        indptr, indices, weights = csr_from_codes(
+            self.sources(), self.indices, self.weights, self.n, directed=False
+        )
+        return Graph(self.n, self.ids, self.vid_type, False, indptr, indices, weights)
+
+    # -- ids ---------------------------------------------------------------------------
+
+    def lookup(self, vid: object) -> int:
+        """Dense index of an original vertex id (``"42"`` is accepted for int64 ids).
+
+        Raises:
+            errors.ParamError: the id is not a vertex of this graph.
+        """
+        index = int(self.lookup_many([vid])[0])
+        if index < 0:
+            raise errors.ParamError(f"vertex {vid!r} is not in the graph")
+        return index
+
+    def lookup_many(self, vids: list[object]) -> npt.NDArray[np.int64]:
+        """Dense indices of several original ids; ``-1`` where an id is not a vertex."""
+        if self.vid_type == "int64":
+            values = np.full(len(vids), -1, dtype=np.int64)
+            valid = np.zeros(len(vids), dtype=bool)
+            for i, vid in enumerate(vids):
+                parsed = _parse_int_vid(vid)
+                if parsed is not None:
+                    values[i] = parsed
+                    valid[i] = True
+            ids: npt.NDArray[np.int64] = self.ids
+            pos = np.searchsorted(ids, values)
+            pos_clipped = np.minimum(pos, max(self.n - 1, 0))
+            found = valid & (pos < self.n)
+            if self.n:
+                found &= ids[pos_clipped] == values
+            return np.where(found, pos, -1).astype(np.int64)
+        wanted = pa.array([str(v) for v in vids], type=STRING_ID_TYPE)
+        positions = pc.index_in(wanted, value_set=self.ids)
+        return np.asarray(positions.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+    def id_array(self, index: npt.NDArray[Any] | None = None) -> Any:
+        """Original ids (as a pyarrow array) of ``index``, or of every vertex."""
+        if self.vid_type == "int64":
+            ids: npt.NDArray[np.int64] = self.ids
+            return pa.array(ids if index is None else ids[index], type=pa.int64())
+        if index is None:
+            return self.ids
+        return self.ids.take(pa.array(index))
+
+    def id_of(self, index: int) -> str | int:
+        """Original id of one dense index."""
+        if self.vid_type == "int64":
+            return int(self.ids[index])
+        value: str = self.ids[index].as_py()
+        return value
+
+
+def _parse_int_vid(vid: object) -> int | None:
+    if isinstance(vid, bool):
+        return None
+    if isinstance(vid, int | np.integer):
+        value = int(vid)
+    elif isinstance(vid, str):
+        try:
+            value = int(vid.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if not -(2**63) <= value < 2**63:
+        return None
+    return value
+
+
+# -- building --------------------------------------------------------------------------
+
+
+def _to_arrow(values: Any, target: Any) -> Any:
+    """A pyarrow (chunked) array of ``target`` type from numpy or pyarrow input."""
+    if isinstance(values, np.ndarray):
+        if target == STRING_ID_TYPE and values.dtype.kind in "iu":
+            values = pa.array(values).cast(pa.string())
+        else:
+            values = pa.array(values)
+    if not isinstance(values, pa.Array | pa.ChunkedArray):
+        values = pa.array(values)
+    if values.type != target:
+        try:
+            values = values.cast(target)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise errors.TaskFailed(f"vertex ids cannot be read as {target}: {exc}") from exc
+    return values
+
+
+def _chunks(values: Any) -> list[Any]:
+    return list(values.chunks) if isinstance(values, pa.ChunkedArray) else [values]
+
+
+def build_graph(
+    src: Any,
+    dst: Any,
+    weight: Any | None = None,
+    *,
+    vid_type: VidType,
+    directed: bool,
+    vertices: Any | None = None,
+) -> Graph:
+    """Build a :class:`Graph` from edge columns.
+
+    Args:
+        src, dst: source and destination ids (pyarrow Array/ChunkedArray or numpy array).
+        weight: per-edge weights, or ``None`` for an unweighted graph.
+        vid_type: ``"int64"`` or ``"string"``; the columns are cast to it.
+        directed: ``False`` adds the reverse of every edge.
+        vertices: optional extra vertex ids (isolated vertices that no edge mentions).
+
+    Ids are dictionary-encoded with pyarrow (unique → sort → ``index_in``), no Python
+    loop per edge.
+    """
+    target = pa.int64() if vid_type == "int64" else STRING_ID_TYPE
+    src_a = _to_arrow(src, target)
+    dst_a = _to_arrow(dst, target)
+    if len(src_a) != len(dst_a):
+        raise ValueError(f"src has {len(src_a)} values but dst has {len(dst_a)}")
+    if src_a.null_count or dst_a.null_count:
+        raise errors.TaskFailed("an edge has an empty (null) vertex id")
+    extra: list[Any] = []
+    if vertices is not None:
+        vert_a = _to_arrow(vertices, target)
+        if vert_a.null_count:
+            raise errors.TaskFailed("a vertex id is empty (null)")
+        extra = _chunks(vert_a)
+    both = pa.chunked_array(_chunks(src_a) + _chunks(dst_a) + extra, type=target)
+    uniques = pc.unique(both)
+    if vid_type == "int64":
+        ids_np = np.sort(np.asarray(uniques.to_numpy(zero_copy_only=False), dtype=np.int64))
+        value_set = pa.array(ids_np, type=pa.int64())
+        ids: Any = ids_np
+    else:
+        value_set = uniques.take(pc.array_sort_indices(uniques))
+        if isinstance(value_set, pa.ChunkedArray):
+            value_set = value_set.combine_chunks()
+        ids = value_set
+    n = len(value_set)
+    s = _codes(src_a, value_set)
+    d = _codes(dst_a, value_set)
+    w: FloatArray | None = None
+    if weight is not None:
+        w = _weights(weight)
+        if w.shape[0] != s.shape[0]:
+            raise ValueError(f"{w.shape[0]} weights for {s.shape[0]} edges")
+    indptr, indices, weights = csr_from_codes(s, d, w, n, directed=directed)
+    return Graph(n, ids, vid_type, directed, indptr, indices, weights)
+
+
+def _codes(values: Any, value_set: Any) -> IntArray:
+    idx = pc.index_in(values, value_set=value_set)
+    if isinstance(idx, pa.ChunkedArray):
+        idx = idx.combine_chunks() if idx.num_chunks != 1 else idx.chunk(0)
+    codes: IntArray = np.asarray(idx.to_numpy(zero_copy_only=False))
+    if len(value_set) >= 2**31:
+        return codes.astype(np.int64)
+    return codes.astype(np.int32, copy=False)
+
+
+def _weights(weight: Any) -> FloatArray:
+    if isinstance(weight, np.ndarray):
+        return np.ascontiguousarray(weight, dtype=np.float64)
+    arr = weight if isinstance(weight, pa.Array | pa.ChunkedArray) else pa.array(weight)
+    if arr.null_count:
+        raise errors.TaskFailed("an edge has an empty (null) weight")
+    arr = arr.cast(pa.float64())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+def csr_from_codes(
+    src: IntArray,
+    dst: IntArray,
+    weights: FloatArray | None,
+    n: int,
+    *,
+    directed: bool,
+) -> tuple[npt.NDArray[np.int64], IntArray, FloatArray | None]:
+    """Out-CSR ``(indptr, indices, weights)`` from dense edge endpoints.
+
+    Rows are sorted by destination; parallel edges and self-loops are kept; ``directed``
+    False adds the reverse of every edge.
+    """
+    idx_dtype = np.int32 if n < 2**31 else np.int64
+    if not directed:
+        src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
+        if weights is not None:
+            weights = np.concatenate([weights, weights])
+    key = src.astype(np.int64) * max(n, 1) + dst
+    counts = np.bincount(src, minlength=n) if src.shape[0] else np.zeros(n, dtype=np.int64)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    out_w: FloatArray | None = None
+    if weights is None:
+        key.sort()
+        indices = (key % max(n, 1)).astype(idx_dtype)
+    else:
+        order = np.argsort(key)
+        indices = np.asarray(dst, dtype=idx_dtype)[order]
+        out_w = np.ascontiguousarray(weights[order], dtype=np.float64)
+    return indptr, indices, out_w

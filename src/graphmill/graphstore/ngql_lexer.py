@@ -1,0 +1,183 @@
+"""Tokenizer for nGQL scripts: turns a stream of lines into statements of tokens.
+
+Statements end with ``;`` (empty statements, as in ``;;``, are dropped).  Comments are
+``#``, ``//`` and ``--`` to the end of the line and ``/* … */``.  A line whose first
+character (outside any statement) is ``:`` is a nebula-console command (``:sleep 20``) and
+is skipped.  Strings use single or double quotes with backslash escapes; identifiers may
+be back-quoted.  Lines are read one at a time; only a token that spans lines (a string or a
+block comment) makes the lexer join lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+
+from graphmill import errors
+
+#: How much of a statement an error message quotes.
+_QUOTE_LIMIT = 300
+
+
+class Kind(Enum):
+    IDENT = "identifier"
+    QIDENT = "quoted identifier"
+    STRING = "string"
+    INT = "integer"
+    FLOAT = "float"
+    PUNCT = "punctuation"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: Kind
+    #: The source text of the token.
+    text: str
+    #: Unescaped string, identifier (without back-quotes), int or float.
+    value: str | int | float
+    line: int
+
+    def is_keyword(self, word: str) -> bool:
+        """Whether this is the (unquoted, case-insensitive) keyword ``word``."""
+        return self.kind is Kind.IDENT and self.text.lower() == word
+
+    def is_punct(self, text: str) -> bool:
+        return self.kind is Kind.PUNCT and self.text == text
+
+
+@dataclass
+class Statement:
+    tokens: list[Token]
+    #: Line of the statement's first token (1-based).
+    line: int
+    #: The statement's source text, for error messages.
+    text: str = field(repr=False)
+
+
+class NgqlSyntaxError(errors.BadRequest):
+    """A statement of an nGQL script that cannot be imported; says where."""
+
+    def __init__(self, reason: str, line: int, statement: str | None = None) -> None:
+        detail = f"line {line}: {reason}"
+        if statement:
+            quoted = statement if len(statement) <= _QUOTE_LIMIT else statement[:_QUOTE_LIMIT] + " …"
+            detail += f" in statement: {quoted}"
+        super().__init__(detail)
+        self.reason = reason
+        self.line = line
+        self.statement = statement
+
+
+_TOKEN_RE = re.compile(
+    r"""
+      (?P<ws>\s+)
+    | (?P<comment>(?:\#|//|--)[^\n]*|/\*.*?\*/)
+    | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
+    | (?P<float>(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+)
+    | (?P<int>0[xX][0-9A-Fa-f]+|\d+)
+    | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<qident>`[^`\n]+`)
+    | (?P<punct>->|[(),:;@=.+\-*])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "b": "\b",
+    "f": "\f",
+    "0": "\0",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+}
+
+
+def unescape(body: str) -> str:
+    """The value of a string literal's body: C-style escapes; an unknown escape keeps the character."""
+    if "\\" not in body:
+        return body
+    out: list[str] = []
+    i = 0
+    while True:
+        j = body.find("\\", i)
+        if j < 0:
+            out.append(body[i:])
+            return "".join(out)
+        out.append(body[i:j])
+        escaped = body[j + 1]  # the lexer guarantees a character follows
+        out.append(_ESCAPES.get(escaped, escaped))
+        i = j + 2
+
+
+def _token(kind: str, text: str, line: int) -> Token:
+    if kind == "string":
+        return Token(Kind.STRING, text, unescape(text[1:-1]), line)
+    if kind == "int":
+        value = int(text, 16) if text[:2] in ("0x", "0X") else int(text, 10)
+        return Token(Kind.INT, text, value, line)
+    if kind == "float":
+        return Token(Kind.FLOAT, text, float(text), line)
+    if kind == "ident":
+        return Token(Kind.IDENT, text, text, line)
+    if kind == "qident":
+        return Token(Kind.QIDENT, text, text[1:-1], line)
+    return Token(Kind.PUNCT, text, text, line)
+
+
+def statements(lines: Iterable[str]) -> Iterator[Statement]:
+    """The statements of a script given as lines (each ending with ``\\n`` except maybe the last)."""
+    source = iter(lines)
+    buf = ""
+    pos = 0
+    line = 1
+    tokens: list[Token] = []
+    parts: list[str] = []
+
+    def more() -> bool:
+        """Append the next line to the unconsumed text; False at the end of the input."""
+        nonlocal buf, pos
+        nxt = next(source, None)
+        if nxt is None:
+            return False
+        buf = buf[pos:] + nxt
+        pos = 0
+        return True
+
+    while True:
+        if pos >= len(buf) and not more():
+            break
+        if not tokens and buf[pos] == ":":
+            # A nebula-console command: skip the rest of the line.
+            end = buf.find("\n", pos)
+            pos = len(buf) if end < 0 else end
+            continue
+        match = _TOKEN_RE.match(buf, pos)
+        if match is None:
+            if buf.startswith(("/*", '"', "'"), pos):
+                if more():
+                    continue  # a string or comment that goes on on the next line
+                reason = "unterminated string or comment"
+            else:
+                reason = f"unexpected character {buf[pos]!r}"
+            raise NgqlSyntaxError(reason, line, ("".join(parts) + buf[pos:]).strip() or None)
+        text = match.group()
+        kind = match.lastgroup
+        assert kind is not None
+        pos = match.end()
+        if kind in ("ws", "comment"):
+            if tokens:
+                parts.append(text)
+        elif kind == "punct" and text == ";":
+            if tokens:
+                yield Statement(tokens, tokens[0].line, "".join(parts).strip())
+            tokens, parts = [], []
+        else:
+            tokens.append(_token(kind, text, line))
+            parts.append(text)
+        line += text.count("\n")
+    if tokens:
+        yield Statement(tokens, tokens[0].line, "".join(parts).strip())

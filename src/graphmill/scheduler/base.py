@@ -1,0 +1,48 @@
+"""What the scheduler needs from whoever actually runs a task (injected, never imported)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from graphmill.models import Job, TaskRun
+
+
+@dataclass(frozen=True, slots=True)
+class TaskOutcome:
+    ok: bool
+    #: Why it failed ("" on success).
+    error: str = ""
+    #: True when the task ended because it was stopped, not by itself.
+    stopped: bool = False
+    result_dir: str = ""
+    rows: int = 0
+    columns: list[str] = field(default_factory=list)
+    #: A remark to keep on the task record (e.g. how a sink was resolved).
+    note: str = ""
+
+
+class TaskEvents(Protocol):
+    """Callbacks a running task reports through."""
+
+    def log(self, level: str, message: str) -> None: ...
+
+    def progress(self, phase: str, fraction: float | None, message: str) -> None: ...
+
+
+class RunningTask(Protocol):
+    async def wait(self) -> TaskOutcome: ...
+
+    async def stop(self) -> None:
+        """Stop the task now and return once its process is gone."""
+        ...
+
+
+class TaskLauncher(Protocol):
+    def launch(self, job: Job, task: TaskRun, upstream: dict[str, TaskRun], events: TaskEvents) -> RunningTask:
+        """Start ``task``.  Raises GraphmillError when it cannot be planned (bad datasource …)."""
+        ...
+
+    def discard_result(self, job: Job, task: TaskRun) -> None:
+        """Remove whatever a task that did not succeed left in its result folder."""
+        ...

@@ -1,0 +1,324 @@
+"""Runs jobs as DAGs of tasks on the event loop; the work itself happens elsewhere.
+
+- Up to ``max_jobs`` jobs and ``max_tasks`` tasks run at once (Explorer: 3 and 10).
+- A task starts when all its upstream tasks succeeded.  A failed task fails the job;
+  tasks that never started are marked Interrupted with the reason, so no record of a
+  finished job claims to be waiting.
+- Cancel is a persisted request (the store's ``cancel_requested`` and status 5) that the
+  runner acts on: it stops the running tasks' processes, then moves everything to 4.
+- On start, jobs a crash left Running/Stopping end as Interrupted with the reason, and
+  jobs still Preparing (nothing ran yet) are picked up again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+
+from graphmill.errors import GraphmillError
+from graphmill.models import Job, Status, TaskRun
+from graphmill.scheduler.base import RunningTask, TaskEvents, TaskLauncher, TaskOutcome
+from graphmill.store.base import MetadataStore
+from graphmill.types import JobId, TaskRunId
+
+log = logging.getLogger("graphmill.scheduler")
+
+Clock = Callable[[], int]
+
+
+def wall_clock_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class _Events:
+    """Task events recorded in the store (logs) and in memory (latest progress)."""
+
+    def __init__(self, runner: Runner, task_id: TaskRunId) -> None:
+        self._runner = runner
+        self._task_id = task_id
+
+    def log(self, level: str, message: str) -> None:
+        self._runner.store.append_log(self._task_id, self._runner.clock(), level, message)
+
+    def progress(self, phase: str, fraction: float | None, message: str) -> None:
+        self._runner.progress[self._task_id] = (phase, fraction, message)
+
+
+class Runner:
+    def __init__(
+        self,
+        store: MetadataStore,
+        launcher: TaskLauncher,
+        *,
+        max_jobs: int = 3,
+        max_tasks: int = 10,
+        clock: Clock = wall_clock_ms,
+        poll_interval_s: float = 1.0,
+    ) -> None:
+        self.store = store
+        self.launcher = launcher
+        self.clock = clock
+        self.max_jobs = max_jobs
+        self._task_slots = asyncio.Semaphore(max_tasks)
+        self._poll_interval_s = poll_interval_s
+        self._wake = asyncio.Event()
+        self._active: dict[JobId, asyncio.Task[None]] = {}
+        self._cancel: dict[JobId, asyncio.Event] = {}
+        self._handles: dict[JobId, dict[TaskRunId, RunningTask]] = {}
+        self._main: asyncio.Task[None] | None = None
+        self._closing = False
+        #: Latest progress report of each running task: (phase, fraction, message).
+        self.progress: dict[TaskRunId, tuple[str, float | None, str]] = {}
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def reconcile(self) -> list[JobId]:
+        """End every job a previous process left Running or Stopping; return their ids."""
+        now = self.clock()
+        ended: list[JobId] = []
+        for job_id in self.store.job_ids_in(frozenset({Status.RUNNING, Status.STOPPING})):
+            job = self.store.get_job(job_id)
+            cancelled = job.status is Status.STOPPING
+            reason = (
+                "cancelled by user; the server restarted before the cancel completed"
+                if cancelled
+                else "interrupted: the server stopped while the job was running"
+            )
+            for task in job.tasks:
+                if task.status.is_terminal:
+                    continue
+                why = reason if task.status is not Status.PREPARING else "not run: " + reason
+                if task.status is Status.RUNNING:
+                    self.store.move_task(task.id, Status.STOPPING, now_ms=now)
+                self.store.move_task(task.id, Status.INTERRUPTED, now_ms=now, reason=why)
+                self.launcher.discard_result(job, task)
+            if job.status is Status.RUNNING:
+                self.store.move_job(job_id, Status.STOPPING, now_ms=now)
+            self.store.move_job(job_id, Status.INTERRUPTED, now_ms=now, reason=reason)
+            log.warning("job %s ended as Interrupted at start-up: %s", job_id, reason)
+            ended.append(job_id)
+        return ended
+
+    async def start(self) -> None:
+        self.reconcile()
+        self._main = asyncio.create_task(self._admit_forever(), name="graphmill-scheduler")
+
+    def notify(self) -> None:
+        """Something changed (a job was added or finished): look for work now."""
+        self._wake.set()
+
+    async def shutdown(self) -> None:
+        """Stop admitting jobs, stop running tasks and record why."""
+        self._closing = True
+        if self._main is not None:
+            self._main.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._main
+        for job_id in list(self._active):
+            await self._stop_job(job_id, "interrupted: the server shut down")
+
+    # -- admission -------------------------------------------------------------------------
+    async def _admit_forever(self) -> None:
+        while not self._closing:
+            try:
+                self._admit()
+            except Exception:  # the loop must survive anything a single admission does
+                log.exception("scheduler admission failed")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll_interval_s)
+
+    def _admit(self) -> None:
+        if len(self._active) >= self.max_jobs:
+            return
+        for job_id in self.store.job_ids_in(frozenset({Status.PREPARING})):
+            if len(self._active) >= self.max_jobs:
+                break
+            if job_id in self._active:
+                continue
+            self._cancel[job_id] = asyncio.Event()
+            self._handles[job_id] = {}
+            self._active[job_id] = asyncio.create_task(self._run_job(job_id), name=f"job-{job_id}")
+
+    # -- cancel -----------------------------------------------------------------------------
+    def is_active(self, job_id: JobId) -> bool:
+        return job_id in self._active
+
+    async def cancel(self, job_id: JobId) -> bool:
+        """Cancel a job: True if it was not finished.  Returns once the job is in status 5 or 4."""
+        job = self.store.get_job(job_id, with_tasks=False)
+        if job.status.is_terminal:
+            return False
+        now = self.clock()
+        self.store.request_cancel(job_id)
+        if not self.store.move_job(job_id, Status.STOPPING, now_ms=now, reason="cancelled by user"):
+            # Finished (or already stopping) in the meantime.
+            return not self.store.get_job(job_id, with_tasks=False).status.is_terminal
+        if job_id in self._active:
+            self._cancel[job_id].set()
+        else:
+            # Not picked up yet: nothing runs, so it can end right away.
+            self._finish_interrupted(job_id, "cancelled by user before it started")
+        return True
+
+    async def _stop_job(self, job_id: JobId, reason: str) -> None:
+        now = self.clock()
+        if self.store.move_job(job_id, Status.STOPPING, now_ms=now, reason=reason):
+            pass
+        event = self._cancel.get(job_id)
+        if event is not None:
+            event.set()
+        task = self._active.get(job_id)
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def _finish_interrupted(self, job_id: JobId, reason: str) -> None:
+        job = self.store.get_job(job_id)
+        now = self.clock()
+        for task in job.tasks:
+            if task.status.is_terminal:
+                continue
+            why = reason if task.status is not Status.PREPARING else f"not run: {reason}"
+            if task.status is Status.RUNNING:
+                self.store.move_task(task.id, Status.STOPPING, now_ms=now)
+            self.store.move_task(task.id, Status.INTERRUPTED, now_ms=now, reason=why)
+        self.store.move_job(job_id, Status.INTERRUPTED, now_ms=now, reason=job.reason or reason)
+
+    # -- running a job -------------------------------------------------------------------------
+    async def _run_job(self, job_id: JobId) -> None:
+        try:
+            await self._run_job_inner(job_id)
+        except Exception as exc:  # never leave a job in a state that lies
+            log.exception("job %s crashed in the scheduler", job_id)
+            with contextlib.suppress(Exception):
+                self._fail_job(job_id, f"scheduler error: {exc}")
+        finally:
+            self._active.pop(job_id, None)
+            self._cancel.pop(job_id, None)
+            self._handles.pop(job_id, None)
+            self.notify()
+
+    def _fail_job(self, job_id: JobId, reason: str) -> None:
+        job = self.store.get_job(job_id)
+        now = self.clock()
+        for task in job.tasks:
+            if not task.status.is_terminal:
+                if task.status is Status.RUNNING:
+                    self.store.move_task(task.id, Status.FAILED, now_ms=now, reason=reason)
+                else:
+                    self.store.move_task(task.id, Status.INTERRUPTED, now_ms=now, reason=f"not run: {reason}")
+        if not self.store.move_job(job_id, Status.FAILED, now_ms=now, reason=reason) and job.status is Status.STOPPING:
+            self.store.move_job(job_id, Status.INTERRUPTED, now_ms=now)
+
+    async def _run_job_inner(self, job_id: JobId) -> None:
+        cancel = self._cancel[job_id]
+        if not self.store.move_job(job_id, Status.RUNNING, now_ms=self.clock()):
+            # A cancel got there first: the job is Stopping and nothing has run.
+            self._finish_interrupted(job_id, "cancelled by user before it started")
+            return
+        job = self.store.get_job(job_id)
+        upstream = _upstream_of(job)
+        by_id = {t.schema_task_id: t for t in job.tasks}
+        done: dict[str, TaskOutcome] = {}
+        running: dict[asyncio.Task[TaskOutcome], TaskRun] = {}
+        failure: str | None = None
+        cancel_wait = asyncio.create_task(cancel.wait())
+        stop_sent = False
+        try:
+            while True:
+                if failure is None and not cancel.is_set():
+                    for task in job.tasks:
+                        sid = task.schema_task_id
+                        if sid in done or task in running.values():
+                            continue
+                        ups = upstream.get(sid, [])
+                        if all(u in done and done[u].ok for u in ups):
+                            up_runs = {u: self.store.get_task(by_id[u].id) for u in ups}
+                            running[asyncio.create_task(self._run_task(job, task, up_runs))] = task
+                if not running:
+                    break
+                waiters: list[asyncio.Future[object]] = [*running]  # type: ignore[list-item]
+                if not stop_sent:
+                    waiters.append(cancel_wait)  # type: ignore[arg-type]
+                finished, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+                if cancel_wait in finished and not stop_sent:
+                    stop_sent = True
+                    await asyncio.gather(*(h.stop() for h in list(self._handles[job_id].values())))
+                for fut in finished:
+                    if fut is cancel_wait:
+                        continue
+                    task = running.pop(fut)  # type: ignore[arg-type]
+                    outcome = fut.result()  # type: ignore[union-attr]
+                    done[task.schema_task_id] = outcome
+                    if not outcome.ok and not outcome.stopped and failure is None:
+                        failure = f"task {task.schema_task_id} ({task.name}) failed: {outcome.error}"
+        finally:
+            cancel_wait.cancel()
+        if cancel.is_set():
+            self._finish_interrupted(job_id, self.store.get_job(job_id, with_tasks=False).reason or "cancelled")
+        elif failure is not None:
+            self._fail_job(job_id, failure)
+        else:
+            self.store.move_job(job_id, Status.SUCCESS, now_ms=self.clock())
+
+    async def _run_task(self, job: Job, task: TaskRun, upstream: dict[str, TaskRun]) -> TaskOutcome:
+        cancel = self._cancel[job.id]
+        async with self._task_slots:
+            if cancel.is_set():
+                return TaskOutcome(ok=False, stopped=True, error="cancelled before it started")
+            store = self.store
+            if not store.move_task(task.id, Status.RUNNING, now_ms=self.clock()):
+                return TaskOutcome(ok=False, stopped=True, error="task was not runnable")
+            events: TaskEvents = _Events(self, task.id)
+            try:
+                handle = self.launcher.launch(job, task, upstream, events)
+            except GraphmillError as exc:
+                outcome = TaskOutcome(ok=False, error=exc.detail or exc.name)
+            except Exception as exc:
+                log.exception("launching task %s failed", task.id)
+                outcome = TaskOutcome(ok=False, error=f"{type(exc).__name__}: {exc}")
+            else:
+                self._handles[job.id][task.id] = handle
+                if cancel.is_set():  # the cancel came while the process was starting
+                    await handle.stop()
+                try:
+                    outcome = await handle.wait()
+                finally:
+                    self._handles[job.id].pop(task.id, None)
+            self._record_outcome(job, task, outcome)
+            return outcome
+
+    def _record_outcome(self, job: Job, task: TaskRun, outcome: TaskOutcome) -> None:
+        now = self.clock()
+        self.progress.pop(task.id, None)
+        if outcome.note:
+            self.store.set_task_note(task.id, outcome.note)
+        if outcome.ok:
+            self.store.record_task_result(
+                task.id, result_dir=outcome.result_dir, rows=outcome.rows, columns=outcome.columns
+            )
+            if not self.store.move_task(task.id, Status.SUCCESS, now_ms=now):
+                log.warning("task %s finished after it was stopped; result kept, status unchanged", task.id)
+            return
+        self.launcher.discard_result(job, task)
+        if outcome.stopped:
+            self.store.move_task(task.id, Status.STOPPING, now_ms=now)
+            self.store.move_task(task.id, Status.INTERRUPTED, now_ms=now, reason=outcome.error or "stopped")
+        else:
+            self.store.append_log(task.id, now, "error", outcome.error)
+            self.store.move_task(task.id, Status.FAILED, now_ms=now, reason=outcome.error)
+
+
+def _upstream_of(job: Job) -> dict[str, list[str]]:
+    deps = job.schema.get("deps") or []
+    ups: dict[str, list[str]] = {t.schema_task_id: [] for t in job.tasks}
+    if isinstance(deps, list):
+        for d in deps:
+            if isinstance(d, dict):
+                src, dst = d.get("src"), d.get("dst")
+                if isinstance(src, str) and isinstance(dst, str) and dst in ups and src not in ups[dst]:
+                    ups[dst].append(src)
+    return ups

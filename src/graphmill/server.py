@@ -1,0 +1,41 @@
+"""Running the ASGI app under uvicorn: ``graphmill serve`` and the demo call this."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from graphmill.api.app import create_app
+from graphmill.config import Settings
+
+
+def make_settings(**options: Any) -> Settings:
+    return Settings(**{k: v for k, v in options.items() if v is not None})
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=False
+    )
+
+
+def make_server(settings: Settings) -> uvicorn.Server:
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        access_log=False,
+        lifespan="on",
+    )
+    return uvicorn.Server(config)
+
+
+def run(**options: Any) -> None:
+    settings = make_settings(**options)
+    configure_logging(settings.log_level)
+    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    make_server(settings).run()

@@ -1,0 +1,63 @@
+"""The task-type catalogue validation uses: the engine's algorithms plus the query component."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graphmill.engine.registry import ALGORITHMS
+from graphmill.errors import ParamError
+from graphmill.workflow.schema import PLACEHOLDER, QUERY_TASK_TYPE
+
+
+class EngineCatalog:
+    """Implements ``workflow.schema.TaskCatalog`` over ``engine.registry``."""
+
+    def is_known(self, task_type: str) -> bool:
+        return task_type in ALGORITHMS or task_type == QUERY_TASK_TYPE
+
+    def is_runnable(self, task_type: str) -> bool:
+        return task_type in ALGORITHMS
+
+    def param_names(self, task_type: str) -> frozenset[str]:
+        spec = ALGORITHMS.get(task_type)
+        return frozenset(p.name for p in spec.params) if spec else frozenset()
+
+    def check_params(
+        self, task_type: str, spec: Mapping[str, Any], *, allow_missing_required: bool
+    ) -> list[tuple[str, str]]:
+        algo = ALGORITHMS.get(task_type)
+        if algo is None:
+            return []
+        # Values still holding a ${placeholder} are checked once the job fills them.
+        values = {k: v for k, v in spec.items() if not (isinstance(v, str) and PLACEHOLDER.search(v))}
+        deferred = set(spec) - set(values)
+        try:
+            algo.parse_params(values)
+        except ParamError as exc:
+            problems: list[tuple[str, str]] = []
+            items = exc.data if isinstance(exc.data, list) else []
+            for item in items:
+                if not isinstance(item, dict):
+                    continue
+                field, reason = str(item.get("field", "")), str(item.get("reason", ""))
+                if field in deferred:
+                    continue
+                if reason.startswith("required") and allow_missing_required:
+                    continue
+                problems.append((f"spec.{field}", reason))
+            if not items:
+                problems.append(("spec", exc.detail))
+            return problems
+        return []
+
+    def output_columns(self, task_type: str, spec: Mapping[str, Any]) -> list[str] | None:
+        algo = ALGORITHMS.get(task_type)
+        if algo is None:
+            return None
+        values = {k: v for k, v in spec.items() if not (isinstance(v, str) and PLACEHOLDER.search(v))}
+        try:
+            params = algo.parse_params(values)
+        except ParamError:
+            return None  # invalid or incomplete parameters: the width is not known yet
+        return [c.name for c in algo.output_columns(params)]

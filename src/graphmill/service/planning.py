@@ -1,0 +1,222 @@
+"""Turning a task of a job into a worker plan: where its edges come from, where results go.
+
+Datasources (api.md §7, issue #2):
+- ``nebula``: a space of the embedded store (``spec.space``) and comma-joined edge types
+  (``nebula_input_edges``) with weight properties (``nebula_input_edges_props``), looked up
+  in the datasource's spec first, then the task's (Explorer puts them in the task).
+- ``local``: a CSV (``src,dst[,weight]``, header optional) or Parquet file at ``spec.path``,
+  relative to the files root; a path that leaves the root is refused.
+- ``hdfs`` with ``spec.type == "dependence"`` (or no datasource and an upstream ``deps``
+  entry with ``spec.input``): the upstream task's result columns ``srcField``/``dstField``.
+Sinks: results always go to ``<files-root>/analytics/<job id>/tasks/<task id>/``; an
+``hdfs`` sink resolves to that local layout, and the task record says so.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow.parquet as pq
+
+from graphmill.config import Settings
+from graphmill.engine.loader import EdgeSource
+from graphmill.engine.registry import ALGORITHMS
+from graphmill.errors import BadRequest, ParamError
+from graphmill.graphstore.base import GraphStore
+from graphmill.models import Job, TaskRun
+from graphmill.scheduler.base import RunningTask, TaskEvents
+from graphmill.worker.plan import TaskPlan
+from graphmill.worker.process import ProcessTask
+from graphmill.workflow.schema import QUERY_TASK_TYPE, TaskDef, WorkflowSchema, parse_schema
+
+VidType = Literal["string", "int64"]
+
+
+def safe_path(root: Path, relative: str) -> Path:
+    """``relative`` under ``root``; ParamError (40004001) if it would leave the root."""
+    if not relative or "\x00" in relative:
+        raise ParamError("a local datasource needs a non-empty spec.path")
+    candidate = (root / relative.lstrip("/")).resolve() if not Path(relative).is_absolute() else Path(relative).resolve()
+    if candidate != root and root not in candidate.parents:
+        raise ParamError(f"path {relative!r} is outside the files root")
+    return candidate
+
+
+def _split_list(text: object) -> list[str]:
+    return [] if text is None else [part.strip() for part in str(text).split(",")]
+
+
+def _vid_type_of(spec: dict[str, Any]) -> VidType | None:
+    vtype = str(spec.get("vtype", "")).lower()
+    if vtype == "string":
+        return "string"
+    if vtype in {"int64", "int32", "int"}:
+        return "int64"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedInput:
+    sources: tuple[EdgeSource, ...]
+    vid_type: VidType | None
+    weighted: bool
+    description: str
+
+
+class Planner:
+    def __init__(self, settings: Settings, graphstore: GraphStore) -> None:
+        self.settings = settings
+        self.graphstore = graphstore
+        self.files_root = settings.resolved_files_root
+
+    # -- checks at save / submit time ------------------------------------------------------
+    def check_paths(self, schema: WorkflowSchema) -> list[tuple[str, str, str]]:
+        """(task, field, reason) for local paths that leave the files root."""
+        problems = []
+        for task in schema.tasks:
+            ds = task.datasource
+            if ds is not None and ds.type == "local":
+                try:
+                    safe_path(self.files_root, str(ds.spec.get("path", "")))
+                except ParamError as exc:
+                    problems.append((task.id, "datasource.spec.path", exc.detail))
+        return problems
+
+    def check_runnable(self, schema: WorkflowSchema) -> list[tuple[str, str, str]]:
+        """(task, field, reason) for every task this server cannot run as configured."""
+        problems: list[tuple[str, str, str]] = []
+        for task in schema.tasks:
+            if task.type == QUERY_TASK_TYPE:
+                problems.append((task.id, "type", "query components (nebula_ngql) are not supported by this server yet"))
+                continue
+            if task.datasink is not None and task.datasink.type == "nebula":
+                problems.append((task.id, "datasink.type", "writing results back to the graph (nebula sinks) is not supported yet"))
+            try:
+                self._resolve_input(schema, task, upstream_dirs=None)
+            except (ParamError, BadRequest) as exc:
+                problems.append((task.id, "datasource", exc.detail))
+        return problems
+
+    # -- resolution -------------------------------------------------------------------------
+    def _resolve_input(
+        self, schema: WorkflowSchema, task: TaskDef, upstream_dirs: dict[str, Path] | None
+    ) -> ResolvedInput:
+        ds = task.datasource
+        feeding = [d for d in schema.deps if d.dst == task.id and d.spec.input is not None]
+        if ds is None or (ds.type == "hdfs" and ds.spec.get("type") == "dependence"):
+            if not feeding:
+                raise ParamError("the task has no datasource and no upstream task feeding its src/dst")
+            dep = feeding[0]
+            assert dep.spec.input is not None
+            where = Path("/") if upstream_dirs is None else upstream_dirs[dep.src]
+            src = EdgeSource(
+                path=where / "result.parquet",
+                format="parquet",
+                src=dep.spec.input.srcField - 1,
+                dst=dep.spec.input.dstField - 1,
+                weight=None,
+                has_header=True,
+            )
+            return ResolvedInput((src,), _vid_type_of(task.spec), False, f"columns {dep.spec.input.srcField},{dep.spec.input.dstField} of {dep.src}")
+        if ds.type == "nebula":
+            return self._resolve_nebula(task, ds.spec)
+        if ds.type == "local":
+            path = safe_path(self.files_root, str(ds.spec.get("path", "")))
+            if not path.is_file():
+                raise ParamError(f"local datasource file {ds.spec.get('path')!r} does not exist")
+            fmt: Literal["parquet", "csv"] = "parquet" if path.suffix.lower() in {".parquet", ".pq"} else "csv"
+            width = _column_count(path, fmt)
+            if width < 2:
+                raise ParamError(f"{ds.spec.get('path')!r} needs at least two columns (src, dst)")
+            weighted = width >= 3
+            src = EdgeSource(path=path, format=fmt, src=0, dst=1, weight=2 if weighted else None, has_header=None)
+            return ResolvedInput((src,), _vid_type_of(task.spec), weighted, f"file {ds.spec.get('path')}")
+        if ds.type == "hdfs":
+            raise ParamError("HDFS datasources are not supported yet: use a local datasource or a dependence")
+        raise ParamError(f"unknown datasource type {ds.type!r}")
+
+    def _resolve_nebula(self, task: TaskDef, ds_spec: dict[str, Any]) -> ResolvedInput:
+        address = str(ds_spec.get("graphd") or ds_spec.get("address") or self.settings.embedded_address)
+        if address != self.settings.embedded_address:
+            raise ParamError(
+                f"no graph database is configured at {address}; the embedded store answers at "
+                f"{self.settings.embedded_address}"
+            )
+        space_name = str(ds_spec.get("space") or task.spec.get("space") or "")
+        if not space_name:
+            raise ParamError("a nebula datasource needs spec.space")
+        edges_text = ds_spec.get("nebula_input_edges", task.spec.get("nebula_input_edges"))
+        props_text = ds_spec.get("nebula_input_edges_props", task.spec.get("nebula_input_edges_props", ""))
+        edges = [e for e in _split_list(edges_text) if e]
+        if not edges:
+            raise ParamError("a nebula datasource needs nebula_input_edges (comma-joined edge types)")
+        props = _split_list(props_text) if props_text else []
+        if len(props) > len(edges):
+            raise ParamError(f"nebula_input_edges_props names {len(props)} properties for {len(edges)} edge types")
+        props += [""] * (len(edges) - len(props))
+        space = self.graphstore.get_space(space_name)
+        files = self.graphstore.edge_files(space_name, edges, [p or None for p in props])
+        sources = tuple(
+            EdgeSource(path=f.path, format="parquet", src="src", dst="dst", weight=f.weight_column, has_header=True)
+            for f in files
+        )
+        weighted = any(f.weight_column for f in files)
+        return ResolvedInput(sources, space.vid_type, weighted, f"space {space_name} edges {','.join(edges)}")
+
+    def out_dir(self, job_id: int, task_id: str) -> Path:
+        return self.files_root / "analytics" / str(job_id) / "tasks" / task_id
+
+    def plan(self, job: Job, task: TaskRun, upstream: dict[str, TaskRun]) -> tuple[TaskPlan, str, str]:
+        schema = parse_schema(job.schema)
+        tdef = schema.task(task.schema_task_id)
+        if tdef.type not in ALGORITHMS:
+            raise ParamError(f"task type {tdef.type!r} cannot run on this server")
+        dirs = {sid: Path(run.result_dir) for sid, run in upstream.items()}
+        resolved = self._resolve_input(schema, tdef, dirs)
+        note = ""
+        if tdef.datasink is not None and tdef.datasink.type == "hdfs":
+            note = (
+                "hdfs sink resolved to the local files root "
+                f"(analytics/{job.id}/tasks/{task.id}/); HDFS output is not supported yet"
+            )
+        plan = TaskPlan(
+            task_id=task.id,
+            task_type=tdef.type,
+            params=dict(tdef.spec),
+            sources=resolved.sources,
+            vid_type=resolved.vid_type,
+            weighted=resolved.weighted,
+            out_dir=self.out_dir(job.id, task.id),
+            cache_dir=self.settings.data_dir.resolve() / "cache" / "graphs",
+        )
+        return plan, note, resolved.description
+
+
+def _column_count(path: Path, fmt: str) -> int:
+    if fmt == "parquet":
+        return len(pq.read_schema(path).names)
+    with path.open("rb") as fh:
+        first = fh.readline().decode("utf-8", errors="replace").strip()
+    return len(first.split(",")) if first else 0
+
+
+class ProcessLauncher:
+    """Implements ``scheduler.base.TaskLauncher`` with one worker process per task."""
+
+    def __init__(self, planner: Planner, *, grace_s: float) -> None:
+        self.planner = planner
+        self.grace_s = grace_s
+
+    def launch(self, job: Job, task: TaskRun, upstream: dict[str, TaskRun], events: TaskEvents) -> RunningTask:
+        plan, note, description = self.planner.plan(job, task, upstream)
+        events.log("info", f"input: {description}")
+        if note:
+            events.log("warning", note)
+        shutil.rmtree(plan.out_dir, ignore_errors=True)
+        return ProcessTask(plan, events, grace_s=self.grace_s, note=note)
+
+    def discard_result(self, job: Job, task: TaskRun) -> None:
+        shutil.rmtree(self.planner.out_dir(job.id, task.id), ignore_errors=True)

@@ -1,0 +1,320 @@
+"""The default metadata store: one SQLite file in WAL mode.
+
+All access happens on the server's event-loop thread.  Each statement is a
+sub-millisecond local call, and with ``synchronous=NORMAL`` in WAL mode a commit
+does not wait for fsync, so this is cheaper than handing statements to a thread.
+Status changes are conditional updates (``WHERE status IN (allowed predecessors)``):
+a move the lifecycle forbids simply does not happen, atomically, whoever races.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from graphmill.errors import DatabaseError, JobNotFound, NotFound
+from graphmill.models import TRANSITIONS, Job, Status, TaskRun, Workflow
+from graphmill.store.base import JobFilter, LogLine
+from graphmill.store.migrate import apply_migrations
+from graphmill.types import JobId, JSONObject, TaskRunId, WorkflowId
+
+#: For each status, the statuses a record may be in to move there.
+_PREDECESSORS: dict[Status, tuple[int, ...]] = {
+    new: tuple(int(old) for old, targets in TRANSITIONS.items() if new in targets) for new in Status
+}
+
+_JOB_COLUMNS = (
+    "id, name, workflow_id, workflow_name, workflow_version, status, create_time_ms, "
+    "begin_time_ms, end_time_ms, schema, input, reason, cancel_requested"
+)
+_TASK_COLUMNS = (
+    "id, job_id, schema_task_id, name, type, status, begin_time_ms, end_time_ms, reason, "
+    "result_dir, result_rows, result_columns, note"
+)
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class SQLiteStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(path, isolation_level=None)
+        self._closed = False
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA busy_timeout=5000")
+        apply_migrations(self._conn)
+
+    # -- plumbing -----------------------------------------------------------------
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._conn.close()
+
+    def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        if self._closed:
+            raise DatabaseError("the metadata store is closed")
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"metadata database error: {exc}") from exc
+
+    def _transaction(self, statements: list[tuple[str, tuple[Any, ...]]]) -> list[sqlite3.Cursor]:
+        self._exec("BEGIN IMMEDIATE")
+        try:
+            cursors = [self._exec(sql, params) for sql, params in statements]
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._exec("COMMIT")
+        return cursors
+
+    # -- workflows ------------------------------------------------------------------
+    def create_workflow(self, workflow: Workflow) -> None:
+        schema = json.dumps(workflow.schema, separators=(",", ":"))
+        self._transaction(
+            [
+                (
+                    "INSERT INTO workflows VALUES (?, ?, ?, ?, ?)",
+                    (workflow.id, workflow.name, workflow.version, workflow.create_time_ms, workflow.update_time_ms),
+                ),
+                (
+                    "INSERT INTO workflow_versions VALUES (?, ?, ?, ?, ?)",
+                    (workflow.id, workflow.version, workflow.name, schema, workflow.update_time_ms),
+                ),
+            ]
+        )
+
+    def workflow_exists(self, workflow_id: WorkflowId) -> bool:
+        return self._exec("SELECT 1 FROM workflows WHERE id = ?", (workflow_id,)).fetchone() is not None
+
+    def get_workflow(self, workflow_id: WorkflowId) -> Workflow:
+        row = self._exec(
+            "SELECT w.id, w.name, v.schema, w.version, w.create_time_ms, w.update_time_ms "
+            "FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version "
+            "WHERE w.id = ?",
+            (workflow_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"workflow {workflow_id} does not exist")
+        return Workflow(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5])
+
+    def update_workflow(
+        self, workflow_id: WorkflowId, *, name: str | None, schema: JSONObject | None, now_ms: int
+    ) -> Workflow:
+        current = self.get_workflow(workflow_id)
+        new_name = current.name if name is None else name
+        new_schema = current.schema if schema is None else schema
+        version = current.version + 1
+        self._transaction(
+            [
+                (
+                    "INSERT INTO workflow_versions VALUES (?, ?, ?, ?, ?)",
+                    (workflow_id, version, new_name, json.dumps(new_schema, separators=(",", ":")), now_ms),
+                ),
+                (
+                    "UPDATE workflows SET name = ?, version = ?, update_time_ms = ? WHERE id = ?",
+                    (new_name, version, now_ms, workflow_id),
+                ),
+            ]
+        )
+        return Workflow(workflow_id, new_name, new_schema, version, current.create_time_ms, now_ms)
+
+    def delete_workflow(self, workflow_id: WorkflowId) -> None:
+        # Versions stay: jobs that ran them keep pointing at what they ran.
+        cur = self._exec("DELETE FROM workflows WHERE id = ?", (workflow_id,))
+        if cur.rowcount == 0:
+            raise NotFound(f"workflow {workflow_id} does not exist")
+
+    def list_workflows(self, *, name: str | None, offset: int, limit: int) -> tuple[list[Workflow], int]:
+        where, params = ("WHERE w.name LIKE ? ESCAPE '\\'", (_like_pattern(name),)) if name else ("", ())
+        total = self._exec(f"SELECT count(*) FROM workflows w {where}", params).fetchone()[0]
+        rows = self._exec(
+            "SELECT w.id, w.name, v.schema, w.version, w.create_time_ms, w.update_time_ms "
+            "FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version "
+            f"{where} ORDER BY w.create_time_ms DESC, w.id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return [Workflow(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5]) for r in rows], total
+
+    # -- jobs -------------------------------------------------------------------------
+    def create_job(self, job: Job) -> JobId:
+        self._exec("BEGIN IMMEDIATE")
+        try:
+            cur = self._exec(
+                "INSERT INTO jobs (name, workflow_id, workflow_name, workflow_version, status, create_time_ms, "
+                "schema, input) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    job.name,
+                    job.workflow_id,
+                    job.workflow_name,
+                    job.workflow_version,
+                    int(job.status),
+                    job.create_time_ms,
+                    json.dumps(job.schema, separators=(",", ":")),
+                    json.dumps(job.input, separators=(",", ":")),
+                ),
+            )
+            job_id = cur.lastrowid
+            assert job_id is not None
+            for seq, task in enumerate(job.tasks):
+                self._exec(
+                    "INSERT INTO tasks (id, job_id, seq, schema_task_id, name, type, status, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (task.id, job_id, seq, task.schema_task_id, task.name, task.type, int(task.status), task.note),
+                )
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._exec("COMMIT")
+        job.id = job_id
+        for task in job.tasks:
+            task.job_id = job_id
+        return job_id
+
+    @staticmethod
+    def _job_from_row(row: tuple[Any, ...]) -> Job:
+        return Job(
+            id=row[0],
+            name=row[1],
+            workflow_id=row[2],
+            workflow_name=row[3],
+            workflow_version=row[4],
+            status=Status(row[5]),
+            create_time_ms=row[6],
+            begin_time_ms=row[7],
+            end_time_ms=row[8],
+            schema=json.loads(row[9]),
+            input=json.loads(row[10]),
+            reason=row[11],
+            cancel_requested=bool(row[12]),
+        )
+
+    @staticmethod
+    def _task_from_row(row: tuple[Any, ...]) -> TaskRun:
+        return TaskRun(
+            id=row[0],
+            job_id=row[1],
+            schema_task_id=row[2],
+            name=row[3],
+            type=row[4],
+            status=Status(row[5]),
+            begin_time_ms=row[6],
+            end_time_ms=row[7],
+            reason=row[8],
+            result_dir=row[9],
+            result_rows=row[10],
+            result_columns=json.loads(row[11]),
+            note=row[12],
+        )
+
+    def get_job(self, job_id: JobId, *, with_tasks: bool = True) -> Job:
+        row = self._exec(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise JobNotFound(f"job {job_id} does not exist")
+        job = self._job_from_row(row)
+        if with_tasks:
+            rows = self._exec(f"SELECT {_TASK_COLUMNS} FROM tasks WHERE job_id = ? ORDER BY seq", (job_id,))
+            job.tasks = [self._task_from_row(r) for r in rows.fetchall()]
+        return job
+
+    def list_jobs(self, flt: JobFilter, *, offset: int, limit: int) -> tuple[list[Job], int]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if flt.name:
+            clauses.append("name LIKE ? ESCAPE '\\'")
+            params.append(_like_pattern(flt.name))
+        if flt.status is not None:
+            clauses.append("status = ?")
+            params.append(int(flt.status))
+        if flt.from_create_time_ms is not None:
+            clauses.append("create_time_ms >= ?")
+            params.append(flt.from_create_time_ms)
+        if flt.to_create_time_ms is not None:
+            clauses.append("create_time_ms <= ?")
+            params.append(flt.to_create_time_ms)
+        if flt.workflow_id is not None:
+            clauses.append("workflow_id = ?")
+            params.append(flt.workflow_id)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        order = "DESC" if flt.newest_first else "ASC"
+        total = self._exec(f"SELECT count(*) FROM jobs {where}", tuple(params)).fetchone()[0]
+        rows = self._exec(
+            f"SELECT {_JOB_COLUMNS} FROM jobs {where} ORDER BY create_time_ms {order}, id {order} LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return [self._job_from_row(r) for r in rows], total
+
+    def job_ids_in(self, statuses: frozenset[Status]) -> list[JobId]:
+        marks = ",".join("?" * len(statuses))
+        rows = self._exec(
+            f"SELECT id FROM jobs WHERE status IN ({marks}) ORDER BY id", tuple(int(s) for s in statuses)
+        )
+        return [r[0] for r in rows.fetchall()]
+
+    def _move(self, table: str, key: object, new: Status, now_ms: int, reason: str | None) -> bool:
+        olds = _PREDECESSORS[new]
+        if not olds:
+            return False
+        sets = ["status = ?"]
+        params: list[Any] = [int(new)]
+        if new is Status.RUNNING:
+            sets.append("begin_time_ms = ?")
+            params.append(now_ms)
+        if new.is_terminal:
+            sets.append("end_time_ms = ?")
+            params.append(now_ms)
+        if reason is not None:
+            sets.append("reason = ?")
+            params.append(reason)
+        marks = ",".join("?" * len(olds))
+        cur = self._exec(
+            f"UPDATE {table} SET {', '.join(sets)} WHERE id = ? AND status IN ({marks})",
+            (*params, key, *olds),
+        )
+        return cur.rowcount == 1
+
+    def move_job(self, job_id: JobId, new: Status, *, now_ms: int, reason: str | None = None) -> bool:
+        return self._move("jobs", job_id, new, now_ms, reason)
+
+    def request_cancel(self, job_id: JobId) -> None:
+        self._exec("UPDATE jobs SET cancel_requested = 1 WHERE id = ?", (job_id,))
+
+    # -- tasks --------------------------------------------------------------------------
+    def move_task(self, task_id: TaskRunId, new: Status, *, now_ms: int, reason: str | None = None) -> bool:
+        return self._move("tasks", task_id, new, now_ms, reason)
+
+    def record_task_result(self, task_id: TaskRunId, *, result_dir: str, rows: int, columns: list[str]) -> None:
+        self._exec(
+            "UPDATE tasks SET result_dir = ?, result_rows = ?, result_columns = ? WHERE id = ?",
+            (result_dir, rows, json.dumps(columns), task_id),
+        )
+
+    def set_task_note(self, task_id: TaskRunId, note: str) -> None:
+        self._exec("UPDATE tasks SET note = ? WHERE id = ?", (note, task_id))
+
+    def get_task(self, task_id: TaskRunId) -> TaskRun:
+        row = self._exec(f"SELECT {_TASK_COLUMNS} FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"task {task_id} does not exist")
+        return self._task_from_row(row)
+
+    def append_log(self, task_id: TaskRunId, time_ms: int, level: str, message: str) -> None:
+        self._exec(
+            "INSERT INTO task_logs (task_id, seq, time_ms, level, message) "
+            "SELECT ?, coalesce(max(seq) + 1, 0), ?, ?, ? FROM task_logs WHERE task_id = ?",
+            (task_id, time_ms, level, message, task_id),
+        )
+
+    def read_logs(self, task_id: TaskRunId, *, offset: int, limit: int) -> list[LogLine]:
+        rows = self._exec(
+            "SELECT seq, time_ms, level, message FROM task_logs WHERE task_id = ? AND seq >= ? ORDER BY seq LIMIT ?",
+            (task_id, offset, limit),
+        ).fetchall()
+        return [LogLine(*r) for r in rows]

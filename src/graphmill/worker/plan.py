@@ -1,0 +1,26 @@
+"""Everything a worker process needs to run one task, resolved up front by the server.
+
+A plan holds only plain data (paths, column choices, parameter text), so the worker
+needs no access to the metadata store or the graph store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from graphmill.engine.loader import EdgeSource
+
+
+@dataclass(frozen=True, slots=True)
+class TaskPlan:
+    task_id: str
+    task_type: str
+    #: The task's spec values (Explorer stores them as text), placeholders already filled.
+    params: dict[str, object]
+    sources: tuple[EdgeSource, ...]
+    vid_type: Literal["string", "int64"] | None
+    weighted: bool
+    out_dir: Path
+    cache_dir: Path | None

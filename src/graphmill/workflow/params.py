@@ -1,0 +1,100 @@
+"""Applying a job's ``input`` to a workflow: open parameters and ``${param}`` placeholders.
+
+Rules (api.md §3.1):
+- ``input`` keys are schema task ids; each inner key is a placeholder declared in the
+  task's ``graph.params`` or a parameter of the task's type (an "open parameter").
+  Anything else refuses the job (ErrParam) and nothing is created.
+- A placeholder takes the job's value, else the declared default.  One that still has
+  no value, and is not fed from an upstream column, refuses the job with Explorer's
+  code for missing required parameters (50004002); so does a required algorithm
+  parameter (``root``) left empty.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from graphmill.errors import MissingRequiredParams, ParamError
+from graphmill.types import JSONObject
+from graphmill.workflow.schema import (
+    PLACEHOLDER,
+    Problem,
+    TaskCatalog,
+    WorkflowSchema,
+    problems_error,
+)
+
+
+def _literal_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def apply_input(
+    schema: WorkflowSchema, raw_schema: JSONObject, job_input: object, catalog: TaskCatalog
+) -> JSONObject:
+    """The schema a job runs: ``raw_schema`` with ``job_input`` applied.  Raises on bad input."""
+    if job_input is None:
+        job_input = {}
+    if not isinstance(job_input, dict):
+        raise ParamError("input must be an object keyed by task id", data={"field": "input"})
+    problems: list[Problem] = []
+    task_ids = {t.id for t in schema.tasks}
+    for tid, values in job_input.items():
+        if tid not in task_ids:
+            problems.append(Problem(tid, "input", f"the workflow has no task {tid!r}"))
+            continue
+        if not isinstance(values, dict):
+            problems.append(Problem(tid, f"input.{tid}", "must be an object of parameter values"))
+            continue
+        task = schema.task(tid)
+        allowed = {p.name for p in task.graph.params} | catalog.param_names(task.type)
+        for name, value in values.items():
+            if name not in allowed:
+                problems.append(Problem(tid, f"input.{tid}.{name}", f"task {tid!r} has no parameter {name!r}"))
+            elif not isinstance(value, str | int | float) or value is None:
+                problems.append(Problem(tid, f"input.{tid}.{name}", "value must be a string or a number"))
+    if problems:
+        raise problems_error("invalid job input", problems)
+
+    effective: JSONObject = copy.deepcopy(raw_schema)
+    raw_tasks: list[Any] = effective.get("tasks", [])  # type: ignore[assignment]
+    fed_by_dep = {(d.dst, p.name) for d in schema.deps for p in d.spec.params}
+    missing: list[Problem] = []
+    invalid: list[Problem] = []
+    for task, raw_task in zip(schema.tasks, raw_tasks, strict=True):
+        values: dict[str, Any] = dict(job_input.get(task.id, {}))
+        declared = {p.name: p.default_value() for p in task.graph.params}
+        spec: dict[str, Any] = dict(raw_task.get("spec") or {})
+        for name, value in values.items():
+            if name not in declared:
+                spec[name] = _literal_text(value)
+
+        def fill(match: Any, task_id: str = task.id, values: dict[str, Any] = values,
+                 declared: dict[str, Any] = declared, field: str = "") -> str:
+            name = match.group(1)
+            if name in values:
+                return _literal_text(values[name])
+            if declared.get(name) is not None:
+                return _literal_text(declared[name])
+            if (task_id, name) in fed_by_dep:
+                return str(match.group(0))  # filled at run time from the upstream column
+            missing.append(Problem(task_id, field or name, f"parameter ${{{name}}} has no value"))
+            return str(match.group(0))
+
+        for field, value in list(spec.items()):
+            if isinstance(value, str) and PLACEHOLDER.search(value):
+                spec[field] = PLACEHOLDER.sub(lambda m, f=field: fill(m, field=f"spec.{f}"), value)
+        raw_task["spec"] = spec
+        if catalog.is_known(task.type):
+            for field, reason in catalog.check_params(task.type, spec, allow_missing_required=False):
+                target = missing if reason.startswith("required") else invalid
+                target.append(Problem(task.id, field, reason))
+    if missing:
+        err = problems_error("missing required parameters", missing)
+        raise MissingRequiredParams(err.detail, data=err.data)
+    if invalid:
+        raise problems_error("invalid parameters", invalid)
+    return effective
