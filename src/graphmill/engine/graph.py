@@ -33,7 +33,8 @@ VidType = Literal["string", "int64"]
 #: Type of string vertex ids inside a :class:`Graph` (64-bit offsets: no 2 GiB limit).
 STRING_ID_TYPE = pa.large_string()
 
-IntArray = npt.NDArray[np.int32] | npt.NDArray[np.int64]
+#: int32 or int64 index array (dtype chosen at run time).
+IntArray = npt.NDArray[Any]
 FloatArray = npt.NDArray[np.float64]
 
 

@@ -446,7 +446,9 @@ def _as_int64(source: EdgeSource, values: Any, column: str) -> Any:
     try:
         return pc.cast(pc.utf8_trim_whitespace(values.cast(pa.string())), pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise errors.TaskFailed(f"{source.path}: column {column}: vertex id is not an integer: {exc}") from exc
+        raise errors.TaskFailed(
+            f"{source.path}: column {column}: vertex id is not an integer: {exc}"
+        ) from exc
 
 
 def _all_int(values: Any) -> bool:

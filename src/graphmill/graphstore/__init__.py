@@ -1,0 +1,15 @@
+"""The graph store: NebulaGraph-style spaces, embedded (LadybugDB + Parquet) or, later, remote."""
+
+from graphmill.graphstore.base import EdgeFile, GraphStore, PropDef, SpaceInfo, VidType
+from graphmill.graphstore.embedded import EmbeddedGraphStore
+from graphmill.graphstore.ngql_lexer import NgqlSyntaxError
+
+__all__ = [
+    "EdgeFile",
+    "EmbeddedGraphStore",
+    "GraphStore",
+    "NgqlSyntaxError",
+    "PropDef",
+    "SpaceInfo",
+    "VidType",
+]

@@ -41,7 +41,10 @@ def check_name(kind: str, name: str) -> str:
 
 def check_schema(tags: dict[str, tuple[PropDef, ...]], edges: dict[str, tuple[PropDef, ...]]) -> None:
     """Refuse names the storage layout cannot represent."""
-    for kind, schemas, reserved in (("tag", tags, _RESERVED_TAG_PROPS), ("edge", edges, _RESERVED_EDGE_PROPS)):
+    for kind, schemas, reserved in (
+        ("tag", tags, _RESERVED_TAG_PROPS),
+        ("edge", edges, _RESERVED_EDGE_PROPS),
+    ):
         for name, props in schemas.items():
             check_name(kind, name)
             if name == UNTAGGED_TABLE:
@@ -64,8 +67,7 @@ def check_schema(tags: dict[str, tuple[PropDef, ...]], edges: dict[str, tuple[Pr
 def vertex_schema(vid_type: VidType, props: Sequence[PropDef]) -> pa.Schema:
     """Columns of a tag's table: ``vid`` then the properties."""
     return pa.schema(
-        [pa.field("vid", vid_arrow_type(vid_type))]
-        + [pa.field(p.name, arrow_type(p.type)) for p in props]
+        [pa.field("vid", vid_arrow_type(vid_type))] + [pa.field(p.name, arrow_type(p.type)) for p in props]
     )
 
 
@@ -132,7 +134,8 @@ class TableBuilder:
     def _flush(self) -> None:
         if self._keep:
             arrays = [
-                pa.array(values, type=field.type) for values, field in zip(self._columns, self.schema, strict=True)
+                pa.array(values, type=field.type)
+                for values, field in zip(self._columns, self.schema, strict=True)
             ]
             self._batches.append(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
             self._keep_chunks.append(pa.array(self._keep, type=pa.bool_()))

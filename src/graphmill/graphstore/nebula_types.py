@@ -1,8 +1,9 @@
 """NebulaGraph property types: their canonical names, Arrow types and LadybugDB types.
 
 Supported: ``int64`` (``int`` is an alias), ``int32``, ``int16``, ``int8``, ``double``,
-``float`` (32-bit), ``string``, ``fixed_string(N)``, ``bool``, ``timestamp`` (seconds since
-the epoch, UTC), ``date`` and ``datetime`` (microseconds, no time zone).  ``time``,
+``float`` (32-bit), ``string``, ``fixed_string(N)``, ``bool``, ``timestamp`` (whole seconds
+since the epoch, UTC; an Arrow ``timestamp[ms]`` so that Parquet keeps the type), ``date``
+and ``datetime`` (microseconds, no time zone).  ``time``,
 ``duration`` and ``geography`` are refused.
 """
 
@@ -31,7 +32,7 @@ _ARROW: dict[str, pa.DataType] = {
     "float": pa.float32(),
     "string": pa.string(),
     "bool": pa.bool_(),
-    "timestamp": pa.timestamp("s"),
+    "timestamp": pa.timestamp("ms"),
     "date": pa.date32(),
     "datetime": pa.timestamp("us"),
 }

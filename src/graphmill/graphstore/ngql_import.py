@@ -39,7 +39,6 @@ from typing import Any
 from graphmill import errors
 from graphmill.graphstore.base import PropDef, VidType
 from graphmill.graphstore.model import SpaceData, TableBuilder, check_schema, edge_schema, vertex_schema
-from graphmill.graphstore.ngql_lexer import Kind, NgqlSyntaxError, Statement, Token, statements
 from graphmill.graphstore.nebula_types import (
     FLOAT_TYPES,
     INT_RANGES,
@@ -48,6 +47,7 @@ from graphmill.graphstore.nebula_types import (
     fixed_string_length,
     normalize_type,
 )
+from graphmill.graphstore.ngql_lexer import Kind, NgqlSyntaxError, Statement, Token, statements
 
 __all__ = ["NgqlSyntaxError", "parse_ngql", "parse_ngql_file"]
 
@@ -216,13 +216,13 @@ def _convert(value: _Value, column: _Column) -> Any:
     try:
         if ptype == "timestamp" and kind in ("int", "timestamp", "string"):
             if isinstance(raw, int):
-                return raw
-            return int((_parse_datetime(raw) - _EPOCH).total_seconds())
+                return _EPOCH + dt.timedelta(seconds=raw)
+            return _parse_datetime(raw).replace(microsecond=0)
         if ptype == "date" and kind in ("date", "string"):
             return dt.date.fromisoformat(raw.strip())
         if ptype == "datetime" and kind in ("datetime", "string"):
             return _parse_datetime(raw)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise ValueError(f"invalid {ptype} {raw!r} for property {column.name!r}: {exc}") from None
     raise ValueError(f"property {column.name!r} has type {column.type}; {value.token.text} is a {kind} value")
 
@@ -298,8 +298,7 @@ class _Importer:
             self.script_space = name
         elif name != self.script_space:
             raise cur.error(
-                f"the script works on space {self.script_space!r} (imported as {self.name!r}), "
-                f"not {name!r}",
+                f"the script works on space {self.script_space!r} (imported as {self.name!r}), not {name!r}",
                 token,
             )
 
@@ -494,7 +493,12 @@ class _Importer:
         return name, columns, positions
 
     def _row(
-        self, cur: _Cursor, values: list[_Value], offset: int, columns: list[_Column], positions: list[int | None]
+        self,
+        cur: _Cursor,
+        values: list[_Value],
+        offset: int,
+        columns: list[_Column],
+        positions: list[int | None],
     ) -> list[Any]:
         row: list[Any] = []
         for column, position in zip(columns, positions, strict=True):
@@ -520,7 +524,9 @@ class _Importer:
         if value.kind != "string":
             raise cur.error(f"vid {value.token.text} is not a string (the space's vid_type)", value.token)
         if self.vid_len is not None and len(value.value.encode()) > self.vid_len:
-            raise cur.error(f"vid {value.token.text} is longer than fixed_string({self.vid_len})", value.token)
+            raise cur.error(
+                f"vid {value.token.text} is longer than fixed_string({self.vid_len})", value.token
+            )
         return value.value
 
     def _insert_vertex(self, cur: _Cursor) -> None:
@@ -566,7 +572,9 @@ class _Importer:
             values = cur.value_list()
             if len(values) != expected:
                 raise cur.error(f"{len(values)} values given for {expected} properties", start)
-            rows.append([src, dst, rank, *self._row(cur, values, 0, columns, positions)], keep_existing=keep_existing)
+            rows.append(
+                [src, dst, rank, *self._row(cur, values, 0, columns, positions)], keep_existing=keep_existing
+            )
             if not cur.accept_punct(","):
                 break
 

@@ -9,6 +9,10 @@ Everything the process reports goes over one pipe as small tuples:
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
+import sys
 import time
 import traceback
 from multiprocessing.connection import Connection
@@ -43,8 +47,24 @@ class _Reporter:
         self.send("progress", phase, done, message[:_MAX_MESSAGE_CHARS])
 
 
+def _die_with_parent() -> None:
+    """Linux: get SIGKILL when the forkserver (our parent) goes, e.g. after the server was killed."""
+    if sys.platform != "linux":
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the forkserver was already gone before prctl took effect
+        os._exit(1)
+
+
 def run(plan: TaskPlan, conn: Connection) -> None:
+    _die_with_parent()
     reporter = _Reporter(conn)
+    reporter.log(f"worker process {os.getpid()} started")
     try:
         spec = get_algorithm(plan.task_type)
         params = spec.parse_params(plan.params)

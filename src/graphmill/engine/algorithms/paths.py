@@ -1,0 +1,182 @@
+"""Paths: BFS (``analytics_bfs``) and SSSP (``analytics_sssp``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from scipy.sparse import csgraph
+
+from graphmill import errors
+from graphmill.engine.algorithms._common import (
+    IS_DIRECTED,
+    ROOT,
+    UNREACHABLE_DEPTH,
+    VARIANT,
+    is_graphalytics,
+    make_table,
+    oriented,
+    resolve_root,
+)
+from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params
+from graphmill.engine.base import Progress
+from graphmill.engine.graph import Graph
+
+__all__ = ["BFS", "SPECS", "SSSP", "bfs_depths", "sssp_distances"]
+
+
+# -- BFS -----------------------------------------------------------------------------------
+
+
+def bfs_depths(graph: Graph, root: int) -> npt.NDArray[np.int64]:
+    """Hop depth of every vertex from ``root`` along out-edges; ``-1`` where unreachable.
+
+    scipy's BFS gives the visit order and a BFS tree; depths follow from the tree by
+    pointer jumping (``log2(max depth)`` vectorised passes, no per-vertex loop).
+    """
+    depth = np.full(graph.n, -1, dtype=np.int64)
+    if graph.n == 0:
+        return depth
+    order, pred = csgraph.breadth_first_order(
+        graph.adjacency(), root, directed=True, return_predecessors=True
+    )
+    order = np.asarray(order, dtype=np.int64)
+    parent = np.asarray(pred, dtype=np.int64)
+    parent[root] = root
+    dist = np.ones(graph.n, dtype=np.int64)
+    dist[root] = 0
+    nodes = order
+    hop = parent[nodes]
+    while True:
+        pending = hop != root
+        if not pending.any():
+            break
+        nodes = nodes[pending]
+        hop = hop[pending]
+        dist[nodes] = dist[nodes] + dist[hop]
+        hop = parent[hop]
+        parent[nodes] = hop
+    depth[order] = dist[order]
+    return depth
+
+
+def _bfs_columns(params: Params) -> list[OutputColumn]:
+    if is_graphalytics(params):
+        return [OutputColumn("VID", "vid"), OutputColumn("DEPTH", "int64")]
+    return [OutputColumn("ROOT", "vid"), OutputColumn("VISITED", "int64")]
+
+
+def _run_bfs(graph: Graph, params: Params, progress: Progress) -> Any:
+    g = oriented(graph, params, progress)
+    root = resolve_root(g, params["root"])
+    progress.log(f"BFS ({params['variant']}) from {g.id_of(root)!r} on {g.n} vertices, {g.m} edges")
+    progress("computing", 0.0, "searching")
+    columns = _bfs_columns(params)
+    if is_graphalytics(params):
+        depth = bfs_depths(g, root)
+        reached = int((depth >= 0).sum())
+        depth[depth < 0] = UNREACHABLE_DEPTH
+        progress("computing", 1.0, f"reached {reached} vertices")
+        progress.log(f"visited {reached} vertices, max depth {int(depth[depth != UNREACHABLE_DEPTH].max())}")
+        return make_table(g, columns, [g.id_array(), depth])
+    order = csgraph.breadth_first_order(g.adjacency(), root, directed=True, return_predecessors=False)
+    visited = len(order)
+    progress("computing", 1.0, f"reached {visited} vertices")
+    progress.log(f"visited {visited} vertices (root included)")
+    return make_table(g, columns, [g.id_array(np.array([root])), [visited]])
+
+
+BFS = AlgorithmSpec(
+    type="analytics_bfs",
+    name="BFS",
+    group="path",
+    params=(IS_DIRECTED, ROOT, VARIANT),
+    needs_weight=False,
+    output_columns=_bfs_columns,
+    run=_run_bfs,
+    doc=(
+        "Breadth-first search from `root`. NA output: one row ROOT, VISITED (vertices reached, root "
+        "included); variant=graphalytics: the depth of every vertex (unreachable = 2^63-1)."
+    ),
+)
+
+
+# -- SSSP ----------------------------------------------------------------------------------
+
+
+def _min_parallel(graph: Graph, weights: npt.NDArray[np.float64]) -> Any:
+    """Adjacency with one entry per (u, v): the smallest weight of the parallel edges."""
+    src = graph.sources()
+    dst = graph.indices
+    m = graph.m
+    if m == 0:
+        return graph.adjacency(weights)
+    first = np.ones(m, dtype=bool)
+    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+    if first.all():
+        return graph.adjacency(weights)
+    starts = np.flatnonzero(first)
+    w = np.minimum.reduceat(weights, starts)
+    keep_src = src[starts]
+    indptr = np.zeros(graph.n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keep_src, minlength=graph.n), out=indptr[1:])
+    return sp.csr_array((w, dst[starts], indptr), shape=(graph.n, graph.n))
+
+
+def sssp_distances(graph: Graph, root: int) -> npt.NDArray[np.float64]:
+    """Shortest-path length (sum of weights) from ``root``; ``inf`` where unreachable.
+
+    Unweighted graphs use weight 1.0.  Parallel edges count with their smallest weight;
+    zero weights are traversable (scipy's csgraph treats explicitly stored zeros in a
+    sparse matrix as edges; a test pins this).  Negative weights fail the task.
+    """
+    weights = graph.weights if graph.weights is not None else np.ones(graph.m, dtype=np.float64)
+    if graph.m and float(np.min(weights)) < 0:
+        raise errors.TaskFailed("SSSP needs non-negative edge weights; the graph has a negative weight")
+    if graph.n == 0:
+        return np.zeros(0, dtype=np.float64)
+    matrix = _min_parallel(graph, np.asarray(weights, dtype=np.float64))
+    dist = csgraph.dijkstra(matrix, directed=True, indices=root)
+    return np.asarray(dist, dtype=np.float64)
+
+
+def _sssp_columns(params: Params) -> list[OutputColumn]:
+    return [OutputColumn("VID", "vid"), OutputColumn("DISTANCE", "double")]
+
+
+def _run_sssp(graph: Graph, params: Params, progress: Progress) -> Any:
+    g = oriented(graph, params, progress)
+    root = resolve_root(g, params["root"])
+    weighted = "weighted" if g.weights is not None else "unweighted (weight 1.0)"
+    progress.log(
+        f"SSSP ({params['variant']}) from {g.id_of(root)!r}, {weighted}, on {g.n} vertices, {g.m} edges"
+    )
+    progress("computing", 0.0, "searching")
+    dist = sssp_distances(g, root)
+    reachable = np.isfinite(dist)
+    progress("computing", 1.0, f"reached {int(reachable.sum())} vertices")
+    progress.log(f"reached {int(reachable.sum())} of {g.n} vertices")
+    columns = _sssp_columns(params)
+    if is_graphalytics(params):
+        return make_table(g, columns, [g.id_array(), dist])
+    index = np.flatnonzero(reachable)
+    return make_table(g, columns, [g.id_array(index), dist[index]])
+
+
+SSSP = AlgorithmSpec(
+    type="analytics_sssp",
+    name="SSSP",
+    group="path",
+    params=(IS_DIRECTED, ROOT, VARIANT),
+    needs_weight=True,
+    output_columns=_sssp_columns,
+    run=_run_sssp,
+    doc=(
+        "Single-source shortest paths (Dijkstra) from `root` over edge weights (1.0 where absent). "
+        "NA output: reachable vertices only; variant=graphalytics: every vertex, unreachable = inf."
+    ),
+)
+
+SPECS = (BFS, SSSP)

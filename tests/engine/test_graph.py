@@ -1,0 +1,122 @@
+"""Graph building: id encoding, CSR layout, transpose, lookups."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from graphmill import errors
+from graphmill.engine.graph import build_graph
+
+from .conftest import random_edges
+
+
+def _edge_multiset(graph):  # type: ignore[no-untyped-def]
+    src = graph.sources()
+    ids = [graph.id_of(i) for i in range(graph.n)]
+    return Counter((ids[s], ids[d]) for s, d in zip(src.tolist(), graph.indices.tolist(), strict=True))
+
+
+def test_int_ids_are_sorted_and_edges_kept() -> None:
+    """Int64 ids get dense indices in ascending order; parallel edges and self-loops survive."""
+    el = random_edges(1)
+    g = build_graph(*el.arrow()[:2], vid_type="int64", directed=True)
+    assert g.n == len(el.vertices)
+    assert g.ids.tolist() == el.vertices
+    assert g.m == len(el.src)
+    assert _edge_multiset(g) == Counter(zip(el.src, el.dst, strict=True))
+    assert g.indices.dtype == np.int32
+    assert g.indptr.dtype == np.int64
+
+
+def test_string_ids_sorted_lexicographically() -> None:
+    """String ids are ordered byte-wise and looked up by value."""
+    g = build_graph(pa.array(["b", "a", "c"]), pa.array(["a", "c", "b10"]), vid_type="string", directed=True)
+    assert g.ids.to_pylist() == ["a", "b", "b10", "c"]
+    assert g.lookup("b10") == 2
+    assert g.id_of(3) == "c"
+    with pytest.raises(errors.ParamError, match="'zz' is not in the graph"):
+        g.lookup("zz")
+
+
+def test_int_lookup_accepts_strings_and_rejects_missing() -> None:
+    """Int64 graphs look up "42" and 42 alike; unknown or non-numeric ids raise ParamError."""
+    g = build_graph(np.array([10, 42]), np.array([42, 7]), vid_type="int64", directed=True)
+    assert g.lookup("42") == g.lookup(42) == 2
+    assert g.lookup_many([7, "x", 8, 10]).tolist() == [0, -1, -1, 1]
+    with pytest.raises(errors.ParamError):
+        g.lookup("nope")
+    with pytest.raises(errors.ParamError):
+        g.lookup(11)
+
+
+def test_rows_sorted_by_destination() -> None:
+    """Within each CSR row neighbours are sorted, so parallel edges are adjacent."""
+    el = random_edges(2)
+    g = build_graph(*el.arrow()[:2], vid_type="int64", directed=True)
+    for v in range(g.n):
+        row = g.indices[g.indptr[v] : g.indptr[v + 1]]
+        assert (np.diff(row) >= 0).all()
+
+
+def test_undirected_adds_reverse_edges() -> None:
+    """directed=False stores every edge both ways (a self-loop twice)."""
+    g = build_graph(pa.array([1, 2, 3]), pa.array([2, 3, 3]), vid_type="int64", directed=False)
+    assert not g.directed
+    assert g.m == 6
+    assert _edge_multiset(g) == Counter({(1, 2): 1, (2, 1): 1, (2, 3): 1, (3, 2): 1, (3, 3): 2})
+    assert g.to_undirected() is g
+
+
+def test_weights_follow_their_edges() -> None:
+    """Weights are permuted together with the edges when rows are sorted."""
+    el = random_edges(3)
+    src, dst, w = el.arrow()
+    g = build_graph(src, dst, w, vid_type="int64", directed=True)
+    assert g.weights is not None
+    got = Counter(
+        (g.id_of(s), g.id_of(d), wt)
+        for s, d, wt in zip(g.sources().tolist(), g.indices.tolist(), g.weights.tolist(), strict=True)
+    )
+    assert got == Counter(zip(el.src, el.dst, el.weight, strict=True))
+
+
+def test_in_csr_is_the_transpose() -> None:
+    """The in-CSR lists, per vertex, the sources of its in-edges and their out-CSR positions."""
+    el = random_edges(4)
+    g = build_graph(*el.arrow()[:2], vid_type="int64", directed=True)
+    inc = g.in_csr()
+    src = g.sources()
+    for v in range(g.n):
+        sl = slice(inc.indptr[v], inc.indptr[v + 1])
+        assert (g.indices[inc.edge_ids[sl]] == v).all()
+        assert (src[inc.edge_ids[sl]] == inc.indices[sl]).all()
+    assert inc.indptr[-1] == g.m
+    assert g.in_degree().tolist() == np.diff(inc.indptr).tolist()
+    assert g.in_csr() is inc
+
+
+def test_isolated_vertices_and_numpy_input() -> None:
+    """Extra vertices join the id set without edges; numpy int ids can become string ids."""
+    g = build_graph(
+        np.array([1, 2]), np.array([2, 3]), vid_type="string", directed=True, vertices=np.array([9])
+    )
+    assert g.ids.to_pylist() == ["1", "2", "3", "9"]
+    assert g.out_degree().tolist() == [1, 1, 0, 0]
+
+
+def test_null_ids_fail() -> None:
+    """A null vertex id is a TaskFailed."""
+    with pytest.raises(errors.TaskFailed, match="null"):
+        build_graph(pa.array(["a", None]), pa.array(["b", "c"]), vid_type="string", directed=True)
+
+
+def test_empty_graph() -> None:
+    """No edges give an empty graph."""
+    g = build_graph(pa.array([], pa.int64()), pa.array([], pa.int64()), vid_type="int64", directed=True)
+    assert g.n == 0
+    assert g.m == 0
+    assert g.indptr.tolist() == [0]

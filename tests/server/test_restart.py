@@ -1,0 +1,119 @@
+"""The full stack on loopback: a real `graphmill serve` process killed with SIGKILL mid-job."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+import pytest
+
+from graphmill.graphstore.embedded import EmbeddedGraphStore
+from tests.helpers import BASKETBALL_NGQL, login, nebula_task, wait_job
+from tests.scheduler.test_cancel import long_task, write_big_graph
+
+pytestmark = pytest.mark.server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        env = {**os.environ, "GRAPHMILL_MAX_RUNNING_JOBS": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "graphmill", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir),
+             "--log-level", "warning"],
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise AssertionError("server did not start")
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(20)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    data_dir = tmp_path / "data"
+    EmbeddedGraphStore(data_dir / "graph").import_ngql("basketballplayer", BASKETBALL_NGQL)
+    srv = Server(data_dir)
+    yield srv
+    srv.stop()
+
+
+def submit(client: httpx.Client, tasks: list[dict[str, Any]]) -> int:
+    wid = client.post("/api-open/v1/workflows", json={"schema": {"tasks": tasks}}).json()["data"]["id"]
+    return int(client.post(f"/api-open/v1/workflows/{wid}/jobs", json={}).json()["data"]["id"])
+
+
+def test_sigkill_mid_job_then_restart(server: Server) -> None:
+    """After SIGKILL, the running job ends Interrupted with a reason, the queued one runs, none is lost."""
+    server.start()
+    path = write_big_graph(server.data_dir / "files")
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        login(client)
+        running = submit(client, [long_task(path)])
+        queued = submit(client, [nebula_task("pr", "analytics_pagerank", "PageRank", {})])
+        detail = wait_job(client, running, until={1})
+        task_id = detail["tasks"][0]["id"]
+        deadline = time.monotonic() + 20
+        pid = None
+        while pid is None and time.monotonic() < deadline:
+            for line in client.get(f"/api-open/v1/jobs/{running}/tasks/{task_id}/logs").json()["data"]["items"]:
+                if line["message"].startswith("worker process"):
+                    pid = int(line["message"].split()[2])
+            time.sleep(0.02)
+        assert pid is not None
+        assert client.get(f"/api-open/v1/jobs/{queued}").json()["data"]["status"] == 0
+    server.kill()
+    # The worker dies with its parents (PR_SET_PDEATHSIG): no orphan keeps computing.
+    deadline = time.monotonic() + 5
+    while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+        assert time.monotonic() < deadline, "worker outlived the killed server"
+        time.sleep(0.05)
+    server.start()
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        login(client)
+        first = client.get(f"/api-open/v1/jobs/{running}").json()["data"]
+        assert first["status"] == 4 and first["tasks"][0]["status"] == 4
+        assert first["runEndTime"] >= first["runBeginTime"] > 0
+        second = wait_job(client, queued, timeout_s=60)
+        assert second["status"] == 2
+        listed = client.get("/api-open/v1/jobs").json()["data"]
+        assert {i["id"] for i in listed["items"]} == {running, queued}
+        for item in listed["items"]:
+            assert item["status"] in (2, 4)

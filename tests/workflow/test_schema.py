@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from graphmill.errors import MissingRequiredParams, ParamError
+from graphmill.workflow.params import apply_input
+from graphmill.workflow.schema import check_schema, parse_schema
+
+
+class FakeCatalog:
+    """Two task types: "algo" (int param n ≥ 1, required root) and the query type."""
+
+    def is_known(self, task_type: str) -> bool:
+        return task_type in {"algo", "nebula_ngql"}
+
+    def param_names(self, task_type: str) -> frozenset[str]:
+        return frozenset({"n", "root"}) if task_type == "algo" else frozenset()
+
+    def check_params(self, task_type: str, spec: Mapping[str, Any], *, allow_missing_required: bool) -> list[tuple[str, str]]:
+        if task_type != "algo":
+            return []
+        out = []
+        n = spec.get("n", "1")
+        if not (isinstance(n, str) and "${" in n):
+            try:
+                if int(n) < 1:
+                    out.append(("spec.n", "must be ≥ 1"))
+            except ValueError:
+                out.append(("spec.n", "must be an integer"))
+        if "root" not in spec and not allow_missing_required:
+            out.append(("spec.root", "required parameter is missing"))
+        return out
+
+    def output_columns(self, task_type: str, spec: Mapping[str, Any]) -> list[str] | None:
+        return ["VID", "VALUE"] if task_type == "algo" else None
+
+
+CAT = FakeCatalog()
+
+
+def task(tid: str, **spec: Any) -> dict[str, Any]:
+    return {"id": tid, "name": tid.upper(), "type": "algo", "spec": spec, "graph": {"params": []}, "extra": {"kept": 1}}
+
+
+def problems(raw: Any) -> list[dict[str, Any]]:
+    with pytest.raises(ParamError) as err:
+        check_schema(raw, CAT)
+    assert err.value.code == 40004001
+    return err.value.data["problems"]  # type: ignore[index]
+
+
+def test_valid_schema_keeps_unknown_fields() -> None:
+    """A valid schema parses; fields graphmill does not know are kept."""
+    raw = {"datasources": [], "tasks": [task("a"), task("b")], "deps": [{"src": "a", "dst": "b", "spec": {"input": {"srcField": 1, "dstField": 2}}}], "x": 1}
+    schema = check_schema(raw, CAT)
+    assert schema.task("a").model_extra == {"extra": {"kept": 1}}
+    assert schema.upstream() == {"a": [], "b": ["a"]}
+
+
+def test_every_problem_is_reported_with_task_and_field() -> None:
+    """Duplicates, unknown types, bad deps, cycles, ranges and bad values are all listed at once."""
+    raw = {
+        "tasks": [task("a", n="0"), task("a"), {"id": "c", "type": "nope"}, task("d"), task("e")],
+        "deps": [
+            {"src": "a", "dst": "zz"},
+            {"src": "d", "dst": "e", "spec": {"input": {"srcField": 1, "dstField": 3}}},
+            {"src": "e", "dst": "d"},
+            {"src": "d", "dst": "d"},
+            {"src": "a", "dst": "e", "spec": {"params": [{"name": "nope", "columnIndex": 0}]}},
+        ],
+    }
+    got = {(p["task"], p["field"]) for p in problems(raw)}
+    assert ("a", "tasks[1].id") in got
+    assert ("a", "spec.n") in got
+    assert ("c", "type") in got
+    assert ("zz", "deps[0].dst") in got
+    assert ("e", "deps[1].spec.input.dstField") in got
+    assert ("d", "deps[3]") in got
+    assert ("e", "deps[4].spec.params[0].name") in got
+    assert ("e", "deps[4].spec.params[0].columnIndex") in got
+    assert any(f == "deps" for _, f in got)  # the cycle d -> e -> d
+
+
+def test_structural_errors_name_the_task() -> None:
+    """A task missing its type is reported with its id and the field path."""
+    got = problems({"tasks": [{"id": "t1", "spec": {}}]})
+    assert got[0]["task"] == "t1" and got[0]["field"] == "tasks.0.type"
+    assert problems([1])[0]["field"] == "schema"
+
+
+def test_undeclared_placeholder_is_refused() -> None:
+    """${x} must be declared in graph.params."""
+    got = problems({"tasks": [task("a", n="${x}")]})
+    assert got[0]["field"] == "spec.n" and "not declared" in got[0]["reason"]
+
+
+SCHEMA = {
+    "tasks": [
+        {"id": "a", "type": "algo", "spec": {"n": "${k}", "root": "r"}, "graph": {"params": [{"name": "k", "value": "3"}]}},
+        {"id": "b", "type": "algo", "spec": {"n": "${m}"}, "graph": {"params": [{"name": "m"}]}},
+    ],
+}
+
+
+def test_input_fills_placeholders_and_open_params() -> None:
+    """Job input fills placeholders, defaults apply, open parameters override spec values."""
+    schema = parse_schema(SCHEMA)
+    raw = copy.deepcopy(SCHEMA)
+    eff = apply_input(schema, raw, {"b": {"m": 7, "root": "x"}, "a": {"n": 5}}, CAT)
+    tasks = eff["tasks"]
+    assert tasks[0]["spec"] == {"n": "5", "root": "r"}
+    assert tasks[1]["spec"] == {"n": "7", "root": "x"}
+    assert raw == SCHEMA  # the workflow itself is untouched
+    eff = apply_input(schema, raw, {"b": {"m": "2", "root": "y"}}, CAT)
+    assert eff["tasks"][0]["spec"]["n"] == "3"
+
+
+def test_missing_values_use_explorers_controller_code() -> None:
+    """A placeholder or a required parameter with no value → 50004002."""
+    schema = parse_schema(SCHEMA)
+    with pytest.raises(MissingRequiredParams) as err:
+        apply_input(schema, SCHEMA, {}, CAT)
+    assert err.value.code == 50004002
+    fields = {(p["task"], p["field"]) for p in err.value.data["problems"]}  # type: ignore[index]
+    assert ("b", "spec.n") in fields and ("b", "spec.root") in fields
+
+
+@pytest.mark.parametrize(
+    "job_input",
+    [{"zz": {}}, {"a": {"nope": 1}}, {"a": []}, {"a": {"n": [1]}}, [1]],
+)
+def test_input_naming_unknown_things_is_refused(job_input: Any) -> None:
+    """Unknown task or parameter names in input refuse the job with ErrParam."""
+    with pytest.raises(ParamError) as err:
+        apply_input(parse_schema(SCHEMA), SCHEMA, job_input, CAT)
+    assert err.value.code == 40004001
+
+
+def test_invalid_filled_value_is_errparam() -> None:
+    """A filled value that does not parse is ErrParam, not the missing-parameter code."""
+    with pytest.raises(ParamError) as err:
+        apply_input(parse_schema(SCHEMA), SCHEMA, {"a": {"k": "zero"}, "b": {"m": 1, "root": "q"}}, CAT)
+    assert err.value.code == 40004001
