@@ -65,6 +65,8 @@ def test_token_by_header_and_invalid_token(anon: TestClient) -> None:
     """The token works as an explorer_token header; a forged one is 40104000."""
     r = anon.post("/api-open/v1/connect", headers=account_header(), json={"address": "127.0.0.1", "port": 9669})
     token = r.cookies["explorer_token"]
+    anon.cookies.clear()
+    assert anon.get("/api-open/v1/jobs").json()["code"] == 40104000
     assert anon.get("/api-open/v1/jobs", headers={"explorer_token": token}).json()["code"] == 0
     bad = anon.get("/api-open/v1/jobs", headers={"explorer_token": token + "x"})
     assert bad.json()["code"] == 40104000
@@ -74,7 +76,8 @@ def test_expired_token_is_40104001(anon: TestClient) -> None:
     """A token past its lifetime gives ErrSession."""
     service = anon.app.state.service  # type: ignore[attr-defined]
     old = service.tokens.issue(Principal("root", "127.0.0.1:9669"), now_s=time.time() - 259201)
-    r = anon.get("/api-open/v1/jobs", cookies={"explorer_token": old})
+    anon.cookies.set("explorer_token", old)
+    r = anon.get("/api-open/v1/jobs")
     assert (r.status_code, r.json()["code"], r.json()["message"]) == (401, 40104001, "ErrSession")
 
 

@@ -8,11 +8,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from ladybug import QueryResult
 
 from graphmill.graphstore import EmbeddedGraphStore, PropDef
 
 NGQL = "basketballplayer"
 CSV = "basketballplayer_csv"
+
+
+def arrow(result: QueryResult | list[QueryResult]) -> pa.Table:
+    assert isinstance(result, QueryResult)
+    return result.get_as_arrow()
 
 
 def snapshot(store: EmbeddedGraphStore, space: str, kind: str, name: str) -> pa.Table:
@@ -24,7 +30,8 @@ def test_reference_data_is_unchanged(basketball_dir: Path) -> None:
     """The copied script keeps its CRLF endings, its `;;` line and has no final newline."""
     raw = (basketball_dir / "basketballplayer.ngql").read_bytes()
     assert len(raw) == 24031
-    assert raw.count(b"\r\n") == raw.count(b"\n") and not raw.endswith(b"\n")
+    assert raw.count(b"\r\n") == raw.count(b"\n")
+    assert not raw.endswith(b"\n")
     assert b'"player117"->"team200":(2009, 2019);;' in raw
 
 
@@ -71,7 +78,13 @@ def test_ngql_ranked_serve_edges(basketball_store: EmbeddedGraphStore) -> None:
     serve = snapshot(basketball_store, NGQL, "edges", "serve")
     ranked = serve.filter(pc.not_equal(serve["rank"], 0)).to_pylist()
     assert len(ranked) == 12
-    assert {"src": "player104", "dst": "team215", "rank": 20102012, "start_year": 2010, "end_year": 2012} in ranked
+    assert {
+        "src": "player104",
+        "dst": "team215",
+        "rank": 20102012,
+        "start_year": 2010,
+        "end_year": 2012,
+    } in ranked
     assert all(e["rank"] == e["start_year"] * 10000 + e["end_year"] for e in ranked)
     follow = snapshot(basketball_store, NGQL, "edges", "follow")
     assert pc.all(pc.equal(follow["rank"], 0)).as_py()
@@ -80,7 +93,8 @@ def test_ngql_ranked_serve_edges(basketball_store: EmbeddedGraphStore) -> None:
 def test_ngql_names_and_double_semicolon_line(basketball_store: EmbeddedGraphStore) -> None:
     """Names with apostrophes are intact and the edge on the `;;` line is imported."""
     names = snapshot(basketball_store, NGQL, "vertices", "player")["name"].to_pylist()
-    assert "Shaquille O'Neal" in names and "Amar'e Stoudemire" in names
+    assert "Shaquille O'Neal" in names
+    assert "Amar'e Stoudemire" in names
     serve = snapshot(basketball_store, NGQL, "edges", "serve").to_pylist()
     assert {"src": "player117", "dst": "team200", "rank": 0, "start_year": 2009, "end_year": 2019} in serve
 
@@ -92,7 +106,9 @@ def test_csv_import_matches_ngql_import(basketball_store: EmbeddedGraphStore) ->
     assert (csv.vertex_count, csv.edge_counts) == (ngql.vertex_count, ngql.edge_counts)
     for kind, names in (("vertices", ngql.tags), ("edges", ngql.edges)):
         for name in names:
-            assert snapshot(basketball_store, CSV, kind, name).equals(snapshot(basketball_store, NGQL, kind, name))
+            assert snapshot(basketball_store, CSV, kind, name).equals(
+                snapshot(basketball_store, NGQL, kind, name)
+            )
 
 
 @pytest.mark.parametrize("space", [NGQL, CSV])
@@ -101,14 +117,15 @@ def test_cypher_over_the_database(basketball_store: EmbeddedGraphStore, space: s
     with basketball_store.open_connection(space) as conn:
 
         def scalar(query: str) -> object:
-            return conn.execute(query).get_as_arrow().column(0)[0].as_py()
+            return arrow(conn.execute(query)).column(0)[0].as_py()
 
         assert scalar("MATCH (p:player)-[e:follow]->(q:player) RETURN count(*)") == 81
         assert scalar("MATCH (p:player)-[s:serve]->(t:team) WHERE s._rank <> 0 RETURN count(*)") == 12
         assert scalar("MATCH (p:player)-[s:serve]->(t:team) RETURN count(*)") == 152
         assert scalar("MATCH (v:_vertex) RETURN count(*)") == 0
         result = conn.execute(
-            "MATCH (p:player {vid: $vid})-[s:serve]->(t:team) WHERE s._rank = $rank RETURN p.name, p.age, t.name",
+            "MATCH (p:player {vid: $vid})-[s:serve]->(t:team) WHERE s._rank = $rank "
+            "RETURN p.name, p.age, t.name",
             parameters={"vid": "player104", "rank": 20102012},
         )
-        assert result.get_as_arrow().to_pylist() == [{"p.name": "Marco Belinelli", "p.age": 32, "t.name": "Hornets"}]
+        assert arrow(result).to_pylist() == [{"p.name": "Marco Belinelli", "p.age": 32, "t.name": "Hornets"}]

@@ -34,7 +34,8 @@ def syntax_error(script: str) -> NgqlSyntaxError:
 def test_crlf_double_semicolon_console_commands() -> None:
     """CRLF line endings, `;;` and `:sleep` lines are handled; line numbers count CRLF lines."""
     script = (
-        "drop space nba;\r\ncreate space nba(partition_num=10,replica_factor=1,vid_type=fixed_string(32));\r\n"
+        "drop space nba;\r\n"
+        "create space nba(partition_num=10,replica_factor=1,vid_type=fixed_string(32));\r\n"
         ":sleep 20\r\nuse nba;\r\ncreate tag t(a int);\r\n:sleep 20\r\n"
         'insert vertex t(a) values "x":(1);;\r\ninsert vertex t(a) values "y":(2);'
     )
@@ -47,7 +48,8 @@ def test_crlf_double_semicolon_console_commands() -> None:
 def test_keywords_are_case_insensitive() -> None:
     """Keywords may be written in any case; names keep theirs."""
     data = parse(
-        "CREATE SPACE S(VID_TYPE = INT64);\nUSE S;\nCREATE TAG IF NOT EXISTS Person(Age INT, nick STRING NOT NULL);\n"
+        "CREATE SPACE S(VID_TYPE = INT64);\nUSE S;\n"
+        "CREATE TAG IF NOT EXISTS Person(Age INT, nick STRING NOT NULL);\n"
         'Insert Vertex Person(Age, nick) VALUES 7:(1, "a");'
     )
     assert data.vid_type == "int64"
@@ -81,14 +83,15 @@ def test_statements_for_another_space_are_an_error() -> None:
     """The script works on one space; USE of another name is refused with its line."""
     error = syntax_error(HEADER + "use other;")
     assert error.line == 3
-    assert "'other'" in error.detail and "'target'" in error.detail
+    assert "'other'" in error.detail
+    assert "'target'" in error.detail
 
 
 def test_create_tag_and_edge_property_options() -> None:
     """Property definitions take NULL / NOT NULL / DEFAULT / COMMENT; schema options are accepted."""
     data = parse(
         HEADER + "create tag if not exists t(a int64 NULL DEFAULT 5 COMMENT 'an int', b string not null "
-        "default \"x\", c double, d fixed_string(3), e bool default true) ttl_duration = 0, ttl_col = \"\";\n"
+        'default "x", c double, d fixed_string(3), e bool default true) ttl_duration = 0, ttl_col = "";\n'
         "create tag if not exists t(z int);\n"
         "create edge e(w float default -1.5, s int8) comment = 'edge';\n"
         'insert vertex t(b) values "v":("given");\n'
@@ -103,26 +106,42 @@ def test_create_tag_and_edge_property_options() -> None:
         PropDef("e", "bool"),
     )
     assert data.edges["e"] == (PropDef("w", "float"), PropDef("s", "int8"))
-    assert rows(data.vertices["t"]) == [("v", 5, "given", None, None, True), ("w", None, "x", None, "abc", True)]
+    assert rows(data.vertices["t"]) == [
+        ("v", 5, "given", None, None, True),
+        ("w", None, "x", None, "abc", True),
+    ]
     assert rows(data.edge_tables["e"]) == [("v", "w", 0, -1.5, 3)]
 
 
 def test_not_null_without_default_must_be_given() -> None:
     """Leaving out a NOT NULL property without default is an error; giving it NULL too."""
-    assert "NOT NULL" in syntax_error(HEADER + 'create tag t(a int not null, b int);insert vertex t(b) values "v":(1);').detail
-    assert "NOT NULL" in syntax_error(HEADER + 'create tag t(a int not null);insert vertex t(a) values "v":(NULL);').detail
+    assert (
+        "NOT NULL"
+        in syntax_error(
+            HEADER + 'create tag t(a int not null, b int);insert vertex t(b) values "v":(1);'
+        ).detail
+    )
+    assert (
+        "NOT NULL"
+        in syntax_error(HEADER + 'create tag t(a int not null);insert vertex t(a) values "v":(NULL);').detail
+    )
 
 
 def test_indexes_are_checked_then_ignored() -> None:
     """CREATE TAG/EDGE INDEX is accepted when its tag/edge and properties exist, and stores nothing."""
     data = parse(
         HEADER + "create tag player(name string, age int);\ncreate edge follow(degree int);\n"
-        "create tag index player_index_0 on player();\ncreate tag index if not exists i1 on player(name(20), age);\n"
+        "create tag index player_index_0 on player();\n"
+        "create tag index if not exists i1 on player(name(20), age);\n"
         "create edge index follow_index on follow(degree) comment 'x';"
     )
-    assert list(data.tags) == ["player"] and list(data.edges) == ["follow"]
+    assert list(data.tags) == ["player"]
+    assert list(data.edges) == ["follow"]
     assert "does not exist" in syntax_error(HEADER + "create tag index i on nope();").detail
-    assert "no property 'x'" in syntax_error(HEADER + "create tag t(a int);\ncreate tag index i on t(x(3));").detail
+    assert (
+        "no property 'x'"
+        in syntax_error(HEADER + "create tag t(a int);\ncreate tag index i on t(x(3));").detail
+    )
 
 
 def test_insert_vertex_several_tags_and_rows() -> None:
@@ -155,7 +174,11 @@ def test_insert_edge_ranks() -> None:
         'insert edge serve(start_year, end_year) values "p"->"t"@20102012:(2010, 2012), "p"->"t":(1, 2), '
         '"p" -> "t" @ -7 : (3, 4);'
     )
-    assert rows(data.edge_tables["serve"]) == [("p", "t", 20102012, 2010, 2012), ("p", "t", 0, 1, 2), ("p", "t", -7, 3, 4)]
+    assert rows(data.edge_tables["serve"]) == [
+        ("p", "t", 20102012, 2010, 2012),
+        ("p", "t", 0, 1, 2),
+        ("p", "t", -7, 3, 4),
+    ]
 
 
 def test_int64_vids() -> None:
@@ -167,8 +190,11 @@ def test_int64_vids() -> None:
     assert data.vertices["t"].schema.field("vid").type == pa.int64()
     assert rows(data.vertices["t"]) == [(1, 2), (-3, 4)]
     assert rows(data.edge_tables["e"]) == [(1, 2, 0, 0.5), (2, -3, 0, 1.0)]
-    error = syntax_error('create space s(vid_type=int64); use s; create tag t(a int);\ninsert vertex t(a) values "x":(2);')
-    assert error.line == 2 and "int64" in error.detail
+    error = syntax_error(
+        'create space s(vid_type=int64); use s; create tag t(a int);\ninsert vertex t(a) values "x":(2);'
+    )
+    assert error.line == 2
+    assert "int64" in error.detail
 
 
 def test_string_literals_and_escapes() -> None:
@@ -194,7 +220,10 @@ def test_numbers_booleans_and_null() -> None:
         'insert vertex t(i, j, f, g, b, n) values "v":(-42, 0x7f, 1e3, -.5, TRUE, NULL), '
         '"w":(+7, -128, 3, 2.5, false, "x");'
     )
-    assert rows(data.vertices["t"]) == [("v", -42, 127, 1000.0, -0.5, True, None), ("w", 7, -128, 3.0, 2.5, False, "x")]
+    assert rows(data.vertices["t"]) == [
+        ("v", -42, 127, 1000.0, -0.5, True, None),
+        ("w", 7, -128, 3.0, 2.5, False, "x"),
+    ]
 
 
 def test_dates_and_times() -> None:
@@ -205,7 +234,12 @@ def test_dates_and_times() -> None:
         'timestamp("2020-01-02T03:04:05")), "w":("2021-02-03", "2021-02-03T00:00:00", 86400);'
     )
     assert rows(data.vertices["t"]) == [
-        ("v", dt.date(2020, 1, 2), dt.datetime(2020, 1, 2, 3, 4, 5, 500000), dt.datetime(2020, 1, 2, 3, 4, 5)),
+        (
+            "v",
+            dt.date(2020, 1, 2),
+            dt.datetime(2020, 1, 2, 3, 4, 5, 500000),
+            dt.datetime(2020, 1, 2, 3, 4, 5),
+        ),
         ("w", dt.date(2021, 2, 3), dt.datetime(2021, 2, 3), dt.datetime(1970, 1, 2)),
     ]
 
@@ -229,7 +263,7 @@ def test_strings_may_span_lines() -> None:
 
 def test_bad_statement_reports_line_and_statement() -> None:
     """A statement that does not parse gives its line number and its text."""
-    error = syntax_error(HEADER + "create tag t(a int);\n\ninsert vertex t(a) valuez \"v\":(1);")
+    error = syntax_error(HEADER + 'create tag t(a int);\n\ninsert vertex t(a) valuez "v":(1);')
     assert error.line == 5
     assert error.detail.startswith("line 5: expected VALUES")
     assert 'insert vertex t(a) valuez "v":(1)' in error.detail
@@ -238,9 +272,13 @@ def test_bad_statement_reports_line_and_statement() -> None:
 
 def test_wrong_typed_value_reports_line() -> None:
     """An int property given a string is an error naming the property and the line."""
-    error = syntax_error(HEADER + 'create tag player(name string, age int);\ninsert vertex player(name, age) values\n"p":("Tim", "42");')
+    error = syntax_error(
+        HEADER + "create tag player(name string, age int);\n"
+        'insert vertex player(name, age) values\n"p":("Tim", "42");'
+    )
     assert error.line == 5
-    assert "'age'" in error.detail and "int64" in error.detail
+    assert "'age'" in error.detail
+    assert "int64" in error.detail
 
 
 @pytest.mark.parametrize(
@@ -253,10 +291,15 @@ def test_wrong_typed_value_reports_line() -> None:
         ('insert vertex t(a, a) values "v":(1, 1);', "given twice"),
         ('insert vertex t(a) values "a-very-long-vertex-id":(1);', "longer than fixed_string(16)"),
         ('insert edge t(a) values "v"->"w":(1);', "edge 't' does not exist"),
-        ("update vertex on t \"v\" set a = 1;", "unsupported statement 'update'"),
+        ('update vertex on t "v" set a = 1;', "unsupported statement 'update'"),
         ("create tag t(a int);", "'t' already exists"),
         ("create tag u(a time);", "unsupported property type 'time'"),
         ("create tag u(vid int);", "reserved"),
+        ("create edge u(_RANK int);", "reserved"),
+        ("create tag _vertex();", "clashes with a table reserved by graphmill"),
+        ("create edge T(a int);", "clashes with tag 't'"),
+        ("create tag u(a int, A int);", "declares property 'A' twice"),
+        ("create tag index i on t(a) comment 'x' extra;", "unexpected 'extra'"),
     ],
 )
 def test_invalid_statements(statement: str, message: str) -> None:
@@ -269,7 +312,8 @@ def test_invalid_statements(statement: str, message: str) -> None:
 def test_unknown_tag_in_insert() -> None:
     """INSERT VERTEX into a tag the script did not create is an error with its line."""
     error = syntax_error(HEADER + 'create tag t(a int);\ninsert vertex nope(a) values "v":(1);')
-    assert error.line == 4 and "tag 'nope' does not exist" in error.detail
+    assert error.line == 4
+    assert "tag 'nope' does not exist" in error.detail
 
 
 def test_statements_need_a_space() -> None:
@@ -281,10 +325,12 @@ def test_statements_need_a_space() -> None:
 def test_unterminated_string_is_an_error() -> None:
     """A string that never ends is reported with the line it starts on."""
     error = syntax_error(HEADER + 'create tag t(s string);\ninsert vertex t(s) values "v":("open);\n')
-    assert error.line == 4 and "unterminated" in error.detail
+    assert error.line == 4
+    assert "unterminated" in error.detail
 
 
 def test_unexpected_character_is_an_error() -> None:
     """A character outside the language is reported with its line."""
     error = syntax_error(HEADER + "create tag t(a int) $;")
-    assert error.line == 3 and "'$'" in error.detail
+    assert error.line == 3
+    assert "'$'" in error.detail

@@ -49,7 +49,7 @@ def worker_pid(client: TestClient, job_id: int, task_id: str, timeout_s: float =
         logs = client.get(f"/api-open/v1/jobs/{job_id}/tasks/{task_id}/logs").json()["data"]["items"]
         for line in logs:
             m = re.match(r"worker process (\d+) started", line["message"])
-            if m and any("computing" in x["message"] or "loaded" in x["message"] for x in logs):
+            if m and any(x["message"].startswith("graph: ") for x in logs):
                 return int(m.group(1))
         time.sleep(0.02)
     raise AssertionError("the task never started computing")

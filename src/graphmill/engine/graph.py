@@ -246,8 +246,8 @@ def build_graph(
         directed: ``False`` adds the reverse of every edge.
         vertices: optional extra vertex ids (isolated vertices that no edge mentions).
 
-    Ids are dictionary-encoded with pyarrow (unique → sort → ``index_in``), no Python
-    loop per edge.
+    Ids are dictionary-encoded with pyarrow in one hash pass, then renumbered in sorted-id
+    order; there is no Python loop per edge.  Edges already in (src, dst) order skip the sort.
     """
     target = pa.int64() if vid_type == "int64" else STRING_ID_TYPE
     src_a = _to_arrow(src, target)
@@ -262,37 +262,32 @@ def build_graph(
         if vert_a.null_count:
             raise errors.TaskFailed("a vertex id is empty (null)")
         extra = _chunks(vert_a)
-    both = pa.chunked_array(_chunks(src_a) + _chunks(dst_a) + extra, type=target)
-    uniques = pc.unique(both)
+    m = len(src_a)
+    chunks = [c for c in _chunks(src_a) + _chunks(dst_a) + extra if len(c)]
+    every = pa.concat_arrays(chunks) if chunks else pa.array([], type=target)
+    # one hash pass: codes in first-appearance order, then renumbered by sorted id
+    encoded = pc.dictionary_encode(every)
+    dictionary = encoded.dictionary
+    n = len(dictionary)
     if vid_type == "int64":
-        ids_np = np.sort(np.asarray(uniques.to_numpy(zero_copy_only=False), dtype=np.int64))
-        value_set = pa.array(ids_np, type=pa.int64())
-        ids: Any = ids_np
+        values = np.asarray(dictionary.to_numpy(zero_copy_only=False), dtype=np.int64)
+        order = np.argsort(values, kind="stable")
+        ids: Any = values[order]
     else:
-        value_set = uniques.take(pc.array_sort_indices(uniques))
-        if isinstance(value_set, pa.ChunkedArray):
-            value_set = value_set.combine_chunks()
-        ids = value_set
-    n = len(value_set)
-    s = _codes(src_a, value_set)
-    d = _codes(dst_a, value_set)
+        order = np.asarray(pc.array_sort_indices(dictionary).to_numpy(zero_copy_only=False), dtype=np.int64)
+        ids = dictionary.take(pa.array(order))
+    code_dtype = np.int32 if n < 2**31 else np.int64
+    rank = np.empty(n, dtype=code_dtype)
+    rank[order] = np.arange(n, dtype=code_dtype)
+    codes = rank[np.asarray(encoded.indices.to_numpy(zero_copy_only=False))]
+    s, d = codes[:m], codes[m : 2 * m]
     w: FloatArray | None = None
     if weight is not None:
         w = _weights(weight)
-        if w.shape[0] != s.shape[0]:
-            raise ValueError(f"{w.shape[0]} weights for {s.shape[0]} edges")
+        if w.shape[0] != m:
+            raise ValueError(f"{w.shape[0]} weights for {m} edges")
     indptr, indices, weights = csr_from_codes(s, d, w, n, directed=directed)
     return Graph(n, ids, vid_type, directed, indptr, indices, weights)
-
-
-def _codes(values: Any, value_set: Any) -> IntArray:
-    idx = pc.index_in(values, value_set=value_set)
-    if isinstance(idx, pa.ChunkedArray):
-        idx = idx.combine_chunks() if idx.num_chunks != 1 else idx.chunk(0)
-    codes: IntArray = np.asarray(idx.to_numpy(zero_copy_only=False))
-    if len(value_set) >= 2**31:
-        return codes.astype(np.int64)
-    return codes.astype(np.int32, copy=False)
 
 
 def _weights(weight: Any) -> FloatArray:
@@ -330,7 +325,11 @@ def csr_from_codes(
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
     out_w: FloatArray | None = None
-    if weights is None:
+    if key.shape[0] < 2 or bool((key[1:] >= key[:-1]).all()):  # already in (src, dst) order
+        indices = np.array(dst, dtype=idx_dtype)
+        if weights is not None:
+            out_w = np.array(weights, dtype=np.float64)
+    elif weights is None:
         key.sort()
         indices = (key % max(n, 1)).astype(idx_dtype)
     else:

@@ -228,7 +228,7 @@ def _is_number(text: str) -> bool:
 
 def _first_rows(path: Path, delimiter: str, count: int) -> list[list[str]]:
     rows: list[list[str]] = []
-    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
         for row in csv.reader(fh, delimiter=delimiter):
             if not row:
                 continue
@@ -291,7 +291,10 @@ class _Edges:
 
 def _read_csv(source: EdgeSource, vid_type: VidType | None, weighted: bool) -> _Edges:
     path = Path(source.path)
-    rows = _first_rows(path, source.delimiter, 2)
+    try:
+        rows = _first_rows(path, source.delimiter, 2)
+    except OSError as exc:
+        raise errors.TaskFailed(f"{source.path}: cannot read edge file: {exc.strerror or exc}") from exc
     if not rows:
         return _empty_edges(source, vid_type, weighted)
     first = rows[0]
@@ -497,7 +500,12 @@ def load_graph(
     if cache_dir is not None:
         key = cache_key(sources, vid_type=vid_type, directed=directed, weighted=weighted)
         entry = Path(cache_dir) / key
-        cached = _read_cache(entry)
+        try:
+            cached = _read_cache(entry)
+        except (OSError, ValueError, KeyError) as exc:  # a damaged entry is rebuilt, not fatal
+            report("loading", None, f"graph cache entry unreadable ({exc}); rebuilding")
+            shutil.rmtree(entry, ignore_errors=True)
+            cached = None
         if cached is not None:
             report("loading", 1.0, f"graph cache hit: {cached.n} vertices, {cached.m} edges")
             return cached

@@ -41,6 +41,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from graphmill import errors
+from graphmill.engine.base import ProgressFn
 
 __all__ = [
     "CSV_NAME",
@@ -150,9 +151,16 @@ def _csv_bytes(table: Any, float_format: FloatFormat) -> Any:
     return lines.buffers()[2][start:end] if end > start else b""
 
 
-def write_result(table: Any, out_dir: Path, *, float_format: FloatFormat = "fixed6") -> ResultManifest:
+def write_result(
+    table: Any,
+    out_dir: Path,
+    *,
+    float_format: FloatFormat = "fixed6",
+    progress: ProgressFn | None = None,
+) -> ResultManifest:
     """Write ``table`` (a ``pyarrow.Table``) as an NA-compatible result into ``out_dir``.
 
+    ``progress`` (optional) gets ``("writing", fraction, message)`` per batch of rows.
     Returns the manifest that was written.  See the module documentation for the format.
     """
     out_dir = Path(out_dir)
@@ -161,8 +169,12 @@ def write_result(table: Any, out_dir: Path, *, float_format: FloatFormat = "fixe
     tmp.mkdir()
     try:
         with (tmp / CSV_NAME).open("wb") as fh:
-            for start in range(0, table.num_rows, _BATCH_ROWS):
+            rows = table.num_rows
+            for start in range(0, rows, _BATCH_ROWS):
                 fh.write(_csv_bytes(table.slice(start, _BATCH_ROWS), float_format))
+                if progress is not None:
+                    done = min(start + _BATCH_ROWS, rows)
+                    progress("writing", done / rows, f"wrote {done} of {rows} rows")
         pq.write_table(table, tmp / PARQUET_NAME)
         manifest = ResultManifest(
             columns=list(table.column_names),

@@ -135,7 +135,10 @@ class EmbeddedGraphStore:
                 pq.write_table(table, building / "vertices" / f"{tag}.parquet")
             for edge, table in data.edge_tables.items():
                 pq.write_table(table, building / "edges" / f"{edge}.parquet")
-            vertex_count = build_database(building / _DB_FILE, data)
+            try:
+                vertex_count = build_database(building / _DB_FILE, data)
+            except RuntimeError as exc:  # what LadybugDB raises
+                raise errors.DatabaseError(f"LadybugDB could not load space '{name}': {exc}") from exc
             os.replace(building, final)
             info = SpaceInfo(
                 name=name,
@@ -151,6 +154,8 @@ class EmbeddedGraphStore:
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             shutil.rmtree(final, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                space_dir.rmdir()  # only if empty: a new space that failed
             raise
         if old is not None:
             self._remove_version(old)

@@ -40,28 +40,37 @@ def check_name(kind: str, name: str) -> str:
 
 
 def check_schema(tags: dict[str, tuple[PropDef, ...]], edges: dict[str, tuple[PropDef, ...]]) -> None:
-    """Refuse names the storage layout cannot represent."""
+    """Refuse names the storage layout cannot represent.
+
+    LadybugDB compares table and column names ignoring case, so names that differ only in
+    case clash here although NebulaGraph would allow them.
+    """
+    owners = {UNTAGGED_TABLE: "a table reserved by graphmill"}
     for kind, schemas, reserved in (
         ("tag", tags, _RESERVED_TAG_PROPS),
         ("edge", edges, _RESERVED_EDGE_PROPS),
     ):
         for name, props in schemas.items():
             check_name(kind, name)
-            if name == UNTAGGED_TABLE:
-                raise errors.ParamError(f"{kind} name {name!r} is reserved")
+            owner = owners.get(name.lower())
+            if owner is not None:
+                raise errors.ParamError(
+                    f"{kind} name {name!r} clashes with {owner} (names are compared ignoring case)"
+                )
+            owners[name.lower()] = f"{kind} {name!r}"
             seen: set[str] = set()
             for prop in props:
                 check_name("property", prop.name)
-                if prop.name in reserved:
+                if prop.name.lower() in reserved:
                     raise errors.ParamError(
                         f"property name {prop.name!r} of {kind} {name!r} is reserved by graphmill"
                     )
-                if prop.name in seen:
-                    raise errors.ParamError(f"{kind} {name!r} declares property {prop.name!r} twice")
-                seen.add(prop.name)
-    both = sorted(set(tags) & set(edges))
-    if both:
-        raise errors.ParamError(f"{both[0]!r} is both a tag and an edge type")
+                if prop.name.lower() in seen:
+                    raise errors.ParamError(
+                        f"{kind} {name!r} declares property {prop.name!r} twice "
+                        "(names are compared ignoring case)"
+                    )
+                seen.add(prop.name.lower())
 
 
 def vertex_schema(vid_type: VidType, props: Sequence[PropDef]) -> pa.Schema:

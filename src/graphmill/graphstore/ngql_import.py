@@ -227,6 +227,10 @@ def _convert(value: _Value, column: _Column) -> Any:
     raise ValueError(f"property {column.name!r} has type {column.type}; {value.token.text} is a {kind} value")
 
 
+def _prop_defs(schemas: dict[str, list[_Column]]) -> dict[str, tuple[PropDef, ...]]:
+    return {name: tuple(PropDef(c.name, c.type) for c in columns) for name, columns in schemas.items()}
+
+
 class _Importer:
     def __init__(self, name: str) -> None:
         self.name = name
@@ -250,12 +254,10 @@ class _Importer:
             self._statement(_Cursor(statement))
         if not self.created:
             raise NgqlSyntaxError("the script creates no space", 1)
-        tags = {name: tuple(PropDef(c.name, c.type) for c in cols) for name, cols in self.tags.items()}
-        edges = {name: tuple(PropDef(c.name, c.type) for c in cols) for name, cols in self.edges.items()}
         return SpaceData(
             vid_type=self.vid_type,
-            tags=tags,
-            edges=edges,
+            tags=_prop_defs(self.tags),
+            edges=_prop_defs(self.edges),
             vertices={name: rows.finish() for name, rows in self.tag_rows.items()},
             edge_tables={name: rows.finish() for name, rows in self.edge_rows.items()},
         )
@@ -373,11 +375,10 @@ class _Importer:
                 return
             raise cur.error(f"{name!r} already exists", token)
         props = tuple(PropDef(c.name, c.type) for c in columns)
+        tags, edges = _prop_defs(self.tags), _prop_defs(self.edges)
+        (tags if kind == "tag" else edges)[name] = props
         try:
-            if kind == "tag":
-                check_schema({name: props}, {})
-            else:
-                check_schema({}, {name: props})
+            check_schema(tags, edges)
         except errors.ParamError as exc:
             raise cur.error(exc.detail, token) from None
         schemas[name] = columns
@@ -586,5 +587,8 @@ def parse_ngql(name: str, lines: Iterable[str]) -> SpaceData:
 
 def parse_ngql_file(name: str, path: Path) -> SpaceData:
     """The space the nGQL script at ``path`` defines, imported as ``name``; read line by line."""
-    with path.open(encoding="utf-8") as lines:
-        return parse_ngql(name, lines)
+    try:
+        with path.open(encoding="utf-8") as lines:
+            return parse_ngql(name, lines)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise errors.ParamError(f"cannot read the nGQL script {path}: {exc}") from None

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 from graphmill import errors
 
@@ -30,8 +31,7 @@ class Kind(Enum):
     PUNCT = "punctuation"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: Kind
     #: The source text of the token.
     text: str
@@ -72,14 +72,17 @@ class NgqlSyntaxError(errors.BadRequest):
 
 _TOKEN_RE = re.compile(
     r"""
-      (?P<ws>\s+)
-    | (?P<comment>(?:\#|//|--)[^\n]*|/\*.*?\*/)
+    \s*
+    (?:
+      (?P<comment>(?:\#|//|--)[^\n]*|/\*.*?\*/)
     | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
     | (?P<float>(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+)
     | (?P<int>0[xX][0-9A-Fa-f]+|\d+)
     | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
     | (?P<qident>`[^`\n]+`)
     | (?P<punct>->|[(),:;@=.+\-*])
+    | (?P<end>\Z)
+    )
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -114,6 +117,10 @@ def unescape(body: str) -> str:
 
 
 def _token(kind: str, text: str, line: int) -> Token:
+    if kind == "punct":
+        return Token(Kind.PUNCT, text, text, line)
+    if kind == "ident":
+        return Token(Kind.IDENT, text, text, line)
     if kind == "string":
         return Token(Kind.STRING, text, unescape(text[1:-1]), line)
     if kind == "int":
@@ -121,11 +128,7 @@ def _token(kind: str, text: str, line: int) -> Token:
         return Token(Kind.INT, text, value, line)
     if kind == "float":
         return Token(Kind.FLOAT, text, float(text), line)
-    if kind == "ident":
-        return Token(Kind.IDENT, text, text, line)
-    if kind == "qident":
-        return Token(Kind.QIDENT, text, text[1:-1], line)
-    return Token(Kind.PUNCT, text, text, line)
+    return Token(Kind.QIDENT, text, text[1:-1], line)
 
 
 def statements(lines: Iterable[str]) -> Iterator[Statement]:
@@ -133,51 +136,61 @@ def statements(lines: Iterable[str]) -> Iterator[Statement]:
     source = iter(lines)
     buf = ""
     pos = 0
-    line = 1
+    line = 1  # the line at ``pos``
     tokens: list[Token] = []
+    # The current statement's text: ``parts`` from earlier lines, then ``buf[start:]``.
     parts: list[str] = []
+    start = 0
 
     def more() -> bool:
         """Append the next line to the unconsumed text; False at the end of the input."""
-        nonlocal buf, pos
+        nonlocal buf, pos, start
         nxt = next(source, None)
         if nxt is None:
             return False
+        if tokens:
+            parts.append(buf[start:pos])
         buf = buf[pos:] + nxt
-        pos = 0
+        pos = start = 0
         return True
 
     while True:
-        if pos >= len(buf) and not more():
-            break
-        if not tokens and buf[pos] == ":":
-            # A nebula-console command: skip the rest of the line.
-            end = buf.find("\n", pos)
-            pos = len(buf) if end < 0 else end
-            continue
         match = _TOKEN_RE.match(buf, pos)
         if match is None:
-            if buf.startswith(("/*", '"', "'"), pos):
+            stripped = buf[pos:].lstrip()
+            if stripped.startswith(("/*", '"', "'")):
                 if more():
                     continue  # a string or comment that goes on on the next line
                 reason = "unterminated string or comment"
             else:
-                reason = f"unexpected character {buf[pos]!r}"
-            raise NgqlSyntaxError(reason, line, ("".join(parts) + buf[pos:]).strip() or None)
-        text = match.group()
+                reason = f"unexpected character {stripped[0]!r}"
+            text = "".join(parts) + buf[start:] if tokens else stripped
+            where = line + buf.count("\n", pos, len(buf) - len(stripped))
+            raise NgqlSyntaxError(reason, where, text.strip() or None)
         kind = match.lastgroup
         assert kind is not None
+        begin = match.start(kind)
+        line += buf.count("\n", pos, begin)
         pos = match.end()
-        if kind in ("ws", "comment"):
+        if kind == "end":
+            if not more():
+                break
+        elif kind == "comment":
+            line += buf.count("\n", begin, pos)
+        elif kind == "punct" and not tokens and buf[begin] == ":":
+            # A nebula-console command (``:sleep 20``): skip the rest of the line.
+            end = buf.find("\n", pos)
+            pos = len(buf) if end < 0 else end
+        elif kind == "punct" and buf[begin] == ";":
             if tokens:
-                parts.append(text)
-        elif kind == "punct" and text == ";":
-            if tokens:
-                yield Statement(tokens, tokens[0].line, "".join(parts).strip())
+                yield Statement(tokens, tokens[0].line, ("".join(parts) + buf[start:begin]).strip())
             tokens, parts = [], []
         else:
+            text = match.group(kind)
+            if not tokens:
+                start = begin
             tokens.append(_token(kind, text, line))
-            parts.append(text)
-        line += text.count("\n")
+            if kind == "string":
+                line += text.count("\n")
     if tokens:
-        yield Statement(tokens, tokens[0].line, "".join(parts).strip())
+        yield Statement(tokens, tokens[0].line, ("".join(parts) + buf[start:]).strip())

@@ -2,7 +2,8 @@
 
 - Up to ``max_jobs`` jobs and ``max_tasks`` tasks run at once (Explorer: 3 and 10).
 - A task starts when all its upstream tasks succeeded.  A failed task fails the job;
-  tasks that never started are marked Interrupted with the reason, so no record of a
+  branches that do not depend on it still run to the end, and the tasks downstream of
+  it never start: they are marked Interrupted with the reason, so no record of a
   finished job claims to be waiting.
 - Cancel is a persisted request (the store's ``cancel_requested`` and status 5) that the
   runner acts on: it stops the running tasks' processes, then moves everything to 4.
@@ -229,7 +230,9 @@ class Runner:
         stop_sent = False
         try:
             while True:
-                if failure is None and not cancel.is_set():
+                if not cancel.is_set():
+                    # Independent branches go on after a failure; only what depends on a failed
+                    # task never starts (Airflow's all_success rule).
                     for task in job.tasks:
                         sid = task.schema_task_id
                         if sid in done or task in running.values():

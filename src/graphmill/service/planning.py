@@ -188,7 +188,6 @@ class Planner:
             params=dict(tdef.spec),
             sources=resolved.sources,
             vid_type=resolved.vid_type,
-            weighted=resolved.weighted,
             out_dir=self.out_dir(job.id, task.id),
             cache_dir=self.settings.data_dir.resolve() / "cache" / "graphs",
         )

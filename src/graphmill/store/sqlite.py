@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,10 @@ def _like_pattern(text: str) -> str:
 class SQLiteStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(path, isolation_level=None)
+        # The server uses the store from its event-loop thread only; the lock makes it
+        # safe for the odd caller on another thread (tests, the CLI) as well.
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._lock = threading.RLock()
         self._closed = False
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -53,27 +57,30 @@ class SQLiteStore:
 
     # -- plumbing -----------------------------------------------------------------
     def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._conn.close()
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._conn.close()
 
     def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         if self._closed:
             raise DatabaseError("the metadata store is closed")
         try:
-            return self._conn.execute(sql, params)
+            with self._lock:
+                return self._conn.execute(sql, params)
         except sqlite3.Error as exc:
             raise DatabaseError(f"metadata database error: {exc}") from exc
 
     def _transaction(self, statements: list[tuple[str, tuple[Any, ...]]]) -> list[sqlite3.Cursor]:
-        self._exec("BEGIN IMMEDIATE")
-        try:
-            cursors = [self._exec(sql, params) for sql, params in statements]
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._exec("COMMIT")
-        return cursors
+        with self._lock:
+            self._exec("BEGIN IMMEDIATE")
+            try:
+                cursors = [self._exec(sql, params) for sql, params in statements]
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._exec("COMMIT")
+            return cursors
 
     # -- workflows ------------------------------------------------------------------
     def create_workflow(self, workflow: Workflow) -> None:
@@ -145,6 +152,10 @@ class SQLiteStore:
 
     # -- jobs -------------------------------------------------------------------------
     def create_job(self, job: Job) -> JobId:
+        with self._lock:
+            return self._create_job_locked(job)
+
+    def _create_job_locked(self, job: Job) -> JobId:
         self._exec("BEGIN IMMEDIATE")
         try:
             cur = self._exec(

@@ -18,9 +18,8 @@ import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
-from graphmill.engine.loader import load_graph
-from graphmill.engine.registry import get_algorithm
-from graphmill.engine.results import write_result
+from graphmill.engine.base import Phase
+from graphmill.engine.execute import run_task
 from graphmill.errors import GraphmillError, TaskFailed
 from graphmill.worker.plan import TaskPlan
 
@@ -28,6 +27,8 @@ _MAX_MESSAGE_CHARS = 2000
 
 
 class _Reporter:
+    """The engine's ``Progress`` over the pipe to the server."""
+
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._last_progress = 0.0
@@ -38,7 +39,7 @@ class _Reporter:
     def log(self, message: str, level: str = "info") -> None:
         self.send("log", level, message[:_MAX_MESSAGE_CHARS])
 
-    def progress(self, phase: str, done: float | None, message: str = "") -> None:
+    def __call__(self, phase: Phase, done: float | None, message: str) -> None:
         # Rate-limit: a tight kernel loop must not flood the pipe.
         now = time.monotonic()
         if done is not None and 0.0 < done < 1.0 and now - self._last_progress < 0.05:
@@ -66,30 +67,17 @@ def run(plan: TaskPlan, conn: Connection) -> None:
     reporter = _Reporter(conn)
     reporter.log(f"worker process {os.getpid()} started")
     try:
-        spec = get_algorithm(plan.task_type)
-        params = spec.parse_params(plan.params)
-        reporter.log(f"{spec.name} ({plan.task_type}) with parameters {params}")
-        reporter.progress("loading", 0.0, "reading edges")
         started = time.perf_counter()
-        graph = load_graph(
+        manifest = run_task(
+            plan.task_type,
+            plan.params,
             plan.sources,
+            plan.out_dir,
             vid_type=plan.vid_type,
-            directed=bool(params.get("is_directed", True)),
-            weighted=plan.weighted or spec.needs_weight,
             cache_dir=plan.cache_dir,
-            progress=reporter.progress,
+            progress=reporter,
         )
-        edges = int(graph.indptr[-1])
-        reporter.log(
-            f"graph loaded in {time.perf_counter() - started:.3f}s: {graph.n} vertices, {edges} edges"
-            f" ({'directed' if graph.directed else 'undirected: reverse edges added'})"
-        )
-        started = time.perf_counter()
-        table = spec.run(graph, params, reporter)
-        reporter.log(f"computed in {time.perf_counter() - started:.3f}s: {table.num_rows} result rows")
-        reporter.progress("writing", 0.0, f"writing {table.num_rows} rows")
-        manifest = write_result(table, plan.out_dir)
-        reporter.progress("writing", 1.0, "result written")
+        reporter.log(f"finished in {time.perf_counter() - started:.3f}s")
         reporter.send("done", {"columns": list(manifest.columns), "rows": int(manifest.rows)})
     except (GraphmillError, TaskFailed) as exc:
         reporter.send("error", str(exc)[:_MAX_MESSAGE_CHARS])

@@ -21,6 +21,5 @@ class TaskPlan:
     params: dict[str, object]
     sources: tuple[EdgeSource, ...]
     vid_type: Literal["string", "int64"] | None
-    weighted: bool
     out_dir: Path
     cache_dir: Path | None

@@ -303,11 +303,13 @@ class AlgorithmSpec:
     output_columns: Callable[[Params], list[OutputColumn]]
     run: RunFn
     doc: str = ""
-    _by_name: dict[str, ParamSpec] = field(default_factory=dict, repr=False, compare=False)
+    _by_name: dict[str, ParamSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for param in self.params:
-            self._by_name[param.name.lower()] = param
+        by_name = {param.name.lower(): param for param in self.params}
+        if len(by_name) != len(self.params):
+            raise ValueError(f"{self.type}: duplicate parameter names")
+        object.__setattr__(self, "_by_name", by_name)
 
     def param(self, name: str) -> ParamSpec:
         """The declaration of one parameter (``KeyError`` if there is none)."""

@@ -1,0 +1,82 @@
+"""run_task: parameters → graph → algorithm → result files, with progress in all three phases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graphmill import errors
+from graphmill.engine.base import RecordingProgress
+from graphmill.engine.execute import run_task
+from graphmill.engine.loader import EdgeSource
+from graphmill.engine.results import read_result_rows
+
+FOLLOW = "src,dst,degree\nplayer100,player101,95\nplayer101,player100,95\nplayer102,player100,75\n"
+SERVE = "src,dst\nplayer100,team204\nplayer101,team204\n"
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> list[EdgeSource]:
+    """Two edge types in CSV files, one with a weight column."""
+    (tmp_path / "follow.csv").write_text(FOLLOW)
+    (tmp_path / "serve.csv").write_text(SERVE)
+    return [
+        EdgeSource(tmp_path / "follow.csv", "csv", "src", "dst", "degree"),
+        EdgeSource(tmp_path / "serve.csv", "csv", "src", "dst"),
+    ]
+
+
+def test_pagerank_task(tmp_path: Path, sources: list[EdgeSource]) -> None:
+    """An Explorer-style PageRank task writes six-decimal results and reports every phase."""
+    progress = RecordingProgress()
+    spec = {"iterations": "10", "is_directed": "true", "eps": "0.0001", "damping": "0.85", "vtype": "string"}
+    manifest = run_task(
+        "analytics_pagerank",
+        spec,
+        sources,
+        tmp_path / "out",
+        vid_type="string",
+        cache_dir=tmp_path / "cache",
+        progress=progress,
+    )
+    assert manifest.columns == ["VID", "VALUE"]
+    assert manifest.rows == 4
+    rows = read_result_rows(tmp_path / "out", 10)
+    assert [r[0] for r in rows] == ["player100", "player101", "player102", "team204"]
+    assert rows[2] == ["player102", "0.150000"]
+    assert {e[0] for e in progress.events} == {"loading", "computing", "writing"}
+    assert any("iteration 1 of 10" in e[2] for e in progress.events)
+
+
+def test_sssp_task_uses_weights(tmp_path: Path, sources: list[EdgeSource]) -> None:
+    """SSSP loads weights (1.0 for the unweighted edge type)."""
+    run_task(
+        "analytics_sssp",
+        {"root": "player102"},
+        sources,
+        tmp_path / "out",
+        vid_type="string",
+        cache_dir=None,
+        progress=RecordingProgress(),
+    )
+    assert read_result_rows(tmp_path / "out", 10) == [
+        ["player100", "75.000000"],
+        ["player101", "170.000000"],
+        ["player102", "0.000000"],
+        ["team204", "76.000000"],
+    ]
+
+
+def test_bad_params_before_loading(tmp_path: Path) -> None:
+    """Invalid parameters fail before any file is touched."""
+    with pytest.raises(errors.ParamError):
+        run_task(
+            "analytics_bfs",
+            {},
+            [EdgeSource(tmp_path / "missing.csv", "csv")],
+            tmp_path / "out",
+            vid_type=None,
+            cache_dir=None,
+            progress=RecordingProgress(),
+        )
