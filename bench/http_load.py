@@ -63,7 +63,9 @@ def time_jobs(client: httpx.Client, schema: dict[str, Any], runs: int) -> list[f
 async def python_load(url: str, token: str, seconds: float, connections: int) -> float:
     count = 0
     deadline = time.perf_counter() + seconds
-    async with httpx.AsyncClient(cookies={"explorer_token": token}, limits=httpx.Limits(max_connections=connections)) as c:
+    async with httpx.AsyncClient(
+        cookies={"explorer_token": token}, limits=httpx.Limits(max_connections=connections)
+    ) as c:
 
         async def worker() -> None:
             nonlocal count
@@ -92,8 +94,18 @@ def main() -> None:
         )
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "graphmill", "serve", "--port", str(port), "--data-dir", str(data_dir),
-             "--log-level", "warning"],
+            [
+                sys.executable,
+                "-m",
+                "graphmill",
+                "serve",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(data_dir),
+                "--log-level",
+                "warning",
+            ],
         )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -105,29 +117,48 @@ def main() -> None:
                     time.sleep(0.05)
             with httpx.Client(base_url=base, timeout=60) as client:
                 account = base64.b64encode(json.dumps(["root", "nebula"]).encode()).decode()
-                r = client.post("/api-open/v1/connect", headers={"Authorization": f"Bearer {account}"},
-                                json={"address": "127.0.0.1", "port": 9669})
+                r = client.post(
+                    "/api-open/v1/connect",
+                    headers={"Authorization": f"Bearer {account}"},
+                    json={"address": "127.0.0.1", "port": 9669},
+                )
                 token = r.cookies["explorer_token"]
                 client.cookies.set("explorer_token", token)
                 empty = time_jobs(client, {"tasks": [], "deps": []}, args.runs)
                 demo = time_jobs(client, DEMO_SCHEMA, args.runs)
-                print(f"empty workflow, POST to status 2: median {statistics.median(empty) * 1000:.1f} ms "
-                      f"(min {min(empty) * 1000:.1f}, max {max(empty) * 1000:.1f}) over {args.runs} runs")
-                print(f"demo workflow (PageRank -> WCC), POST to status 2: median {statistics.median(demo) * 1000:.1f} ms "
-                      f"(min {min(demo) * 1000:.1f}, max {max(demo) * 1000:.1f}) over {args.runs} runs")
+                print(
+                    f"empty workflow, POST to status 2: median {statistics.median(empty) * 1000:.1f} ms "
+                    f"(min {min(empty) * 1000:.1f}, max {max(empty) * 1000:.1f}) over {args.runs} runs"
+                )
+                print(
+                    f"demo workflow (PageRank -> WCC), POST to status 2: median {statistics.median(demo) * 1000:.1f} ms "
+                    f"(min {min(demo) * 1000:.1f}, max {max(demo) * 1000:.1f}) over {args.runs} runs"
+                )
                 job_id = client.get("/api-open/v1/jobs").json()["data"]["items"][0]["id"]
             url = f"{base}/api-open/v1/jobs/{job_id}"
             if shutil.which("wrk"):
                 out = subprocess.run(
-                    ["wrk", "-t2", f"-c{args.connections}", f"-d{int(args.seconds)}s", "-H",
-                     f"Cookie: explorer_token={token}", "--latency", url],
-                    capture_output=True, text=True, check=True,
+                    [
+                        "wrk",
+                        "-t2",
+                        f"-c{args.connections}",
+                        f"-d{int(args.seconds)}s",
+                        "-H",
+                        f"Cookie: explorer_token={token}",
+                        "--latency",
+                        url,
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
                 ).stdout
                 print(f"wrk GET /api-open/v1/jobs/{job_id} ({args.connections} connections, 2 threads):")
                 print(out)
             else:
                 rps = asyncio.run(python_load(url, token, args.seconds, args.connections))
-                print(f"httpx loader GET /api-open/v1/jobs/{job_id}: {rps:.0f} requests/s (install wrk for a better figure)")
+                print(
+                    f"httpx loader GET /api-open/v1/jobs/{job_id}: {rps:.0f} requests/s (install wrk for a better figure)"
+                )
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(20)

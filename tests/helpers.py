@@ -22,7 +22,9 @@ def account_header(user: str = "root", password: str = "nebula", *, json_form: b
 
 
 def login(client: httpx.Client) -> str:
-    r = client.post("/api-open/v1/connect", headers=account_header(), json={"address": "127.0.0.1", "port": 9669})
+    r = client.post(
+        "/api-open/v1/connect", headers=account_header(), json={"address": "127.0.0.1", "port": 9669}
+    )
     assert r.status_code == 200, r.text
     token = r.cookies["explorer_token"]
     client.cookies.set("explorer_token", token)
@@ -41,7 +43,9 @@ def keys(text: str, *path: str | int) -> list[str]:
     return [k for k, _ in node]
 
 
-def wait_job(client: httpx.Client, job_id: int, *, timeout_s: float = 60, until: set[int] = TERMINAL) -> dict[str, Any]:
+def wait_job(
+    client: httpx.Client, job_id: int, *, timeout_s: float = 60, until: set[int] = TERMINAL
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout_s
     while True:
         r = client.get(f"/api-open/v1/jobs/{job_id}")
@@ -54,8 +58,16 @@ def wait_job(client: httpx.Client, job_id: int, *, timeout_s: float = 60, until:
         time.sleep(0.02)
 
 
-def nebula_task(tid: str, ttype: str, name: str, spec: dict[str, Any], *, space: str = "basketballplayer",
-                edges: str = "follow,serve", props: str = ",") -> dict[str, Any]:
+def nebula_task(
+    tid: str,
+    ttype: str,
+    name: str,
+    spec: dict[str, Any],
+    *,
+    space: str = "basketballplayer",
+    edges: str = "follow,serve",
+    props: str = ",",
+) -> dict[str, Any]:
     return {
         "id": tid,
         "name": name,
@@ -64,11 +76,16 @@ def nebula_task(tid: str, ttype: str, name: str, spec: dict[str, Any], *, space:
         "spec": {**spec, "nebula_input_edges": edges, "nebula_input_edges_props": props, "vtype": "string"},
         "graph": {"params": [], "input": [], "output": []},
         "datasink": {"type": "hdfs", "spec": {"url": "${test}/analytics/${job_id}/tasks/${task_id}/"}},
-        "datasource": {"type": "nebula", "spec": {"type": "nebula", "space": space, "graphd": "127.0.0.1:9669"}},
+        "datasource": {
+            "type": "nebula",
+            "spec": {"type": "nebula", "space": space, "graphd": "127.0.0.1:9669"},
+        },
     }
 
 
-def local_task(tid: str, ttype: str, path: str, spec: dict[str, Any] | None = None, name: str = "") -> dict[str, Any]:
+def local_task(
+    tid: str, ttype: str, path: str, spec: dict[str, Any] | None = None, name: str = ""
+) -> dict[str, Any]:
     return {
         "id": tid,
         "name": name or ttype.removeprefix("analytics_").upper(),

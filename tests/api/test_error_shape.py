@@ -38,7 +38,8 @@ def test_error_envelope(client: TestClient, method: str, path: str, body: object
     payload = r.json()
     assert payload["code"] == code
     assert payload["message"] == ERROR_NAMES[code]
-    assert isinstance(payload.get("detail"), str) and payload["detail"]
+    assert isinstance(payload.get("detail"), str)
+    assert payload["detail"]
     assert b": " not in r.content.split(b'"detail"')[0]  # compact JSON
 
 

@@ -41,8 +41,9 @@ def basketball_edges(*names: str) -> list[tuple[str, str]]:
     return edges
 
 
-def reference_pagerank(edges: list[tuple[str, str]], iterations: int = 10, damping: float = 0.85,
-                       eps: float = 0.0001) -> dict[str, float]:
+def reference_pagerank(
+    edges: list[tuple[str, str]], iterations: int = 10, damping: float = 0.85, eps: float = 0.0001
+) -> dict[str, float]:
     """Explorer/NA PageRank straight from its definition (algorithms.md §2.1)."""
     vertices = sorted({v for e in edges for v in e})
     out = {v: 0 for v in vertices}
@@ -61,9 +62,15 @@ def reference_pagerank(edges: list[tuple[str, str]], iterations: int = 10, dampi
     return pr
 
 
-def make_workflow(client: TestClient, tasks: list[dict[str, Any]], deps: list[dict[str, Any]] | None = None,
-                  name: str = "wf_test") -> int:
-    r = client.post("/api-open/v1/workflows", json={"name": name, "schema": {"tasks": tasks, "deps": deps or []}})
+def make_workflow(
+    client: TestClient,
+    tasks: list[dict[str, Any]],
+    deps: list[dict[str, Any]] | None = None,
+    name: str = "wf_test",
+) -> int:
+    r = client.post(
+        "/api-open/v1/workflows", json={"name": name, "schema": {"tasks": tasks, "deps": deps or []}}
+    )
     assert r.json()["code"] == 0, r.text
     return int(r.json()["data"]["id"])
 
@@ -77,8 +84,12 @@ def add_job(client: TestClient, wid: int, body: dict[str, Any] | None = None) ->
     return job_id
 
 
-PR_TASK = nebula_task("analytics_pagerank_1", "analytics_pagerank", "PageRank",
-                      {"iterations": "10", "is_directed": "true", "eps": "0.0001", "damping": "0.85"})
+PR_TASK = nebula_task(
+    "analytics_pagerank_1",
+    "analytics_pagerank",
+    "PageRank",
+    {"iterations": "10", "is_directed": "true", "eps": "0.0001", "damping": "0.85"},
+)
 
 
 def test_pagerank_job_end_to_end(client: TestClient) -> None:
@@ -91,13 +102,16 @@ def test_pagerank_job_end_to_end(client: TestClient) -> None:
 
     assert shape(json.loads(r.text)) == shape(json.loads(DOC_DETAIL))
     assert detail["status"] == 2
-    assert detail["workflowId"] == str(wid) and detail["workflowName"] == "workflow_abcde"
+    assert detail["workflowId"] == str(wid)
+    assert detail["workflowName"] == "workflow_abcde"
     created = datetime.fromtimestamp(detail["createTime"] / 1000).astimezone()
     assert detail["name"] == f"workflow_abcde_{created:%Y%m%d%H%M%S}"
     assert detail["createTime"] <= detail["runBeginTime"] <= detail["runEndTime"]
     (task,) = detail["tasks"]
-    assert re.fullmatch(r"[0-9a-f]{32}", task["id"]) and task["name"] == "PageRank"
-    assert RFC3339.match(task["runBeginTime"]) and RFC3339.match(task["runEndTime"])
+    assert re.fullmatch(r"[0-9a-f]{32}", task["id"])
+    assert task["name"] == "PageRank"
+    assert RFC3339.match(task["runBeginTime"])
+    assert RFC3339.match(task["runEndTime"])
 
     r = client.get(f"/api-open/v1/jobs/{job_id}/tasks/{task['id']}/sample_result", params={"limit": 1000})
     assert keys(r.text, "data") == ["items"]
@@ -105,10 +119,16 @@ def test_pagerank_job_end_to_end(client: TestClient) -> None:
     expected = reference_pagerank(basketball_edges("follow", "serve"))
     assert len(rows) == len(expected) == 81
     for vid, value in rows:
-        assert isinstance(vid, str) and isinstance(value, str)
+        assert isinstance(vid, str)
+        assert isinstance(value, str)
         assert re.fullmatch(r"\d+\.\d{6}", value)
         assert float(value) == pytest.approx(expected[vid], abs=5e-7)
-    assert len(client.get(f"/api-open/v1/jobs/{job_id}/tasks/{task['id']}/sample_result").json()["data"]["items"]) == 10
+    assert (
+        len(
+            client.get(f"/api-open/v1/jobs/{job_id}/tasks/{task['id']}/sample_result").json()["data"]["items"]
+        )
+        == 10
+    )
 
 
 def test_result_files_in_explorer_layout(client: TestClient, settings: Any) -> None:
@@ -142,16 +162,23 @@ def test_job_lists(client: TestClient) -> None:
     assert [i["id"] for i in data["items"]] == [empty_job, ids[2]]
     assert all(i["tasks"] is None for i in data["items"])
     per_wf = client.get(f"/api-open/v1/workflows/{wid}/jobs").json()["data"]
-    assert per_wf["total"] == 3 and {i["id"] for i in per_wf["items"]} == set(ids)
-    asc = client.get("/api-open/v1/jobs", params={"filter": json.dumps({"orderByCreateTime": "asc"})}).json()["data"]
+    assert per_wf["total"] == 3
+    assert {i["id"] for i in per_wf["items"]} == set(ids)
+    asc = client.get("/api-open/v1/jobs", params={"filter": json.dumps({"orderByCreateTime": "asc"})}).json()[
+        "data"
+    ]
     assert asc["items"][0]["id"] == ids[0]
-    by_name = client.get("/api-open/v1/jobs", params={"filter": json.dumps({"name": "empty_one"})}).json()["data"]
+    by_name = client.get("/api-open/v1/jobs", params={"filter": json.dumps({"name": "empty_one"})}).json()[
+        "data"
+    ]
     assert [i["id"] for i in by_name["items"]] == [empty_job]
     by_status = client.get("/api-open/v1/jobs", params={"filter": json.dumps({"status": 2})}).json()["data"]
     assert by_status["total"] == 4
     created = client.get(f"/api-open/v1/jobs/{ids[1]}").json()["data"]["createTime"]
-    window = client.get("/api-open/v1/jobs", params={
-        "filter": json.dumps({"fromCreateTime": created, "toCreateTime": created})}).json()["data"]
+    window = client.get(
+        "/api-open/v1/jobs",
+        params={"filter": json.dumps({"fromCreateTime": created, "toCreateTime": created})},
+    ).json()["data"]
     assert ids[1] in [i["id"] for i in window["items"]]
 
 
@@ -159,7 +186,9 @@ def test_empty_workflow_job_succeeds_at_once(client: TestClient) -> None:
     """A workflow with no tasks gives a job that is already Success."""
     wid = make_workflow(client, [])
     job = client.get(f"/api-open/v1/jobs/{add_job(client, wid)}").json()["data"]
-    assert job["status"] == 2 and job["tasks"] == [] and job["runEndTime"] >= job["runBeginTime"] > 0
+    assert job["status"] == 2
+    assert job["tasks"] == []
+    assert job["runEndTime"] >= job["runBeginTime"] > 0
 
 
 def test_dag_order_and_failure_propagation(client: TestClient) -> None:
@@ -168,18 +197,23 @@ def test_dag_order_and_failure_propagation(client: TestClient) -> None:
     b = nebula_task("b", "analytics_nstepdegrees", "Degrees", {"step": "1"})
     bad = nebula_task("bad", "analytics_bfs", "BFS", {"root": "no_such_vertex"})
     after_bad = nebula_task("after_bad", "analytics_pagerank", "PR", {})
-    wid = make_workflow(client, [a, b, bad, after_bad],
-                        [{"src": "a", "dst": "b"}, {"src": "bad", "dst": "after_bad"}])
+    wid = make_workflow(
+        client, [a, b, bad, after_bad], [{"src": "a", "dst": "b"}, {"src": "bad", "dst": "after_bad"}]
+    )
     job_id = add_job(client, wid)
     detail = wait_job(client, job_id)
     store = client.app.state.service.store  # type: ignore[attr-defined]
     job = store.get_job(job_id)
     tasks = {t.schema_task_id: t for t in job.tasks}
-    assert job.status == 3 and "bad" in job.reason
-    assert tasks["a"].status == 2 and tasks["b"].status == 2
+    assert job.status == 3
+    assert "bad" in job.reason
+    assert tasks["a"].status == 2
+    assert tasks["b"].status == 2
     assert tasks["b"].begin_time_ms >= tasks["a"].end_time_ms
-    assert tasks["bad"].status == 3 and "no_such_vertex" in tasks["bad"].reason
-    assert tasks["after_bad"].status == 4 and tasks["after_bad"].begin_time_ms == 0
+    assert tasks["bad"].status == 3
+    assert "no_such_vertex" in tasks["bad"].reason
+    assert tasks["after_bad"].status == 4
+    assert tasks["after_bad"].begin_time_ms == 0
     assert tasks["after_bad"].reason.startswith("not run")
     assert [t["status"] for t in detail["tasks"]] == [2, 2, 3, 4]
     logs = client.get(f"/api-open/v1/jobs/{job_id}/tasks/{tasks['bad'].id}/logs").json()["data"]
@@ -214,8 +248,9 @@ def test_input_placeholders_and_refusals(client: TestClient) -> None:
     detail = wait_job(client, job_id)
     assert detail["status"] == 2
     rows = client.get(f"/api-open/v1/jobs/{job_id}/tasks/{detail['tasks'][0]['id']}/sample_result").json()
-    (root, visited), = rows["data"]["items"]
-    assert root == "player100" and int(visited) > 1
+    ((root, visited),) = rows["data"]["items"]
+    assert root == "player100"
+    assert int(visited) > 1
     store = client.app.state.service.store  # type: ignore[attr-defined]
     assert store.get_job(job_id).schema["tasks"][0]["spec"]["root"] == "player100"
 
@@ -259,8 +294,16 @@ def test_local_csv_datasource_with_and_without_header(client: TestClient, settin
         wid = make_workflow(client, [local_task("w", "analytics_wcc", f"in/{name}", {"vtype": "int64"})])
         detail = wait_job(client, add_job(client, wid))
         assert detail["status"] == 2, detail
-        rows = client.get(f"/api-open/v1/jobs/{detail['id']}/tasks/{detail['tasks'][0]['id']}/sample_result").json()
-        assert sorted(map(tuple, rows["data"]["items"])) == [("1", "1"), ("2", "1"), ("3", "1"), ("4", "4"), ("5", "4")]
+        rows = client.get(
+            f"/api-open/v1/jobs/{detail['id']}/tasks/{detail['tasks'][0]['id']}/sample_result"
+        ).json()
+        assert sorted(map(tuple, rows["data"]["items"])) == [
+            ("1", "1"),
+            ("2", "1"),
+            ("3", "1"),
+            ("4", "4"),
+            ("5", "4"),
+        ]
 
 
 def test_dependence_datasource_reads_upstream_columns(client: TestClient, settings: Any) -> None:
@@ -268,13 +311,24 @@ def test_dependence_datasource_reads_upstream_columns(client: TestClient, settin
     root = settings.resolved_files_root
     write_csv(root, "e.csv", "a,b\nb,c\nx,y\n")
     up = local_task("up", "analytics_wcc", "e.csv", {"vtype": "string"})
-    down = {"id": "down", "name": "Degrees", "type": "analytics_nstepdegrees", "spec": {"step": "1", "type": "out"},
-            "graph": {"params": []}, "datasource": {"type": "hdfs", "spec": {"type": "dependence"}}}
-    wid = make_workflow(client, [up, down], [{"src": "up", "dst": "down",
-                                              "spec": {"input": {"srcField": 2, "dstField": 1}, "params": []}}])
+    down = {
+        "id": "down",
+        "name": "Degrees",
+        "type": "analytics_nstepdegrees",
+        "spec": {"step": "1", "type": "out"},
+        "graph": {"params": []},
+        "datasource": {"type": "hdfs", "spec": {"type": "dependence"}},
+    }
+    wid = make_workflow(
+        client,
+        [up, down],
+        [{"src": "up", "dst": "down", "spec": {"input": {"srcField": 2, "dstField": 1}, "params": []}}],
+    )
     detail = wait_job(client, add_job(client, wid))
     assert detail["status"] == 2, detail
-    rows = client.get(f"/api-open/v1/jobs/{detail['id']}/tasks/{detail['tasks'][1]['id']}/sample_result").json()
+    rows = client.get(
+        f"/api-open/v1/jobs/{detail['id']}/tasks/{detail['tasks'][1]['id']}/sample_result"
+    ).json()
     # edges LABEL -> VID: a->a, a->b, a->c, x->x, x->y
     assert dict(map(tuple, rows["data"]["items"])) == {"a": "3", "b": "0", "c": "0", "x": "2", "y": "0"}
 
@@ -282,8 +336,20 @@ def test_dependence_datasource_reads_upstream_columns(client: TestClient, settin
 def test_dependence_column_out_of_range_is_refused(client: TestClient) -> None:
     """srcField beyond the upstream's output columns is refused at save time."""
     up = nebula_task("up", "analytics_wcc", "WCC", {})
-    down = {"id": "down", "type": "analytics_wcc", "spec": {}, "datasource": {"type": "hdfs", "spec": {"type": "dependence"}}}
-    r = client.post("/api-open/v1/workflows", json={"schema": {"tasks": [up, down], "deps": [
-        {"src": "up", "dst": "down", "spec": {"input": {"srcField": 1, "dstField": 3}}}]}})
+    down = {
+        "id": "down",
+        "type": "analytics_wcc",
+        "spec": {},
+        "datasource": {"type": "hdfs", "spec": {"type": "dependence"}},
+    }
+    r = client.post(
+        "/api-open/v1/workflows",
+        json={
+            "schema": {
+                "tasks": [up, down],
+                "deps": [{"src": "up", "dst": "down", "spec": {"input": {"srcField": 1, "dstField": 3}}}],
+            }
+        },
+    )
     assert r.json()["code"] == 40004001
     assert r.json()["data"]["problems"][0]["field"] == "deps[0].spec.input.dstField"

@@ -8,7 +8,9 @@ from starlette.testclient import TestClient
 from tests.helpers import keys, nebula_task
 
 SCHEMA: dict[str, Any] = {
-    "datasources": [{"type": "hdfs", "name": "test", "spec": {"user": "root", "url": "hdfs://host:9000/base"}}],
+    "datasources": [
+        {"type": "hdfs", "name": "test", "spec": {"user": "root", "url": "hdfs://host:9000/base"}}
+    ],
     "tasks": [nebula_task("analytics_pagerank_1", "analytics_pagerank", "PageRank", {"iterations": "10"})],
     "deps": [],
 }
@@ -19,7 +21,8 @@ def create(client: TestClient, **body: Any) -> int:
     assert r.json()["code"] == 0, r.text
     assert keys(r.text, "data") == ["id"]
     wid = r.json()["data"]["id"]
-    assert isinstance(wid, int) and 0 < wid < 2**32
+    assert isinstance(wid, int)
+    assert 0 < wid < 2**32
     return wid
 
 
@@ -39,7 +42,10 @@ def test_schema_as_json_string_and_default_name(client: TestClient) -> None:
     data = client.get(f"/api-open/v1/workflows/{wid}").json()["data"]
     assert data["schema"] == SCHEMA
     name = data["name"]
-    assert name.startswith("workflow_") and len(name) == 14 and name[9:].isalnum() and name[9:].islower() | name[9:].isdigit()
+    assert name.startswith("workflow_")
+    assert len(name) == 14
+    assert name[9:].isalnum()
+    assert name[9:].islower() | name[9:].isdigit()
 
 
 def test_list_paging_and_filter(client: TestClient) -> None:
@@ -54,7 +60,9 @@ def test_list_paging_and_filter(client: TestClient) -> None:
     assert client.get("/api-open/v1/workflows?page=2&pageSize=2").json()["data"]["items"][0]["id"] == ids[0]
     only = client.get("/api-open/v1/workflows", params={"filter": "flow_1"}).json()["data"]
     assert [i["id"] for i in only["items"]] == [ids[1]]
-    as_json = client.get("/api-open/v1/workflows", params={"filter": json.dumps({"name": "flow_2"})}).json()["data"]
+    as_json = client.get("/api-open/v1/workflows", params={"filter": json.dumps({"name": "flow_2"})}).json()[
+        "data"
+    ]
     assert [i["id"] for i in as_json["items"]] == [ids[2]]
 
 
@@ -63,11 +71,13 @@ def test_update_delete_clone(client: TestClient) -> None:
     wid = create(client, name="a", schema=SCHEMA)
     new_schema = {**SCHEMA, "tasks": [nebula_task("analytics_wcc_1", "analytics_wcc", "WCC", {})]}
     r = client.put(f"/api-open/v1/workflows/{wid}", json={"name": "b", "schema": new_schema})
-    assert r.json()["data"]["name"] == "b" and r.json()["data"]["schema"] == new_schema
+    assert r.json()["data"]["name"] == "b"
+    assert r.json()["data"]["schema"] == new_schema
     clone = client.post(f"/api-open/v1/workflows/{wid}/clone").json()["data"]["id"]
     assert clone != wid
     got = client.get(f"/api-open/v1/workflows/{clone}").json()["data"]
-    assert got["schema"] == new_schema and got["name"] == "b_copy"
+    assert got["schema"] == new_schema
+    assert got["name"] == "b_copy"
     assert client.delete(f"/api-open/v1/workflows/{wid}").json()["data"] == {"success": True}
     assert client.get(f"/api-open/v1/workflows/{wid}").json()["code"] == 40404000
     assert client.put(f"/api-open/v1/workflows/{wid}", json={"name": "c"}).json()["code"] == 40404000
@@ -85,7 +95,8 @@ def test_invalid_schema_lists_problems_with_task_and_field(client: TestClient) -
     }
     r = client.post("/api-open/v1/workflows", json={"schema": bad})
     body = r.json()
-    assert body["code"] == 40004001 and r.status_code == 400
+    assert body["code"] == 40004001
+    assert r.status_code == 400
     problems = {(p["task"], p["field"]) for p in body["data"]["problems"]}
     assert ("t1", "spec.iterations") in problems
     assert ("t1", "spec.damping") in problems
@@ -98,8 +109,16 @@ def test_invalid_schema_lists_problems_with_task_and_field(client: TestClient) -
 def test_local_path_escaping_root_is_refused(client: TestClient) -> None:
     """A local datasource path that leaves the files root is ErrParam at save time."""
     for path in ["../secret.csv", "/etc/passwd", "a/../../b.csv"]:
-        schema = {"tasks": [{"id": "t", "type": "analytics_wcc", "spec": {},
-                             "datasource": {"type": "local", "spec": {"path": path}}}]}
+        schema = {
+            "tasks": [
+                {
+                    "id": "t",
+                    "type": "analytics_wcc",
+                    "spec": {},
+                    "datasource": {"type": "local", "spec": {"path": path}},
+                }
+            ]
+        }
         r = client.post("/api-open/v1/workflows", json={"schema": schema})
         assert r.json()["code"] == 40004001, path
         assert "outside the files root" in r.json()["detail"]

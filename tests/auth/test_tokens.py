@@ -24,8 +24,16 @@ def test_both_account_encodings() -> None:
 
 @pytest.mark.parametrize(
     "header",
-    [None, "", "Basic cm9vdDoxMjM=", "Bearer", "Bearer !!!", f"Bearer {b64('nocolon')}", f"Bearer {b64('[1,2]')}",
-     "Bearer " + b64('["a"')],
+    [
+        None,
+        "",
+        "Basic cm9vdDoxMjM=",
+        "Bearer",
+        "Bearer !!!",
+        f"Bearer {b64('nocolon')}",
+        f"Bearer {b64('[1,2]')}",
+        "Bearer " + b64('["a"'),
+    ],
 )
 def test_bad_authorization_headers(header: str | None) -> None:
     """Anything that is not Bearer base64 of an account is a bad request."""

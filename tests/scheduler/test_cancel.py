@@ -76,15 +76,18 @@ def test_cancel_running_job_kills_worker(app_client: TestClient) -> None:
     assert r.content == b'{"code":0,"data":{"success":true},"message":"Success"}'
     assert client.get(f"/api-open/v1/jobs/{job_id}").json()["data"]["status"] in (4, 5)
     final = wait_job(client, job_id, timeout_s=1.0)
-    assert final["status"] == 4 and final["tasks"][0]["status"] == 4
+    assert final["status"] == 4
+    assert final["tasks"][0]["status"] == 4
     while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
         assert time.monotonic() - started < 1.0, "worker still alive a second after cancel"
         time.sleep(0.01)
     time.sleep(0.3)
     again = client.get(f"/api-open/v1/jobs/{job_id}").json()["data"]
-    assert again["status"] == 4 and again["runEndTime"] == final["runEndTime"]
+    assert again["status"] == 4
+    assert again["runEndTime"] == final["runEndTime"]
     assert not (client.files_root / "analytics" / str(job_id)).exists() or not any(  # type: ignore[attr-defined]
-        (client.files_root / "analytics" / str(job_id)).rglob("manifest.json"))  # type: ignore[attr-defined]
+        (client.files_root / "analytics" / str(job_id)).rglob("manifest.json")
+    )  # type: ignore[attr-defined]
     assert client.put(f"/api-open/v1/jobs/{job_id}/cancel", headers=FORM).json()["data"] == {"success": False}
 
 
@@ -99,8 +102,10 @@ def test_cancel_while_preparing_never_starts_tasks(app_client: TestClient) -> No
     assert client.get(f"/api-open/v1/jobs/{queued}").json()["data"]["status"] == 0
     assert client.put(f"/api-open/v1/jobs/{queued}/cancel", headers=FORM).json()["data"] == {"success": True}
     job = client.get(f"/api-open/v1/jobs/{queued}").json()["data"]
-    assert job["status"] == 4 and job["tasks"][0]["status"] == 4
-    assert job["tasks"][0]["runBeginTime"] == "" and job["runBeginTime"] == 0
+    assert job["status"] == 4
+    assert job["tasks"][0]["status"] == 4
+    assert job["tasks"][0]["runBeginTime"] == ""
+    assert job["runBeginTime"] == 0
     client.put(f"/api-open/v1/jobs/{blocker}/cancel", headers=FORM)
     assert wait_job(client, blocker, timeout_s=2)["status"] == 4
 
@@ -145,6 +150,7 @@ def test_shutdown_interrupts_running_jobs(tmp_path: Path) -> None:
 
     store = SQLiteStore(settings.metadata_db_path)
     job = store.get_job(job_id)
-    assert job.status == 4 and "shut down" in job.reason
+    assert job.status == 4
+    assert "shut down" in job.reason
     assert job.tasks[0].status == 4
     store.close()

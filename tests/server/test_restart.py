@@ -42,8 +42,18 @@ class Server:
     def start(self) -> None:
         env = {**os.environ, "GRAPHMILL_MAX_RUNNING_JOBS": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "graphmill", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir),
-             "--log-level", "warning"],
+            [
+                sys.executable,
+                "-m",
+                "graphmill",
+                "serve",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+                "--log-level",
+                "warning",
+            ],
             env=env,
         )
         deadline = time.monotonic() + 30
@@ -93,7 +103,9 @@ def test_sigkill_mid_job_then_restart(server: Server) -> None:
         deadline = time.monotonic() + 20
         pid = None
         while pid is None and time.monotonic() < deadline:
-            for line in client.get(f"/api-open/v1/jobs/{running}/tasks/{task_id}/logs").json()["data"]["items"]:
+            for line in client.get(f"/api-open/v1/jobs/{running}/tasks/{task_id}/logs").json()["data"][
+                "items"
+            ]:
                 if line["message"].startswith("worker process"):
                     pid = int(line["message"].split()[2])
             time.sleep(0.02)
@@ -109,7 +121,8 @@ def test_sigkill_mid_job_then_restart(server: Server) -> None:
     with httpx.Client(base_url=server.url, timeout=10) as client:
         login(client)
         first = client.get(f"/api-open/v1/jobs/{running}").json()["data"]
-        assert first["status"] == 4 and first["tasks"][0]["status"] == 4
+        assert first["status"] == 4
+        assert first["tasks"][0]["status"] == 4
         assert first["runEndTime"] >= first["runBeginTime"] > 0
         second = wait_job(client, queued, timeout_s=60)
         assert second["status"] == 2

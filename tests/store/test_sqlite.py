@@ -21,10 +21,19 @@ def store(tmp_path: Path) -> SQLiteStore:
 
 def make_job(name: str, created: int, *, wid: int = 7, tasks: int = 1) -> Job:
     return Job(
-        id=0, name=name, workflow_id=wid, workflow_name="wf", workflow_version=1, status=Status.PREPARING,
-        create_time_ms=created, schema={"tasks": []}, input={},
-        tasks=[TaskRun(id=f"{created:016x}{i:016x}", job_id=0, schema_task_id=f"t{i}", name="T", type="x")
-               for i in range(tasks)],
+        id=0,
+        name=name,
+        workflow_id=wid,
+        workflow_name="wf",
+        workflow_version=1,
+        status=Status.PREPARING,
+        create_time_ms=created,
+        schema={"tasks": []},
+        input={},
+        tasks=[
+            TaskRun(id=f"{created:016x}{i:016x}", job_id=0, schema_task_id=f"t{i}", name="T", type="x")
+            for i in range(tasks)
+        ],
     )
 
 
@@ -64,7 +73,8 @@ def test_job_roundtrip_and_unknown(store: SQLiteStore) -> None:
     """A job and its tasks come back as stored; an unknown id is JobNotFound (50004001)."""
     jid = store.create_job(make_job("j", 100, tasks=2))
     job = store.get_job(jid)
-    assert job.name == "j" and [t.schema_task_id for t in job.tasks] == ["t0", "t1"]
+    assert job.name == "j"
+    assert [t.schema_task_id for t in job.tasks] == ["t0", "t1"]
     assert all(t.job_id == jid for t in job.tasks)
     with pytest.raises(JobNotFound) as err:
         store.get_job(jid + 1)
@@ -91,7 +101,12 @@ def test_task_moves_and_result(store: SQLiteStore) -> None:
     store.record_task_result(tid, result_dir="/r", rows=5, columns=["VID", "VALUE"])
     assert store.move_task(tid, Status.FAILED, now_ms=4, reason="boom")
     task = store.get_task(tid)
-    assert (task.status, task.reason, task.result_rows, task.result_columns) == (Status.FAILED, "boom", 5, ["VID", "VALUE"])
+    assert (task.status, task.reason, task.result_rows, task.result_columns) == (
+        Status.FAILED,
+        "boom",
+        5,
+        ["VID", "VALUE"],
+    )
     with pytest.raises(NotFound):
         store.get_task("0" * 32)
 
@@ -101,12 +116,15 @@ def test_list_jobs_filters_and_order(store: SQLiteStore) -> None:
     ids = [store.create_job(make_job(f"job_{i}", 1000 + i, wid=1 if i < 3 else 2)) for i in range(5)]
     store.move_job(ids[1], Status.RUNNING, now_ms=1)
     jobs, total = store.list_jobs(JobFilter(), offset=0, limit=2)
-    assert total == 5 and [j.id for j in jobs] == [ids[4], ids[3]]
+    assert total == 5
+    assert [j.id for j in jobs] == [ids[4], ids[3]]
     jobs, total = store.list_jobs(JobFilter(newest_first=False), offset=1, limit=2)
     assert [j.id for j in jobs] == [ids[1], ids[2]]
     jobs, total = store.list_jobs(JobFilter(status=Status.RUNNING), offset=0, limit=10)
     assert (total, [j.id for j in jobs]) == (1, [ids[1]])
-    jobs, total = store.list_jobs(JobFilter(from_create_time_ms=1001, to_create_time_ms=1003), offset=0, limit=10)
+    jobs, total = store.list_jobs(
+        JobFilter(from_create_time_ms=1001, to_create_time_ms=1003), offset=0, limit=10
+    )
     assert total == 3
     jobs, total = store.list_jobs(JobFilter(workflow_id=2), offset=0, limit=10)
     assert {j.id for j in jobs} == {ids[3], ids[4]}

@@ -20,7 +20,9 @@ class FakeCatalog:
     def param_names(self, task_type: str) -> frozenset[str]:
         return frozenset({"n", "root"}) if task_type == "algo" else frozenset()
 
-    def check_params(self, task_type: str, spec: Mapping[str, Any], *, allow_missing_required: bool) -> list[tuple[str, str]]:
+    def check_params(
+        self, task_type: str, spec: Mapping[str, Any], *, allow_missing_required: bool
+    ) -> list[tuple[str, str]]:
         if task_type != "algo":
             return []
         out = []
@@ -43,7 +45,14 @@ CAT = FakeCatalog()
 
 
 def task(tid: str, **spec: Any) -> dict[str, Any]:
-    return {"id": tid, "name": tid.upper(), "type": "algo", "spec": spec, "graph": {"params": []}, "extra": {"kept": 1}}
+    return {
+        "id": tid,
+        "name": tid.upper(),
+        "type": "algo",
+        "spec": spec,
+        "graph": {"params": []},
+        "extra": {"kept": 1},
+    }
 
 
 def problems(raw: Any) -> list[dict[str, Any]]:
@@ -55,7 +64,12 @@ def problems(raw: Any) -> list[dict[str, Any]]:
 
 def test_valid_schema_keeps_unknown_fields() -> None:
     """A valid schema parses; fields graphmill does not know are kept."""
-    raw = {"datasources": [], "tasks": [task("a"), task("b")], "deps": [{"src": "a", "dst": "b", "spec": {"input": {"srcField": 1, "dstField": 2}}}], "x": 1}
+    raw = {
+        "datasources": [],
+        "tasks": [task("a"), task("b")],
+        "deps": [{"src": "a", "dst": "b", "spec": {"input": {"srcField": 1, "dstField": 2}}}],
+        "x": 1,
+    }
     schema = check_schema(raw, CAT)
     assert schema.task("a").model_extra == {"extra": {"kept": 1}}
     assert schema.upstream() == {"a": [], "b": ["a"]}
@@ -88,19 +102,26 @@ def test_every_problem_is_reported_with_task_and_field() -> None:
 def test_structural_errors_name_the_task() -> None:
     """A task missing its type is reported with its id and the field path."""
     got = problems({"tasks": [{"id": "t1", "spec": {}}]})
-    assert got[0]["task"] == "t1" and got[0]["field"] == "tasks.0.type"
+    assert got[0]["task"] == "t1"
+    assert got[0]["field"] == "tasks.0.type"
     assert problems([1])[0]["field"] == "schema"
 
 
 def test_undeclared_placeholder_is_refused() -> None:
     """${x} must be declared in graph.params."""
     got = problems({"tasks": [task("a", n="${x}")]})
-    assert got[0]["field"] == "spec.n" and "not declared" in got[0]["reason"]
+    assert got[0]["field"] == "spec.n"
+    assert "not declared" in got[0]["reason"]
 
 
 SCHEMA = {
     "tasks": [
-        {"id": "a", "type": "algo", "spec": {"n": "${k}", "root": "r"}, "graph": {"params": [{"name": "k", "value": "3"}]}},
+        {
+            "id": "a",
+            "type": "algo",
+            "spec": {"n": "${k}", "root": "r"},
+            "graph": {"params": [{"name": "k", "value": "3"}]},
+        },
         {"id": "b", "type": "algo", "spec": {"n": "${m}"}, "graph": {"params": [{"name": "m"}]}},
     ],
 }
@@ -126,7 +147,8 @@ def test_missing_values_use_explorers_controller_code() -> None:
         apply_input(schema, SCHEMA, {}, CAT)
     assert err.value.code == 50004002
     fields = {(p["task"], p["field"]) for p in err.value.data["problems"]}  # type: ignore[index]
-    assert ("b", "spec.n") in fields and ("b", "spec.root") in fields
+    assert ("b", "spec.n") in fields
+    assert ("b", "spec.root") in fields
 
 
 @pytest.mark.parametrize(

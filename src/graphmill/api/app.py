@@ -56,7 +56,9 @@ def _routes() -> list[Route]:
         Route(f"{p}/jobs/{{job_id}}", _protected(jobs.detail), methods=["GET"]),
         Route(f"{p}/jobs/{{job_id}}/cancel", _protected(jobs.cancel), methods=["PUT"]),
         Route(
-            f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/sample_result", _protected(jobs.sample_result), methods=["GET"]
+            f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/sample_result",
+            _protected(jobs.sample_result),
+            methods=["GET"],
         ),
         Route(f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/logs", _protected(jobs.task_logs), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),

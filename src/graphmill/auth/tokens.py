@@ -87,11 +87,7 @@ def decode_account(authorization: str | None) -> tuple[str, str]:
             parsed = json.loads(text)
         except json.JSONDecodeError:
             raise BadRequest("the account is not a valid JSON array") from None
-        if (
-            isinstance(parsed, list)
-            and len(parsed) == 2
-            and all(isinstance(x, str) for x in parsed)
-        ):
+        if isinstance(parsed, list) and len(parsed) == 2 and all(isinstance(x, str) for x in parsed):
             return parsed[0], parsed[1]
         raise BadRequest('the account must be ["user","password"]')
     user, sep, password = text.partition(":")

@@ -42,7 +42,10 @@ DEMO_SCHEMA: dict[str, Any] = {
                 "output": [{"name": "vid", "dataType": "string"}, {"name": "value", "dataType": "double"}],
             },
             "datasink": {"type": "local", "spec": {}},
-            "datasource": {"type": "nebula", "spec": {"type": "nebula", "space": SPACE, "graphd": "127.0.0.1:9669"}},
+            "datasource": {
+                "type": "nebula",
+                "spec": {"type": "nebula", "space": SPACE, "graphd": "127.0.0.1:9669"},
+            },
         },
         {
             "id": "analytics_wcc_2",
@@ -52,7 +55,10 @@ DEMO_SCHEMA: dict[str, Any] = {
             "spec": {"is_directed": "true", "nebula_input_edges": "follow", "nebula_input_edges_props": ""},
             "graph": {"params": [], "groupName": "community"},
             "datasink": {"type": "local", "spec": {}},
-            "datasource": {"type": "nebula", "spec": {"type": "nebula", "space": SPACE, "graphd": "127.0.0.1:9669"}},
+            "datasource": {
+                "type": "nebula",
+                "spec": {"type": "nebula", "space": SPACE, "graphd": "127.0.0.1:9669"},
+            },
         },
     ],
     "deps": [{"src": "analytics_pagerank_1", "dst": "analytics_wcc_2", "spec": {"params": []}}],
@@ -124,10 +130,14 @@ def _walk_through(base: str) -> None:
                 json={"address": "127.0.0.1", "port": 9669},
             )
         )
-        wid = _check(client.post("/api-open/v1/workflows", json={"name": "demo_pagerank", "schema": DEMO_SCHEMA}))["id"]
+        wid = _check(
+            client.post("/api-open/v1/workflows", json={"name": "demo_pagerank", "schema": DEMO_SCHEMA})
+        )["id"]
         click.echo(f"created workflow {wid}: PageRank over follow,serve, then WCC over follow")
         started = time.perf_counter()
-        job_id = _check(client.post(f"/api-open/v1/workflows/{wid}/jobs", json={"id": str(wid), "input": {}}))["id"]
+        job_id = _check(
+            client.post(f"/api-open/v1/workflows/{wid}/jobs", json={"id": str(wid), "input": {}})
+        )["id"]
         click.echo(f"started job {job_id}")
         last = ""
         while True:
@@ -136,7 +146,9 @@ def _walk_through(base: str) -> None:
             parts = [f"{t['name']}: {STATUS_NAMES[t['status']]}" for t in job["tasks"]]
             width = 30
             filled = width * done // max(1, len(job["tasks"]))
-            line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{len(job['tasks'])} tasks  " + ", ".join(parts)
+            line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{len(job['tasks'])} tasks  " + ", ".join(
+                parts
+            )
             if line != last:
                 click.echo(line)
                 last = line
@@ -144,7 +156,9 @@ def _walk_through(base: str) -> None:
                 break
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
-        click.echo(f"job {job_id} ended with status {job['status']} ({STATUS_NAMES[job['status']]}) in {elapsed:.2f}s")
+        click.echo(
+            f"job {job_id} ended with status {job['status']} ({STATUS_NAMES[job['status']]}) in {elapsed:.2f}s"
+        )
         click.echo(json.dumps(job, indent=2))
         for task in job["tasks"]:
             if task["status"] != 2:

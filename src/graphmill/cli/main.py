@@ -38,7 +38,9 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="GRAPHMILL_HOST")
-@click.option("--port", default=7002, show_default=True, type=click.IntRange(0, 65535), envvar="GRAPHMILL_PORT")
+@click.option(
+    "--port", default=7002, show_default=True, type=click.IntRange(0, 65535), envvar="GRAPHMILL_PORT"
+)
 @_DATA_DIR
 @click.option(
     "--files-root",
@@ -47,12 +49,36 @@ def cli() -> None:
     envvar="GRAPHMILL_FILES_ROOT",
     help="Root of local datasource paths and result files [default: <data-dir>/files].",
 )
-@click.option("--max-running-jobs", type=click.IntRange(1), default=3, show_default=True, envvar="GRAPHMILL_MAX_RUNNING_JOBS")
-@click.option("--max-running-tasks", type=click.IntRange(1), default=10, show_default=True, envvar="GRAPHMILL_MAX_RUNNING_TASKS")
-@click.option("--token-max-age", "token_max_age_s", type=click.IntRange(1), default=259200, show_default=True,
-              envvar="GRAPHMILL_TOKEN_MAX_AGE_S", help="Lifetime of a login token, in seconds.")
-@click.option("--log-level", default="info", show_default=True, envvar="GRAPHMILL_LOG_LEVEL",
-              type=click.Choice(["debug", "info", "warning", "error"]))
+@click.option(
+    "--max-running-jobs",
+    type=click.IntRange(1),
+    default=3,
+    show_default=True,
+    envvar="GRAPHMILL_MAX_RUNNING_JOBS",
+)
+@click.option(
+    "--max-running-tasks",
+    type=click.IntRange(1),
+    default=10,
+    show_default=True,
+    envvar="GRAPHMILL_MAX_RUNNING_TASKS",
+)
+@click.option(
+    "--token-max-age",
+    "token_max_age_s",
+    type=click.IntRange(1),
+    default=259200,
+    show_default=True,
+    envvar="GRAPHMILL_TOKEN_MAX_AGE_S",
+    help="Lifetime of a login token, in seconds.",
+)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    envvar="GRAPHMILL_LOG_LEVEL",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+)
 def serve(**options: Any) -> None:
     """Run the HTTP server."""
     from graphmill.server import run
@@ -69,9 +95,16 @@ def space() -> None:
 @click.argument("name")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @_DATA_DIR
-@click.option("--replace", is_flag=True, envvar="GRAPHMILL_REPLACE", help="Replace an existing space of that name.")
-@click.option("--vid-type", type=click.Choice(["string", "int64"]), default=None, envvar="GRAPHMILL_VID_TYPE",
-              help="Vertex id type of a CSV folder [default: inferred].")
+@click.option(
+    "--replace", is_flag=True, envvar="GRAPHMILL_REPLACE", help="Replace an existing space of that name."
+)
+@click.option(
+    "--vid-type",
+    type=click.Choice(["string", "int64"]),
+    default=None,
+    envvar="GRAPHMILL_VID_TYPE",
+    help="Vertex id type of a CSV folder [default: inferred].",
+)
 def space_import(name: str, path: Path, data_dir: Path, replace: bool, vid_type: str | None) -> None:
     """Load space NAME from an nGQL script or a folder of CSV files."""
     import time
@@ -103,7 +136,9 @@ def space_list(data_dir: Path) -> None:
 
     for info in EmbeddedGraphStore(data_dir / "graph").list_spaces():
         edges = ", ".join(f"{k} {v}" for k, v in info.edge_counts.items())
-        click.echo(f"{info.name}\tvid_type={info.vid_type}\tversion={info.version}\tvertices={info.vertex_count}\t{edges}")
+        click.echo(
+            f"{info.name}\tvid_type={info.vid_type}\tversion={info.version}\tvertices={info.vertex_count}\t{edges}"
+        )
 
 
 @cli.group()
@@ -113,7 +148,9 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, envvar="GRAPHMILL_PASSWORD")
+@click.option(
+    "--password", prompt=True, hide_input=True, confirmation_prompt=True, envvar="GRAPHMILL_PASSWORD"
+)
 @click.option("--replace", is_flag=True, help="Change the password of an existing account.")
 @_DATA_DIR
 def user_add(name: str, password: str, replace: bool, data_dir: Path) -> None:
@@ -130,10 +167,20 @@ def user_add(name: str, password: str, replace: bool, data_dir: Path) -> None:
 
 
 @cli.command()
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="GRAPHMILL_DATA_DIR",
-              help="Use this data dir instead of a temporary one.")
-@click.option("--port", default=0, type=click.IntRange(0, 65535), envvar="GRAPHMILL_PORT",
-              help="Port to serve on [default: a free one].")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar="GRAPHMILL_DATA_DIR",
+    help="Use this data dir instead of a temporary one.",
+)
+@click.option(
+    "--port",
+    default=0,
+    type=click.IntRange(0, 65535),
+    envvar="GRAPHMILL_PORT",
+    help="Port to serve on [default: a free one].",
+)
 @click.option("--keep", is_flag=True, help="Keep serving after the demo job finished.")
 def demo(data_dir: Path | None, port: int, keep: bool) -> None:
     """Start a server, load the basketballplayer graph, run a sample workflow, show results."""

@@ -39,7 +39,9 @@ class RunningTask(Protocol):
 
 
 class TaskLauncher(Protocol):
-    def launch(self, job: Job, task: TaskRun, upstream: dict[str, TaskRun], events: TaskEvents) -> RunningTask:
+    def launch(
+        self, job: Job, task: TaskRun, upstream: dict[str, TaskRun], events: TaskEvents
+    ) -> RunningTask:
         """Start ``task``.  Raises GraphmillError when it cannot be planned (bad datasource …)."""
         ...
 

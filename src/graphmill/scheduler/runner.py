@@ -18,6 +18,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from typing import Any, cast
 
 from graphmill.errors import GraphmillError
 from graphmill.models import Job, Status, TaskRun
@@ -211,7 +212,10 @@ class Runner:
                     self.store.move_task(task.id, Status.FAILED, now_ms=now, reason=reason)
                 else:
                     self.store.move_task(task.id, Status.INTERRUPTED, now_ms=now, reason=f"not run: {reason}")
-        if not self.store.move_job(job_id, Status.FAILED, now_ms=now, reason=reason) and job.status is Status.STOPPING:
+        if (
+            not self.store.move_job(job_id, Status.FAILED, now_ms=now, reason=reason)
+            and job.status is Status.STOPPING
+        ):
             self.store.move_job(job_id, Status.INTERRUPTED, now_ms=now)
 
     async def _run_job_inner(self, job_id: JobId) -> None:
@@ -243,9 +247,9 @@ class Runner:
                             running[asyncio.create_task(self._run_task(job, task, up_runs))] = task
                 if not running:
                     break
-                waiters: list[asyncio.Future[object]] = [*running]  # type: ignore[list-item]
+                waiters: set[asyncio.Future[Any]] = set(running)
                 if not stop_sent:
-                    waiters.append(cancel_wait)  # type: ignore[arg-type]
+                    waiters.add(cancel_wait)
                 finished, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
                 if cancel_wait in finished and not stop_sent:
                     stop_sent = True
@@ -253,15 +257,17 @@ class Runner:
                 for fut in finished:
                     if fut is cancel_wait:
                         continue
-                    task = running.pop(fut)  # type: ignore[arg-type]
-                    outcome = fut.result()  # type: ignore[union-attr]
+                    task = running.pop(cast("asyncio.Task[TaskOutcome]", fut))
+                    outcome = cast(TaskOutcome, fut.result())
                     done[task.schema_task_id] = outcome
                     if not outcome.ok and not outcome.stopped and failure is None:
                         failure = f"task {task.schema_task_id} ({task.name}) failed: {outcome.error}"
         finally:
             cancel_wait.cancel()
         if cancel.is_set():
-            self._finish_interrupted(job_id, self.store.get_job(job_id, with_tasks=False).reason or "cancelled")
+            self._finish_interrupted(
+                job_id, self.store.get_job(job_id, with_tasks=False).reason or "cancelled"
+            )
         elif failure is not None:
             self._fail_job(job_id, failure)
         else:

@@ -77,7 +77,9 @@ class Service:
         user, password = decode_account(authorization)
         if not isinstance(address, str) or not address.strip():
             raise ParamError("address must be a non-empty string")
-        if isinstance(port, bool) or not (isinstance(port, int) or (isinstance(port, str) and port.isdigit())):
+        if isinstance(port, bool) or not (
+            isinstance(port, int) or (isinstance(port, str) and port.isdigit())
+        ):
             raise ParamError("port must be a number")
         target = f"{address.strip()}:{int(port)}"
         if target != self.settings.embedded_address:

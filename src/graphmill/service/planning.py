@@ -39,7 +39,11 @@ def safe_path(root: Path, relative: str) -> Path:
     """``relative`` under ``root``; ParamError (40004001) if it would leave the root."""
     if not relative or "\x00" in relative:
         raise ParamError("a local datasource needs a non-empty spec.path")
-    candidate = (root / relative.lstrip("/")).resolve() if not Path(relative).is_absolute() else Path(relative).resolve()
+    candidate = (
+        (root / relative.lstrip("/")).resolve()
+        if not Path(relative).is_absolute()
+        else Path(relative).resolve()
+    )
     if candidate != root and root not in candidate.parents:
         raise ParamError(f"path {relative!r} is outside the files root")
     return candidate
@@ -90,10 +94,18 @@ class Planner:
         problems: list[tuple[str, str, str]] = []
         for task in schema.tasks:
             if task.type == QUERY_TASK_TYPE:
-                problems.append((task.id, "type", "query components (nebula_ngql) are not supported by this server yet"))
+                problems.append(
+                    (task.id, "type", "query components (nebula_ngql) are not supported by this server yet")
+                )
                 continue
             if task.datasink is not None and task.datasink.type == "nebula":
-                problems.append((task.id, "datasink.type", "writing results back to the graph (nebula sinks) is not supported yet"))
+                problems.append(
+                    (
+                        task.id,
+                        "datasink.type",
+                        "writing results back to the graph (nebula sinks) is not supported yet",
+                    )
+                )
             try:
                 self._resolve_input(schema, task, upstream_dirs=None)
             except (ParamError, BadRequest) as exc:
@@ -120,19 +132,28 @@ class Planner:
                 weight=None,
                 has_header=True,
             )
-            return ResolvedInput((src,), _vid_type_of(task.spec), False, f"columns {dep.spec.input.srcField},{dep.spec.input.dstField} of {dep.src}")
+            return ResolvedInput(
+                (src,),
+                _vid_type_of(task.spec),
+                False,
+                f"columns {dep.spec.input.srcField},{dep.spec.input.dstField} of {dep.src}",
+            )
         if ds.type == "nebula":
             return self._resolve_nebula(task, ds.spec)
         if ds.type == "local":
             path = safe_path(self.files_root, str(ds.spec.get("path", "")))
             if not path.is_file():
                 raise ParamError(f"local datasource file {ds.spec.get('path')!r} does not exist")
-            fmt: Literal["parquet", "csv"] = "parquet" if path.suffix.lower() in {".parquet", ".pq"} else "csv"
+            fmt: Literal["parquet", "csv"] = (
+                "parquet" if path.suffix.lower() in {".parquet", ".pq"} else "csv"
+            )
             width = _column_count(path, fmt)
             if width < 2:
                 raise ParamError(f"{ds.spec.get('path')!r} needs at least two columns (src, dst)")
             weighted = width >= 3
-            src = EdgeSource(path=path, format=fmt, src=0, dst=1, weight=2 if weighted else None, has_header=None)
+            src = EdgeSource(
+                path=path, format=fmt, src=0, dst=1, weight=2 if weighted else None, has_header=None
+            )
             return ResolvedInput((src,), _vid_type_of(task.spec), weighted, f"file {ds.spec.get('path')}")
         if ds.type == "hdfs":
             raise ParamError("HDFS datasources are not supported yet: use a local datasource or a dependence")
@@ -155,12 +176,16 @@ class Planner:
             raise ParamError("a nebula datasource needs nebula_input_edges (comma-joined edge types)")
         props = _split_list(props_text) if props_text else []
         if len(props) > len(edges):
-            raise ParamError(f"nebula_input_edges_props names {len(props)} properties for {len(edges)} edge types")
+            raise ParamError(
+                f"nebula_input_edges_props names {len(props)} properties for {len(edges)} edge types"
+            )
         props += [""] * (len(edges) - len(props))
         space = self.graphstore.get_space(space_name)
         files = self.graphstore.edge_files(space_name, edges, [p or None for p in props])
         sources = tuple(
-            EdgeSource(path=f.path, format="parquet", src="src", dst="dst", weight=f.weight_column, has_header=True)
+            EdgeSource(
+                path=f.path, format="parquet", src="src", dst="dst", weight=f.weight_column, has_header=True
+            )
             for f in files
         )
         weighted = any(f.weight_column for f in files)
@@ -209,7 +234,9 @@ class ProcessLauncher:
         self.planner = planner
         self.grace_s = grace_s
 
-    def launch(self, job: Job, task: TaskRun, upstream: dict[str, TaskRun], events: TaskEvents) -> RunningTask:
+    def launch(
+        self, job: Job, task: TaskRun, upstream: dict[str, TaskRun], events: TaskEvents
+    ) -> RunningTask:
         plan, note, description = self.planner.plan(job, task, upstream)
         events.log("info", f"input: {description}")
         if note:

@@ -89,7 +89,13 @@ class SQLiteStore:
             [
                 (
                     "INSERT INTO workflows VALUES (?, ?, ?, ?, ?)",
-                    (workflow.id, workflow.name, workflow.version, workflow.create_time_ms, workflow.update_time_ms),
+                    (
+                        workflow.id,
+                        workflow.name,
+                        workflow.version,
+                        workflow.create_time_ms,
+                        workflow.update_time_ms,
+                    ),
                 ),
                 (
                     "INSERT INTO workflow_versions VALUES (?, ?, ?, ?, ?)",
@@ -178,7 +184,16 @@ class SQLiteStore:
                 self._exec(
                     "INSERT INTO tasks (id, job_id, seq, schema_task_id, name, type, status, note) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (task.id, job_id, seq, task.schema_task_id, task.name, task.type, int(task.status), task.note),
+                    (
+                        task.id,
+                        job_id,
+                        seq,
+                        task.schema_task_id,
+                        task.name,
+                        task.type,
+                        int(task.status),
+                        task.note,
+                    ),
                 )
         except BaseException:
             self._conn.execute("ROLLBACK")
@@ -301,7 +316,9 @@ class SQLiteStore:
     def move_task(self, task_id: TaskRunId, new: Status, *, now_ms: int, reason: str | None = None) -> bool:
         return self._move("tasks", task_id, new, now_ms, reason)
 
-    def record_task_result(self, task_id: TaskRunId, *, result_dir: str, rows: int, columns: list[str]) -> None:
+    def record_task_result(
+        self, task_id: TaskRunId, *, result_dir: str, rows: int, columns: list[str]
+    ) -> None:
         self._exec(
             "UPDATE tasks SET result_dir = ?, result_rows = ?, result_columns = ? WHERE id = ?",
             (result_dir, rows, json.dumps(columns), task_id),

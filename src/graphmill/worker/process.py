@@ -43,7 +43,9 @@ class ProcessTask:
         self._error: str | None = None
         reader, writer = ctx.Pipe(duplex=False)
         self._conn: Connection = reader
-        self.process = ctx.Process(target=child.run, args=(plan, writer), name=f"graphmill-task-{plan.task_id}")
+        self.process = ctx.Process(
+            target=child.run, args=(plan, writer), name=f"graphmill-task-{plan.task_id}"
+        )
         self.process.start()
         writer.close()
 

@@ -13,6 +13,7 @@ Rules (api.md §3.1):
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from graphmill.errors import MissingRequiredParams, ParamError
@@ -53,7 +54,9 @@ def apply_input(
         allowed = {p.name for p in task.graph.params} | catalog.param_names(task.type)
         for name, value in values.items():
             if name not in allowed:
-                problems.append(Problem(tid, f"input.{tid}.{name}", f"task {tid!r} has no parameter {name!r}"))
+                problems.append(
+                    Problem(tid, f"input.{tid}.{name}", f"task {tid!r} has no parameter {name!r}")
+                )
             elif not isinstance(value, str | int | float) or value is None:
                 problems.append(Problem(tid, f"input.{tid}.{name}", "value must be a string or a number"))
     if problems:
@@ -65,28 +68,16 @@ def apply_input(
     missing: list[Problem] = []
     invalid: list[Problem] = []
     for task, raw_task in zip(schema.tasks, raw_tasks, strict=True):
-        values: dict[str, Any] = dict(job_input.get(task.id, {}))
+        given: dict[str, Any] = dict(job_input.get(task.id, {}))
         declared = {p.name: p.default_value() for p in task.graph.params}
         spec: dict[str, Any] = dict(raw_task.get("spec") or {})
-        for name, value in values.items():
+        for name, value in given.items():
             if name not in declared:
                 spec[name] = _literal_text(value)
 
-        def fill(match: Any, task_id: str = task.id, values: dict[str, Any] = values,
-                 declared: dict[str, Any] = declared, field: str = "") -> str:
-            name = match.group(1)
-            if name in values:
-                return _literal_text(values[name])
-            if declared.get(name) is not None:
-                return _literal_text(declared[name])
-            if (task_id, name) in fed_by_dep:
-                return str(match.group(0))  # filled at run time from the upstream column
-            missing.append(Problem(task_id, field or name, f"parameter ${{{name}}} has no value"))
-            return str(match.group(0))
-
         for field, value in list(spec.items()):
             if isinstance(value, str) and PLACEHOLDER.search(value):
-                spec[field] = PLACEHOLDER.sub(lambda m, f=field: fill(m, field=f"spec.{f}"), value)
+                spec[field] = _fill(value, task.id, f"spec.{field}", given, declared, fed_by_dep, missing)
         raw_task["spec"] = spec
         if catalog.is_known(task.type):
             for field, reason in catalog.check_params(task.type, spec, allow_missing_required=False):
@@ -98,3 +89,27 @@ def apply_input(
     if invalid:
         raise problems_error("invalid parameters", invalid)
     return effective
+
+
+def _fill(
+    text: str,
+    task_id: str,
+    field: str,
+    given: dict[str, Any],
+    declared: dict[str, Any],
+    fed_by_dep: set[tuple[str, str]],
+    missing: list[Problem],
+) -> str:
+    """``text`` with its ``${name}`` placeholders filled; unfillable ones are added to ``missing``."""
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in given:
+            return _literal_text(given[name])
+        if declared.get(name) is not None:
+            return _literal_text(declared[name])
+        if (task_id, name) not in fed_by_dep:  # else: filled at run time from the upstream column
+            missing.append(Problem(task_id, field, f"parameter ${{{name}}} has no value"))
+        return match.group(0)
+
+    return PLACEHOLDER.sub(one, text)

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from graphmill.errors import ParamError
-from graphmill.types import JSONObject
+from graphmill.types import JSONObject, JSONValue
 from graphmill.workflow.dag import find_cycle, upstream_map
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -134,10 +134,9 @@ class TaskCatalog(Protocol):
 
 
 def problems_error(message: str, problems: list[Problem]) -> ParamError:
-    detail = "; ".join(
-        f"{p.task + ': ' if p.task else ''}{p.field}: {p.reason}" for p in problems
-    )
-    return ParamError(f"{message}: {detail}", data={"problems": [p.as_json() for p in problems]})
+    detail = "; ".join(f"{p.task + ': ' if p.task else ''}{p.field}: {p.reason}" for p in problems)
+    items: list[JSONValue] = [p.as_json() for p in problems]  # type: ignore[misc]
+    return ParamError(f"{message}: {detail}", data={"problems": items})
 
 
 def parse_schema(raw: object) -> WorkflowSchema:
@@ -184,7 +183,11 @@ def validate_schema(schema: WorkflowSchema, catalog: TaskCatalog) -> list[Proble
                 for name in PLACEHOLDER.findall(value):
                     if name not in declared:
                         problems.append(
-                            Problem(task.id, f"spec.{field}", f"placeholder ${{{name}}} is not declared in graph.params")
+                            Problem(
+                                task.id,
+                                f"spec.{field}",
+                                f"placeholder ${{{name}}} is not declared in graph.params",
+                            )
                         )
         for field, reason in catalog.check_params(task.type, task.spec, allow_missing_required=True):
             problems.append(Problem(task.id, field, reason))
@@ -202,7 +205,10 @@ def validate_schema(schema: WorkflowSchema, catalog: TaskCatalog) -> list[Proble
         width = _output_width(schema.task(dep.src), catalog)
         columns: list[tuple[str, int]] = []
         if dep.spec.input is not None:
-            columns += [("spec.input.srcField", dep.spec.input.srcField), ("spec.input.dstField", dep.spec.input.dstField)]
+            columns += [
+                ("spec.input.srcField", dep.spec.input.srcField),
+                ("spec.input.dstField", dep.spec.input.dstField),
+            ]
         for j, p in enumerate(dep.spec.params):
             columns.append((f"spec.params[{j}].columnIndex", p.columnIndex))
             dst_task = schema.task(dep.dst)
@@ -214,7 +220,11 @@ def validate_schema(schema: WorkflowSchema, catalog: TaskCatalog) -> list[Proble
             if index < 1 or (width is not None and index > width):
                 bound = f"1..{width}" if width is not None else "≥ 1"
                 problems.append(
-                    Problem(dep.dst, f"deps[{i}].{field}", f"column {index} is out of range ({bound}) of {dep.src!r}")
+                    Problem(
+                        dep.dst,
+                        f"deps[{i}].{field}",
+                        f"column {index} is out of range ({bound}) of {dep.src!r}",
+                    )
                 )
     cycle = find_cycle(schema.upstream())
     if cycle:

@@ -1,0 +1,1 @@
+"""Application use cases (the only layer the API and CLI call)."""
