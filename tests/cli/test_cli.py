@@ -22,11 +22,15 @@ def test_space_import_ngql_then_replace(runner: CliRunner, tmp_path: Path) -> No
     args = ["space", "import", "bb", str(BASKETBALL_NGQL), "--data-dir", str(tmp_path)]
     first = runner.invoke(cli, args)
     assert first.exit_code == 0, first.output
-    assert "81 vertices" in first.output and "follow 81" in first.output and "serve 152" in first.output
+    assert "81 vertices" in first.output
+    assert "follow 81" in first.output
+    assert "serve 152" in first.output
     again = runner.invoke(cli, args)
-    assert again.exit_code == 2 and "replace" in again.output
+    assert again.exit_code == 2
+    assert "replace" in again.output
     replaced = runner.invoke(cli, [*args, "--replace"])
-    assert replaced.exit_code == 0 and "version 2" in replaced.output
+    assert replaced.exit_code == 0
+    assert "version 2" in replaced.output
     listed = runner.invoke(cli, ["space", "list", "--data-dir", str(tmp_path)])
     assert listed.output.startswith("bb\tvid_type=string\tversion=2")
 
@@ -42,7 +46,8 @@ def test_space_import_csv_dir_from_env(runner: CliRunner, tmp_path: Path) -> Non
     )
     assert result.exit_code == 0, result.output
     info = EmbeddedGraphStore(tmp_path / "d" / "graph").get_space("bb")
-    assert info.vertex_count == 81 and info.edge_counts == {"follow": 81, "serve": 152}
+    assert info.vertex_count == 81
+    assert info.edge_counts == {"follow": 81, "serve": 152}
 
 
 def test_user_add(runner: CliRunner, tmp_path: Path) -> None:
@@ -72,8 +77,10 @@ def test_serve_options_come_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     }
     result = CliRunner().invoke(cli, ["serve"], env=env)
     assert result.exit_code == 0, result.output
-    assert captured["port"] == 7100 and captured["max_running_jobs"] == 2
-    assert captured["data_dir"] == tmp_path and captured["files_root"] == tmp_path / "f"
+    assert captured["port"] == 7100
+    assert captured["max_running_jobs"] == 2
+    assert captured["data_dir"] == tmp_path
+    assert captured["files_root"] == tmp_path / "f"
 
 
 @pytest.mark.server
@@ -87,4 +94,5 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "ended with status 2 (Success)" in out.stdout
-    assert "first rows of PageRank" in out.stdout and "first rows of WCC" in out.stdout
+    assert "first rows of PageRank" in out.stdout
+    assert "first rows of WCC" in out.stdout
