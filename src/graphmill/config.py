@@ -30,10 +30,31 @@ class Settings(BaseSettings):
     #: Seconds a stopping task gets after SIGTERM before it is killed.
     cancel_grace_s: float = Field(0.5, ge=0)
     log_level: str = "info"
+    #: Memory all running tasks together may be estimated to need; default 75% of the machine's.
+    memory_budget_mb: int | None = Field(None, ge=1)
+    #: URL prefixes webhooks may be sent to; empty = webhooks refused.
+    webhook_allow: list[str] = Field(default_factory=list)
+    #: Seconds between webhook delivery attempts double from this, for this many attempts.
+    webhook_backoff_s: float = Field(1.0, gt=0)
+    webhook_attempts: int = Field(5, ge=1)
+    #: Log lines as JSON objects (for log shippers) instead of text.
+    log_json: bool = False
 
     @property
     def resolved_files_root(self) -> Path:
         return (self.files_root or self.data_dir / "files").resolve()
+
+    @property
+    def memory_budget_bytes(self) -> int:
+        if self.memory_budget_mb is not None:
+            return self.memory_budget_mb * 2**20
+        import psutil
+
+        return int(psutil.virtual_memory().total * 0.75)
+
+    @property
+    def webhook_secret_path(self) -> Path:
+        return self.data_dir / "webhook.key"
 
     @property
     def metadata_db_path(self) -> Path:

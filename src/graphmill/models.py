@@ -54,6 +54,8 @@ class Workflow:
     version: int
     create_time_ms: int
     update_time_ms: int
+    #: URL that receives a signed POST when a job of this workflow ends ("" = none).
+    webhook: str = ""
 
 
 @dataclass(slots=True)
@@ -75,6 +77,10 @@ class TaskRun:
     result_rows: int = 0
     result_columns: list[str] = field(default_factory=list)
     note: str = ""
+    #: Id of the task (of an earlier job) whose result a rerun kept, "" if it ran itself.
+    reused_from: str = ""
+    estimated_bytes: int = 0
+    peak_bytes: int = 0
 
 
 @dataclass(slots=True)
@@ -93,4 +99,8 @@ class Job:
     input: JSONObject = field(default_factory=dict)
     reason: str = ""
     cancel_requested: bool = False
+    #: The job this one reran (``POST /jobs/<id>/rerun``), if any.
+    rerun_of: JobId | None = None
+    idempotency_key: str | None = None
+    webhook: str = ""
     tasks: list[TaskRun] = field(default_factory=list)

@@ -91,12 +91,14 @@ def submit(client: httpx.Client, tasks: list[dict[str, Any]]) -> int:
 
 
 def test_sigkill_mid_job_then_restart(server: Server) -> None:
-    """After SIGKILL, the running job ends Interrupted with a reason, the queued one runs, none is lost."""
+    """After SIGKILL, the running job ends Interrupted with a reason, the queued one runs, none is lost,
+    and a rerun from failure completes the interrupted one."""
     server.start()
     path = write_big_graph(server.data_dir / "files")
     with httpx.Client(base_url=server.url, timeout=10) as client:
         login(client)
-        running = submit(client, [long_task(path)])
+        # About 3 s of work: killed long before it ends, and short enough to rerun afterwards.
+        running = submit(client, [long_task(path, iterations=3000)])
         queued = submit(client, [nebula_task("pr", "analytics_pagerank", "PageRank", {})])
         detail = wait_job(client, running, until={1})
         task_id = detail["tasks"][0]["id"]
@@ -130,3 +132,11 @@ def test_sigkill_mid_job_then_restart(server: Server) -> None:
         assert {i["id"] for i in listed["items"]} == {running, queued}
         for item in listed["items"]:
             assert item["status"] in (2, 4)
+        progress = client.get(f"/api-open/v1/jobs/{running}/progress").json()["data"]
+        assert "server stopped" in progress["reason"]
+        # Rerun from failure completes the interrupted job.
+        rerun = client.post(f"/api-open/v1/jobs/{running}/rerun", json={"fromFailure": True}).json()["data"][
+            "id"
+        ]
+        assert wait_job(client, rerun, timeout_s=60)["status"] == 2
+        assert client.get(f"/api-open/v1/jobs/{rerun}/progress").json()["data"]["rerunOf"] == running

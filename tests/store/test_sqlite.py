@@ -71,8 +71,21 @@ def test_list_workflows_filter_escapes_like(store: SQLiteStore) -> None:
 
 def test_job_roundtrip_and_unknown(store: SQLiteStore) -> None:
     """A job and its tasks come back as stored; an unknown id is JobNotFound (50004001)."""
-    jid = store.create_job(make_job("j", 100, tasks=2))
+    made = make_job("j", 100, tasks=2)
+    made.rerun_of, made.idempotency_key, made.webhook = 3, "key", "http://127.0.0.1:1/h"
+    made.tasks[1].estimated_bytes, made.tasks[1].reused_from = 12345, "f" * 32
+    made.tasks[1].status, made.tasks[1].result_rows, made.tasks[1].result_columns = Status.SUCCESS, 7, ["VID"]
+    jid = store.create_job(made)
     job = store.get_job(jid)
+    assert (job.rerun_of, job.idempotency_key, job.webhook) == (3, "key", "http://127.0.0.1:1/h")
+    kept = job.tasks[1]
+    assert (kept.estimated_bytes, kept.reused_from, kept.status, kept.result_rows, kept.result_columns) == (
+        12345,
+        "f" * 32,
+        Status.SUCCESS,
+        7,
+        ["VID"],
+    )
     assert job.name == "j"
     assert [t.schema_task_id for t in job.tasks] == ["t0", "t1"]
     assert all(t.job_id == jid for t in job.tasks)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphmill.api.inputs import token_of
 from graphmill.api.render import error, from_exception, ok
-from graphmill.api.routes import auth, jobs, workflows
+from graphmill.api.routes import algorithms, auth, jobs, operations, workflows
 from graphmill.config import Settings
 from graphmill.errors import GraphmillError
 
@@ -40,6 +43,42 @@ async def healthz(request: Request) -> Response:
     return ok({"status": "ok"})
 
 
+async def metrics(request: Request) -> Response:
+    body = request.app.state.service.metrics.render()
+    return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+class _Timing:
+    """ASGI middleware: HTTP latency per method, route template and code, into /metrics."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        code = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal code
+            if message["type"] == "http.response.start":
+                code = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", "unmatched")
+            service = getattr(scope["app"].state, "service", None) if "app" in scope else None
+            if service is not None:
+                service.metrics.http_latency.labels(scope["method"], template, str(code)).observe(
+                    time.perf_counter() - started
+                )
+
+
 def _routes() -> list[Route]:
     p = PREFIX
     return [
@@ -60,8 +99,21 @@ def _routes() -> list[Route]:
             _protected(jobs.sample_result),
             methods=["GET"],
         ),
-        Route(f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/logs", _protected(jobs.task_logs), methods=["GET"]),
+        # graphmill's extensions
+        Route(f"{p}/jobs/{{job_id}}/progress", _protected(operations.progress), methods=["GET"]),
+        Route(f"{p}/jobs/{{job_id}}/events", _protected(operations.events), methods=["GET"]),
+        Route(f"{p}/jobs/{{job_id}}/rerun", _protected(operations.rerun), methods=["POST"]),
+        Route(f"{p}/jobs/{{job_id}}/webhook_deliveries", _protected(operations.deliveries), methods=["GET"]),
+        Route(
+            f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/logs", _protected(operations.task_logs), methods=["GET"]
+        ),
+        Route(
+            f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/result", _protected(operations.result), methods=["GET"]
+        ),
+        Route(f"{p}/algorithms", _protected(algorithms.catalogue), methods=["GET"]),
+        Route(f"{p}/algorithms/{{task_type}}/estimate", _protected(algorithms.estimate), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
     ]
 
 
@@ -104,6 +156,7 @@ def create_app(settings: Settings, *, service: Any = None) -> Starlette:
     return Starlette(
         routes=_routes(),
         lifespan=lifespan,
+        middleware=[Middleware(_Timing)],
         exception_handlers={
             GraphmillError: _graphmill_error,
             HTTPException: _http_error,

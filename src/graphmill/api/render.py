@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from starlette.responses import Response
@@ -38,12 +37,3 @@ def error(code: int, detail: str = "", data: Any = None) -> EnvelopeResponse:
 def from_exception(exc: GraphmillError) -> EnvelopeResponse:
     data = exc.data if isinstance(exc.data, dict) else ({"items": exc.data} if exc.data is not None else None)
     return error(exc.code, exc.detail, data)
-
-
-def task_time(ms: int) -> str:
-    """RFC 3339 in the server's zone, to the second, as Explorer (Go) prints it: "" when unset."""
-    if not ms:
-        return ""
-    text = datetime.fromtimestamp(ms / 1000).astimezone().isoformat(timespec="seconds")
-    # Go's time.RFC3339 writes a zero offset as "Z".
-    return text[:-6] + "Z" if text.endswith("+00:00") else text

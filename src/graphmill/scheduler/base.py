@@ -20,6 +20,17 @@ class TaskOutcome:
     columns: list[str] = field(default_factory=list)
     #: A remark to keep on the task record (e.g. how a sink was resolved).
     note: str = ""
+    #: Peak resident memory of the worker process, when known.
+    peak_bytes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TaskProgress:
+    """The latest progress report of a running task."""
+
+    phase: str
+    fraction: float | None
+    message: str
 
 
 class TaskEvents(Protocol):
@@ -31,6 +42,11 @@ class TaskEvents(Protocol):
 
 
 class RunningTask(Protocol):
+    @property
+    def pid(self) -> int | None:
+        """The worker process id, if the task runs in a process of its own."""
+        ...
+
     async def wait(self) -> TaskOutcome: ...
 
     async def stop(self) -> None:

@@ -22,7 +22,8 @@ from typing import Any, cast
 
 from graphmill.errors import GraphmillError
 from graphmill.models import Job, Status, TaskRun
-from graphmill.scheduler.base import RunningTask, TaskEvents, TaskLauncher, TaskOutcome
+from graphmill.scheduler.base import RunningTask, TaskEvents, TaskLauncher, TaskOutcome, TaskProgress
+from graphmill.scheduler.events import EventHub, JobEvent
 from graphmill.store.base import MetadataStore
 from graphmill.types import JobId, TaskRunId
 
@@ -38,15 +39,23 @@ def wall_clock_ms() -> int:
 class _Events:
     """Task events recorded in the store (logs) and in memory (latest progress)."""
 
-    def __init__(self, runner: Runner, task_id: TaskRunId) -> None:
+    def __init__(self, runner: Runner, job_id: JobId, task_id: TaskRunId) -> None:
         self._runner = runner
+        self._job_id = job_id
         self._task_id = task_id
 
     def log(self, level: str, message: str) -> None:
         self._runner.store.append_log(self._task_id, self._runner.clock(), level, message)
 
     def progress(self, phase: str, fraction: float | None, message: str) -> None:
-        self._runner.progress[self._task_id] = (phase, fraction, message)
+        self._runner.progress[self._task_id] = TaskProgress(phase, fraction, message)
+        self._runner.hub.publish(
+            JobEvent(
+                "progress",
+                self._job_id,
+                {"taskId": self._task_id, "phase": phase, "fraction": fraction, "message": message},
+            )
+        )
 
 
 class Runner:
@@ -59,6 +68,8 @@ class Runner:
         max_tasks: int = 10,
         clock: Clock = wall_clock_ms,
         poll_interval_s: float = 1.0,
+        memory_budget_bytes: int = 0,
+        hub: EventHub | None = None,
     ) -> None:
         self.store = store
         self.launcher = launcher
@@ -72,8 +83,39 @@ class Runner:
         self._handles: dict[JobId, dict[TaskRunId, RunningTask]] = {}
         self._main: asyncio.Task[None] | None = None
         self._closing = False
-        #: Latest progress report of each running task: (phase, fraction, message).
-        self.progress: dict[TaskRunId, tuple[str, float | None, str]] = {}
+        #: Latest progress report of each running task.
+        self.progress: dict[TaskRunId, TaskProgress] = {}
+        self.hub = hub or EventHub()
+        #: Memory all running tasks were estimated to need; 0 budget = no admission control.
+        self.memory_budget_bytes = memory_budget_bytes
+        self.reserved_bytes = 0
+        self._memory_freed = asyncio.Condition()
+
+    # -- recorded moves ------------------------------------------------------------------
+    def _move_job(self, job_id: JobId, new: Status, *, now_ms: int, reason: str | None = None) -> bool:
+        moved = self.store.move_job(job_id, new, now_ms=now_ms, reason=reason)
+        if moved:
+            self.hub.publish(
+                JobEvent("job", job_id, {"status": int(new), "time": now_ms, "reason": reason or ""})
+            )
+            if new.is_terminal:
+                self.hub.job_ended(job_id)
+        return moved
+
+    def _move_task(
+        self, task_id: TaskRunId, new: Status, *, now_ms: int, reason: str | None = None, job_id: JobId = 0
+    ) -> bool:
+        moved = self.store.move_task(task_id, new, now_ms=now_ms, reason=reason)
+        if moved:
+            jid = job_id or self.store.get_task(task_id).job_id
+            self.hub.publish(
+                JobEvent(
+                    "task",
+                    jid,
+                    {"taskId": task_id, "status": int(new), "time": now_ms, "reason": reason or ""},
+                )
+            )
+        return moved
 
     # -- lifecycle ---------------------------------------------------------------------
     def reconcile(self) -> list[JobId]:
@@ -93,12 +135,12 @@ class Runner:
                     continue
                 why = reason if task.status is not Status.PREPARING else "not run: " + reason
                 if task.status is Status.RUNNING:
-                    self.store.move_task(task.id, Status.STOPPING, now_ms=now)
-                self.store.move_task(task.id, Status.INTERRUPTED, now_ms=now, reason=why)
+                    self._move_task(task.id, Status.STOPPING, now_ms=now)
+                self._move_task(task.id, Status.INTERRUPTED, now_ms=now, reason=why)
                 self.launcher.discard_result(job, task)
             if job.status is Status.RUNNING:
-                self.store.move_job(job_id, Status.STOPPING, now_ms=now)
-            self.store.move_job(job_id, Status.INTERRUPTED, now_ms=now, reason=reason)
+                self._move_job(job_id, Status.STOPPING, now_ms=now)
+            self._move_job(job_id, Status.INTERRUPTED, now_ms=now, reason=reason)
             log.warning("job %s ended as Interrupted at start-up: %s", job_id, reason)
             ended.append(job_id)
         return ended
@@ -140,9 +182,48 @@ class Runner:
                 break
             if job_id in self._active:
                 continue
+            if not self._fits_now(job_id):
+                continue  # waits in Preparing until memory frees up
             self._cancel[job_id] = asyncio.Event()
             self._handles[job_id] = {}
             self._active[job_id] = asyncio.create_task(self._run_job(job_id), name=f"job-{job_id}")
+
+    def _fits_now(self, job_id: JobId) -> bool:
+        """Whether the job's largest task fits in the memory not reserved by running tasks."""
+        if not self.memory_budget_bytes or not self.reserved_bytes:
+            return True
+        peak = max((t.estimated_bytes for t in self.store.get_job(job_id).tasks), default=0)
+        return self.reserved_bytes + peak <= self.memory_budget_bytes
+
+    async def _reserve(self, nbytes: int, cancel: asyncio.Event) -> bool:
+        """Wait until ``nbytes`` fit in the budget (a task alone always fits); False if cancelled."""
+        async with self._memory_freed:
+            while (
+                self.memory_budget_bytes
+                and self.reserved_bytes
+                and self.reserved_bytes + nbytes > self.memory_budget_bytes
+            ):
+                if cancel.is_set():
+                    return False
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._memory_freed.wait(), 0.2)
+            self.reserved_bytes += nbytes
+            return True
+
+    async def _release(self, nbytes: int) -> None:
+        async with self._memory_freed:
+            self.reserved_bytes -= nbytes
+            self._memory_freed.notify_all()
+        self.notify()
+
+    def finish_without_tasks(self, job_id: JobId) -> None:
+        """A job with nothing to run (no tasks, or every result kept) succeeds at once."""
+        now = self.clock()
+        self._move_job(job_id, Status.RUNNING, now_ms=now)
+        self._move_job(job_id, Status.SUCCESS, now_ms=self.clock())
+
+    def worker_pids(self) -> list[int]:
+        return [h.pid for handles in self._handles.values() for h in handles.values() if h.pid is not None]
 
     # -- cancel -----------------------------------------------------------------------------
     def is_active(self, job_id: JobId) -> bool:
@@ -155,7 +236,7 @@ class Runner:
             return False
         now = self.clock()
         self.store.request_cancel(job_id)
-        if not self.store.move_job(job_id, Status.STOPPING, now_ms=now, reason="cancelled by user"):
+        if not self._move_job(job_id, Status.STOPPING, now_ms=now, reason="cancelled by user"):
             # Finished (or already stopping) in the meantime.
             return not self.store.get_job(job_id, with_tasks=False).status.is_terminal
         if job_id in self._active:
@@ -167,7 +248,7 @@ class Runner:
 
     async def _stop_job(self, job_id: JobId, reason: str) -> None:
         now = self.clock()
-        if self.store.move_job(job_id, Status.STOPPING, now_ms=now, reason=reason):
+        if self._move_job(job_id, Status.STOPPING, now_ms=now, reason=reason):
             pass
         event = self._cancel.get(job_id)
         if event is not None:
@@ -185,9 +266,9 @@ class Runner:
                 continue
             why = reason if task.status is not Status.PREPARING else f"not run: {reason}"
             if task.status is Status.RUNNING:
-                self.store.move_task(task.id, Status.STOPPING, now_ms=now)
-            self.store.move_task(task.id, Status.INTERRUPTED, now_ms=now, reason=why)
-        self.store.move_job(job_id, Status.INTERRUPTED, now_ms=now, reason=job.reason or reason)
+                self._move_task(task.id, Status.STOPPING, now_ms=now)
+            self._move_task(task.id, Status.INTERRUPTED, now_ms=now, reason=why)
+        self._move_job(job_id, Status.INTERRUPTED, now_ms=now, reason=job.reason or reason)
 
     # -- running a job -------------------------------------------------------------------------
     async def _run_job(self, job_id: JobId) -> None:
@@ -209,25 +290,30 @@ class Runner:
         for task in job.tasks:
             if not task.status.is_terminal:
                 if task.status is Status.RUNNING:
-                    self.store.move_task(task.id, Status.FAILED, now_ms=now, reason=reason)
+                    self._move_task(task.id, Status.FAILED, now_ms=now, reason=reason)
                 else:
-                    self.store.move_task(task.id, Status.INTERRUPTED, now_ms=now, reason=f"not run: {reason}")
+                    self._move_task(task.id, Status.INTERRUPTED, now_ms=now, reason=f"not run: {reason}")
         if (
-            not self.store.move_job(job_id, Status.FAILED, now_ms=now, reason=reason)
+            not self._move_job(job_id, Status.FAILED, now_ms=now, reason=reason)
             and job.status is Status.STOPPING
         ):
-            self.store.move_job(job_id, Status.INTERRUPTED, now_ms=now)
+            self._move_job(job_id, Status.INTERRUPTED, now_ms=now)
 
     async def _run_job_inner(self, job_id: JobId) -> None:
         cancel = self._cancel[job_id]
-        if not self.store.move_job(job_id, Status.RUNNING, now_ms=self.clock()):
+        if not self._move_job(job_id, Status.RUNNING, now_ms=self.clock()):
             # A cancel got there first: the job is Stopping and nothing has run.
             self._finish_interrupted(job_id, "cancelled by user before it started")
             return
         job = self.store.get_job(job_id)
         upstream = _upstream_of(job)
         by_id = {t.schema_task_id: t for t in job.tasks}
-        done: dict[str, TaskOutcome] = {}
+        # A rerun from failure starts with the kept tasks already successful.
+        done: dict[str, TaskOutcome] = {
+            t.schema_task_id: TaskOutcome(ok=True, result_dir=t.result_dir, rows=t.result_rows)
+            for t in job.tasks
+            if t.status is Status.SUCCESS
+        }
         running: dict[asyncio.Task[TaskOutcome], TaskRun] = {}
         failure: str | None = None
         cancel_wait = asyncio.create_task(cancel.wait())
@@ -271,54 +357,65 @@ class Runner:
         elif failure is not None:
             self._fail_job(job_id, failure)
         else:
-            self.store.move_job(job_id, Status.SUCCESS, now_ms=self.clock())
+            self._move_job(job_id, Status.SUCCESS, now_ms=self.clock())
 
     async def _run_task(self, job: Job, task: TaskRun, upstream: dict[str, TaskRun]) -> TaskOutcome:
         cancel = self._cancel[job.id]
         async with self._task_slots:
-            if cancel.is_set():
-                return TaskOutcome(ok=False, stopped=True, error="cancelled before it started")
-            store = self.store
-            if not store.move_task(task.id, Status.RUNNING, now_ms=self.clock()):
-                return TaskOutcome(ok=False, stopped=True, error="task was not runnable")
-            events: TaskEvents = _Events(self, task.id)
+            if cancel.is_set() or not await self._reserve(task.estimated_bytes, cancel):
+                outcome = TaskOutcome(ok=False, stopped=True, error="cancelled before it started")
+                self._record_outcome(job, task, outcome)
+                return outcome
             try:
-                handle = self.launcher.launch(job, task, upstream, events)
-            except GraphmillError as exc:
-                outcome = TaskOutcome(ok=False, error=exc.detail or exc.name)
-            except Exception as exc:
-                log.exception("launching task %s failed", task.id)
-                outcome = TaskOutcome(ok=False, error=f"{type(exc).__name__}: {exc}")
-            else:
-                self._handles[job.id][task.id] = handle
-                if cancel.is_set():  # the cancel came while the process was starting
-                    await handle.stop()
-                try:
-                    outcome = await handle.wait()
-                finally:
-                    self._handles[job.id].pop(task.id, None)
-            self._record_outcome(job, task, outcome)
-            return outcome
+                return await self._run_reserved(job, task, upstream, cancel)
+            finally:
+                await self._release(task.estimated_bytes)
+
+    async def _run_reserved(
+        self, job: Job, task: TaskRun, upstream: dict[str, TaskRun], cancel: asyncio.Event
+    ) -> TaskOutcome:
+        if not self._move_task(task.id, Status.RUNNING, now_ms=self.clock(), job_id=job.id):
+            return TaskOutcome(ok=False, stopped=True, error="task was not runnable")
+        events: TaskEvents = _Events(self, job.id, task.id)
+        try:
+            handle = self.launcher.launch(job, task, upstream, events)
+        except GraphmillError as exc:
+            outcome = TaskOutcome(ok=False, error=exc.detail or exc.name)
+        except Exception as exc:
+            log.exception("launching task %s failed", task.id)
+            outcome = TaskOutcome(ok=False, error=f"{type(exc).__name__}: {exc}")
+        else:
+            self._handles[job.id][task.id] = handle
+            if cancel.is_set():  # the cancel came while the process was starting
+                await handle.stop()
+            try:
+                outcome = await handle.wait()
+            finally:
+                self._handles[job.id].pop(task.id, None)
+        self._record_outcome(job, task, outcome)
+        return outcome
 
     def _record_outcome(self, job: Job, task: TaskRun, outcome: TaskOutcome) -> None:
         now = self.clock()
         self.progress.pop(task.id, None)
         if outcome.note:
             self.store.set_task_note(task.id, outcome.note)
+        if outcome.peak_bytes:
+            self.store.set_task_memory(task.id, peak_bytes=outcome.peak_bytes)
         if outcome.ok:
             self.store.record_task_result(
                 task.id, result_dir=outcome.result_dir, rows=outcome.rows, columns=outcome.columns
             )
-            if not self.store.move_task(task.id, Status.SUCCESS, now_ms=now):
+            if not self._move_task(task.id, Status.SUCCESS, now_ms=now):
                 log.warning("task %s finished after it was stopped; result kept, status unchanged", task.id)
             return
         self.launcher.discard_result(job, task)
         if outcome.stopped:
-            self.store.move_task(task.id, Status.STOPPING, now_ms=now)
-            self.store.move_task(task.id, Status.INTERRUPTED, now_ms=now, reason=outcome.error or "stopped")
+            self._move_task(task.id, Status.STOPPING, now_ms=now)
+            self._move_task(task.id, Status.INTERRUPTED, now_ms=now, reason=outcome.error or "stopped")
         else:
             self.store.append_log(task.id, now, "error", outcome.error)
-            self.store.move_task(task.id, Status.FAILED, now_ms=now, reason=outcome.error)
+            self._move_task(task.id, Status.FAILED, now_ms=now, reason=outcome.error)
 
 
 def _upstream_of(job: Job) -> dict[str, list[str]]:

@@ -61,3 +61,24 @@ class EngineCatalog:
         except ParamError:
             return None  # invalid or incomplete parameters: the width is not known yet
         return [c.name for c in algo.output_columns(params)]
+
+    def describe_all(self) -> list[dict[str, Any]]:
+        """The algorithm catalogue: every task type with its parameters' JSON Schema."""
+        out: list[dict[str, Any]] = []
+        for task_type in sorted(ALGORITHMS):
+            algo = ALGORITHMS[task_type]
+            try:
+                columns: list[str] | None = [c.name for c in algo.output_columns(algo.parse_params({}))]
+            except ParamError:
+                columns = None  # depends on a required parameter
+            out.append(
+                {
+                    "type": task_type,
+                    "name": algo.name,
+                    "group": algo.group,
+                    "needsWeight": algo.needs_weight,
+                    "outputColumns": columns,
+                    "parameters": algo.json_schema(),
+                }
+            )
+        return out

@@ -28,6 +28,7 @@ from graphmill.errors import BadRequest, ParamError
 from graphmill.graphstore.base import GraphStore
 from graphmill.models import Job, TaskRun
 from graphmill.scheduler.base import RunningTask, TaskEvents
+from graphmill.service.estimate import InputSize
 from graphmill.worker.plan import TaskPlan
 from graphmill.worker.process import ProcessTask
 from graphmill.workflow.schema import QUERY_TASK_TYPE, TaskDef, WorkflowSchema, parse_schema
@@ -191,6 +192,36 @@ class Planner:
         weighted = any(f.weight_column for f in files)
         return ResolvedInput(sources, space.vid_type, weighted, f"space {space_name} edges {','.join(edges)}")
 
+    # -- size, for admission control -------------------------------------------------------------
+    def input_size(self, schema: WorkflowSchema, task: TaskDef, _depth: int = 0) -> InputSize:
+        """The size of a task's input, known before it runs (exact for spaces and Parquet)."""
+        ds = task.datasource
+        string_ids = _vid_type_of(task.spec) != "int64"
+        if ds is None or (ds.type == "hdfs" and ds.spec.get("type") == "dependence"):
+            feeding = [d for d in schema.deps if d.dst == task.id and d.spec.input is not None]
+            if not feeding or _depth > len(schema.tasks):
+                return InputSize(0, 0, False, string_ids, exact=False)
+            up = self.input_size(schema, schema.task(feeding[0].src), _depth + 1)
+            # An upstream result has at most one row per upstream vertex.
+            return InputSize(up.vertices, up.vertices, False, up.string_ids, exact=False)
+        if ds.type == "nebula":
+            resolved = self._resolve_nebula(task, ds.spec)
+            space = self.graphstore.get_space(str(ds.spec.get("space") or task.spec.get("space")))
+            edges = sum(pq.read_metadata(src.path).num_rows for src in resolved.sources)
+            return InputSize(space.vertex_count, edges, resolved.weighted, space.vid_type == "string")
+        if ds.type == "local":
+            path = safe_path(self.files_root, str(ds.spec.get("path", "")))
+            if path.suffix.lower() in {".parquet", ".pq"}:
+                edges = pq.read_metadata(path).num_rows
+            else:
+                edges = _estimate_csv_rows(path)
+            weighted = (
+                _column_count(path, "parquet" if path.suffix.lower() in {".parquet", ".pq"} else "csv") >= 3
+            )
+            # Files say nothing of the vertex count up front: assume one vertex per two edges.
+            return InputSize(max(1, edges // 2), edges, weighted, string_ids, exact=False)
+        return InputSize(0, 0, False, string_ids, exact=False)
+
     def out_dir(self, job_id: int, task_id: str) -> Path:
         return self.files_root / "analytics" / str(job_id) / "tasks" / task_id
 
@@ -217,6 +248,15 @@ class Planner:
             cache_dir=self.settings.data_dir.resolve() / "cache" / "graphs",
         )
         return plan, note, resolved.description
+
+
+def _estimate_csv_rows(path: Path) -> int:
+    """Rows of a CSV file from its size and the mean length of its first 64 KiB of lines."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        sample = fh.read(65536)
+    lines = sample.count(b"\n") or 1
+    return max(1, int(size / (len(sample) / lines)))
 
 
 def _column_count(path: Path, fmt: str) -> int:

@@ -28,11 +28,11 @@ _PREDECESSORS: dict[Status, tuple[int, ...]] = {
 
 _JOB_COLUMNS = (
     "id, name, workflow_id, workflow_name, workflow_version, status, create_time_ms, "
-    "begin_time_ms, end_time_ms, schema, input, reason, cancel_requested"
+    "begin_time_ms, end_time_ms, schema, input, reason, cancel_requested, rerun_of, idempotency_key, webhook"
 )
 _TASK_COLUMNS = (
     "id, job_id, schema_task_id, name, type, status, begin_time_ms, end_time_ms, reason, "
-    "result_dir, result_rows, result_columns, note"
+    "result_dir, result_rows, result_columns, note, reused_from, estimated_bytes, peak_bytes"
 )
 
 
@@ -88,13 +88,15 @@ class SQLiteStore:
         self._transaction(
             [
                 (
-                    "INSERT INTO workflows VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO workflows (id, name, version, create_time_ms, update_time_ms, webhook) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     (
                         workflow.id,
                         workflow.name,
                         workflow.version,
                         workflow.create_time_ms,
                         workflow.update_time_ms,
+                        workflow.webhook,
                     ),
                 ),
                 (
@@ -109,19 +111,26 @@ class SQLiteStore:
 
     def get_workflow(self, workflow_id: WorkflowId) -> Workflow:
         row = self._exec(
-            "SELECT w.id, w.name, v.schema, w.version, w.create_time_ms, w.update_time_ms "
+            "SELECT w.id, w.name, v.schema, w.version, w.create_time_ms, w.update_time_ms, w.webhook "
             "FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version "
             "WHERE w.id = ?",
             (workflow_id,),
         ).fetchone()
         if row is None:
             raise NotFound(f"workflow {workflow_id} does not exist")
-        return Workflow(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5])
+        return Workflow(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5], row[6])
 
     def update_workflow(
-        self, workflow_id: WorkflowId, *, name: str | None, schema: JSONObject | None, now_ms: int
+        self,
+        workflow_id: WorkflowId,
+        *,
+        name: str | None,
+        schema: JSONObject | None,
+        now_ms: int,
+        webhook: str | None = None,
     ) -> Workflow:
         current = self.get_workflow(workflow_id)
+        new_webhook = current.webhook if webhook is None else webhook
         new_name = current.name if name is None else name
         new_schema = current.schema if schema is None else schema
         version = current.version + 1
@@ -132,12 +141,14 @@ class SQLiteStore:
                     (workflow_id, version, new_name, json.dumps(new_schema, separators=(",", ":")), now_ms),
                 ),
                 (
-                    "UPDATE workflows SET name = ?, version = ?, update_time_ms = ? WHERE id = ?",
-                    (new_name, version, now_ms, workflow_id),
+                    "UPDATE workflows SET name = ?, version = ?, update_time_ms = ?, webhook = ? WHERE id = ?",
+                    (new_name, version, now_ms, new_webhook, workflow_id),
                 ),
             ]
         )
-        return Workflow(workflow_id, new_name, new_schema, version, current.create_time_ms, now_ms)
+        return Workflow(
+            workflow_id, new_name, new_schema, version, current.create_time_ms, now_ms, new_webhook
+        )
 
     def delete_workflow(self, workflow_id: WorkflowId) -> None:
         # Versions stay: jobs that ran them keep pointing at what they ran.
@@ -149,12 +160,12 @@ class SQLiteStore:
         where, params = ("WHERE w.name LIKE ? ESCAPE '\\'", (_like_pattern(name),)) if name else ("", ())
         total = self._exec(f"SELECT count(*) FROM workflows w {where}", params).fetchone()[0]
         rows = self._exec(
-            "SELECT w.id, w.name, v.schema, w.version, w.create_time_ms, w.update_time_ms "
+            "SELECT w.id, w.name, v.schema, w.version, w.create_time_ms, w.update_time_ms, w.webhook "
             "FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version "
             f"{where} ORDER BY w.create_time_ms DESC, w.id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
-        return [Workflow(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5]) for r in rows], total
+        return [Workflow(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6]) for r in rows], total
 
     # -- jobs -------------------------------------------------------------------------
     def create_job(self, job: Job) -> JobId:
@@ -166,7 +177,7 @@ class SQLiteStore:
         try:
             cur = self._exec(
                 "INSERT INTO jobs (name, workflow_id, workflow_name, workflow_version, status, create_time_ms, "
-                "schema, input) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "schema, input, rerun_of, idempotency_key, webhook) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     job.name,
                     job.workflow_id,
@@ -176,14 +187,18 @@ class SQLiteStore:
                     job.create_time_ms,
                     json.dumps(job.schema, separators=(",", ":")),
                     json.dumps(job.input, separators=(",", ":")),
+                    job.rerun_of,
+                    job.idempotency_key,
+                    job.webhook,
                 ),
             )
             job_id = cur.lastrowid
             assert job_id is not None
             for seq, task in enumerate(job.tasks):
                 self._exec(
-                    "INSERT INTO tasks (id, job_id, seq, schema_task_id, name, type, status, note) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO tasks (id, job_id, seq, schema_task_id, name, type, status, note, reused_from, "
+                    "estimated_bytes, begin_time_ms, end_time_ms, result_dir, result_rows, result_columns) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         task.id,
                         job_id,
@@ -193,6 +208,13 @@ class SQLiteStore:
                         task.type,
                         int(task.status),
                         task.note,
+                        task.reused_from,
+                        task.estimated_bytes,
+                        task.begin_time_ms,
+                        task.end_time_ms,
+                        task.result_dir,
+                        task.result_rows,
+                        json.dumps(task.result_columns),
                     ),
                 )
         except BaseException:
@@ -220,6 +242,9 @@ class SQLiteStore:
             input=json.loads(row[10]),
             reason=row[11],
             cancel_requested=bool(row[12]),
+            rerun_of=row[13],
+            idempotency_key=row[14],
+            webhook=row[15],
         )
 
     @staticmethod
@@ -238,6 +263,9 @@ class SQLiteStore:
             result_rows=row[10],
             result_columns=json.loads(row[11]),
             note=row[12],
+            reused_from=row[13],
+            estimated_bytes=row[14],
+            peak_bytes=row[15],
         )
 
     def get_job(self, job_id: JobId, *, with_tasks: bool = True) -> Job:
@@ -312,6 +340,69 @@ class SQLiteStore:
     def request_cancel(self, job_id: JobId) -> None:
         self._exec("UPDATE jobs SET cancel_requested = 1 WHERE id = ?", (job_id,))
 
+    def count_by_status(self) -> dict[Status, int]:
+        rows = self._exec("SELECT status, count(*) FROM jobs GROUP BY status").fetchall()
+        return {Status(r[0]): int(r[1]) for r in rows}
+
+    def get_workflow_version(self, workflow_id: WorkflowId, version: int) -> tuple[str, JSONObject]:
+        """(name, schema) of one saved version; versions outlive a deleted workflow."""
+        row = self._exec(
+            "SELECT name, schema FROM workflow_versions WHERE workflow_id = ? AND version = ?",
+            (workflow_id, version),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"workflow {workflow_id} has no version {version}")
+        return row[0], json.loads(row[1])
+
+    def job_by_idempotency_key(self, workflow_id: WorkflowId, key: str, *, since_ms: int) -> JobId | None:
+        row = self._exec(
+            "SELECT id FROM jobs WHERE workflow_id = ? AND idempotency_key = ? AND create_time_ms >= ?",
+            (workflow_id, key, since_ms),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def release_idempotency_key(self, workflow_id: WorkflowId, key: str, *, before_ms: int) -> None:
+        """Forget keys older than the window, so the key can start a new job."""
+        self._exec(
+            "UPDATE jobs SET idempotency_key = NULL WHERE workflow_id = ? AND idempotency_key = ? "
+            "AND create_time_ms < ?",
+            (workflow_id, key, before_ms),
+        )
+
+    def record_delivery(
+        self,
+        job_id: JobId,
+        url: str,
+        attempt: int,
+        time_ms: int,
+        status_code: int,
+        error: str,
+        delivered: bool,
+    ) -> None:
+        self._exec(
+            "INSERT INTO webhook_deliveries (job_id, url, attempt, time_ms, status_code, error, delivered) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (job_id, url, attempt, time_ms, status_code, error, int(delivered)),
+        )
+
+    def deliveries(self, job_id: JobId) -> list[dict[str, Any]]:
+        rows = self._exec(
+            "SELECT url, attempt, time_ms, status_code, error, delivered FROM webhook_deliveries "
+            "WHERE job_id = ? ORDER BY id",
+            (job_id,),
+        ).fetchall()
+        return [
+            {
+                "url": r[0],
+                "attempt": r[1],
+                "time": r[2],
+                "statusCode": r[3],
+                "error": r[4],
+                "delivered": bool(r[5]),
+            }
+            for r in rows
+        ]
+
     # -- tasks --------------------------------------------------------------------------
     def move_task(self, task_id: TaskRunId, new: Status, *, now_ms: int, reason: str | None = None) -> bool:
         return self._move("tasks", task_id, new, now_ms, reason)
@@ -323,6 +414,14 @@ class SQLiteStore:
             "UPDATE tasks SET result_dir = ?, result_rows = ?, result_columns = ? WHERE id = ?",
             (result_dir, rows, json.dumps(columns), task_id),
         )
+
+    def set_task_memory(
+        self, task_id: TaskRunId, *, estimated_bytes: int | None = None, peak_bytes: int | None = None
+    ) -> None:
+        if estimated_bytes is not None:
+            self._exec("UPDATE tasks SET estimated_bytes = ? WHERE id = ?", (estimated_bytes, task_id))
+        if peak_bytes is not None:
+            self._exec("UPDATE tasks SET peak_bytes = ? WHERE id = ?", (peak_bytes, task_id))
 
     def set_task_note(self, task_id: TaskRunId, note: str) -> None:
         self._exec("UPDATE tasks SET note = ? WHERE id = ?", (note, task_id))

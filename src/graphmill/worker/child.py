@@ -4,13 +4,14 @@ Preloaded by the forkserver, so numpy, scipy, pyarrow and the algorithm registry
 already imported when a task's process is forked: a task starts in milliseconds.
 Everything the process reports goes over one pipe as small tuples:
 ``("log", level, text)``, ``("progress", phase, fraction, text)``,
-``("done", manifest)`` or ``("error", text)``.
+``("done", manifest)`` or ``("error", text)``, and last ``("peak", bytes)``.
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
+import resource
 import signal
 import sys
 import time
@@ -87,4 +88,8 @@ def run(plan: TaskPlan, conn: Connection) -> None:
         reporter.log(traceback.format_exc(), level="error")
         reporter.send("error", f"{type(exc).__name__}: {exc}"[:_MAX_MESSAGE_CHARS])
     finally:
+        # ru_maxrss is in KiB on Linux: the worker's resident high-water mark.
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        reporter.log(f"peak memory {peak / 2**20:.1f} MiB")
+        reporter.send("peak", peak)
         conn.close()

@@ -41,6 +41,7 @@ class ProcessTask:
         self._stopped = False
         self._done: dict[str, Any] | None = None
         self._error: str | None = None
+        self._peak = 0
         reader, writer = ctx.Pipe(duplex=False)
         self._conn: Connection = reader
         self.process = ctx.Process(
@@ -64,6 +65,8 @@ class ProcessTask:
             self._done = msg[1]
         elif kind == "error":
             self._error = msg[1]
+        elif kind == "peak":
+            self._peak = int(msg[1])
 
     async def wait(self) -> TaskOutcome:
         loop = asyncio.get_running_loop()
@@ -91,7 +94,9 @@ class ProcessTask:
     def _outcome(self) -> TaskOutcome:
         plan = self.plan
         if self._stopped:
-            return TaskOutcome(ok=False, stopped=True, error="stopped by cancel", note=self._note)
+            return TaskOutcome(
+                ok=False, stopped=True, error="stopped by cancel", note=self._note, peak_bytes=self._peak
+            )
         if self._done is not None and self.process.exitcode == 0:
             return TaskOutcome(
                 ok=True,
@@ -99,9 +104,10 @@ class ProcessTask:
                 rows=int(self._done["rows"]),
                 columns=list(self._done["columns"]),
                 note=self._note,
+                peak_bytes=self._peak,
             )
         if self._error is not None:
-            return TaskOutcome(ok=False, error=self._error, note=self._note)
+            return TaskOutcome(ok=False, error=self._error, note=self._note, peak_bytes=self._peak)
         code = self.process.exitcode
         if code is not None and code < 0:
             try:

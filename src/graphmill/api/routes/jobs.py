@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from graphmill.api import views
+from graphmill import wire as views
 from graphmill.api.inputs import job_filter, json_body, paging, path_int, query_int
 from graphmill.api.render import ok
 from graphmill.service.core import MAX_SAMPLE_LIMIT, Service
@@ -20,7 +20,12 @@ async def add(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
     body = await json_body(request, required=False)
     # Clients also send "id": the workflow id; it is accepted and ignored.
-    job_id = _service(request).add_job(wid, body.get("input"))
+    job_id = _service(request).add_job(
+        wid,
+        body.get("input"),
+        idempotency_key=request.headers.get("idempotency-key"),
+        webhook=body.get("webhook"),
+    )
     return ok({"id": job_id})
 
 
@@ -54,12 +59,3 @@ async def sample_result(request: Request) -> Response:
     limit = query_int(request, "limit", 10, minimum=0, maximum=MAX_SAMPLE_LIMIT)
     rows = _service(request).sample_result(job_id, request.path_params["task_id"], limit)
     return ok({"items": rows})
-
-
-async def task_logs(request: Request) -> Response:
-    job_id = path_int(request, "job_id", "job id")
-    offset = query_int(request, "offset", 0, minimum=0, maximum=2**62)
-    limit = query_int(request, "limit", 100, minimum=1, maximum=10000)
-    lines = _service(request).task_logs(job_id, request.path_params["task_id"], offset, limit)
-    next_offset = lines[-1]["seq"] + 1 if lines else offset
-    return ok({"items": lines, "nextOffset": next_offset})

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from starlette.requests import Request
 from starlette.responses import Response
 
-from graphmill.api import views
+from graphmill import wire as views
 from graphmill.api.inputs import json_body, paging, path_int
 from graphmill.api.render import ok
 from graphmill.errors import ParamError
@@ -19,15 +21,13 @@ def _service(request: Request) -> Service:
 
 async def create(request: Request) -> Response:
     body = await json_body(request, required=True)
-    wid = _service(request).create_workflow(body.get("name"), body.get("schema"))
+    wid = _service(request).create_workflow(body.get("name"), body.get("schema"), body.get("webhook"))
     return ok({"id": wid})
 
 
 async def list_all(request: Request) -> Response:
     name = request.query_params.get("filter")
     if name and name.lstrip().startswith("{"):
-        import json
-
         try:
             spec = json.loads(name)
         except json.JSONDecodeError:
@@ -48,7 +48,7 @@ async def detail(request: Request) -> Response:
 async def update(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
     body = await json_body(request, required=True)
-    wf = _service(request).update_workflow(wid, body.get("name"), body.get("schema"))
+    wf = _service(request).update_workflow(wid, body.get("name"), body.get("schema"), body.get("webhook"))
     return ok(views.workflow_detail(wf))
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from graphmill import errors
@@ -72,3 +74,132 @@ def make_table(graph: Graph, columns: list[OutputColumn], values: list[Any]) -> 
             arr = arr.cast(target)
         arrays.append(arr)
     return pa.Table.from_arrays(arrays, names=[c.name for c in columns])
+
+
+SEED = ParamSpec(
+    "seed",
+    "int",
+    0,
+    minimum=0,
+    maximum=2**63 - 1,
+    doc="seed of every random choice (same seed, same graph: same result)",
+)
+
+
+def kernels() -> Any:
+    """The compiled kernels module (imports numba on first use)."""
+    from graphmill.engine.algorithms import _kernels
+
+    return _kernels
+
+
+def threads() -> int:
+    """Threads the parallel kernels use (numba's setting, all cores by default)."""
+    import numba  # type: ignore[import-untyped]
+
+    return int(numba.get_num_threads())
+
+
+class UndirectedView(NamedTuple):
+    """Sorted, duplicate-free undirected adjacency of a graph (see ``_kernels.undirected_view``)."""
+
+    ptr: npt.NDArray[np.int64]
+    idx: npt.NDArray[Any]
+    code: npt.NDArray[np.uint8]
+    mult: npt.NDArray[np.int64]
+    wsum: npt.NDArray[np.float64]
+
+    def degree(self) -> npt.NDArray[np.int64]:
+        return np.diff(self.ptr)
+
+
+def undirected_view(
+    graph: Graph, *, keep_self: bool = False, edge_weights: npt.NDArray[np.float64] | None = None
+) -> UndirectedView:
+    """Every vertex's distinct neighbours ignoring direction (multiplicities and weights summed).
+
+    For a graph loaded directed, ``mult``/``wsum`` of {u, v} add the stored u->v and v->u
+    edges; for a graph loaded undirected (reverse edges added) they count each original
+    edge once.  Self-loops are dropped unless ``keep_self``.  ``wsum`` sums
+    ``edge_weights`` (per out-CSR edge) when given, else the graph's weights (1.0 when
+    unweighted); only the default is cached on the graph.
+    """
+    cache_key = f"undirected_view:{keep_self}"
+    if edge_weights is None:
+        cached = graph._cache.get(cache_key)
+        if cached is not None:
+            result: UndirectedView = cached
+            return result
+        weights = graph.weights if graph.weights is not None else np.ones(graph.m, dtype=np.float64)
+    else:
+        weights = edge_weights
+    k = kernels()
+    if graph.directed:
+        inc = graph.in_csr()
+        in_w = np.asarray(weights)[inc.edge_ids]
+        view = k.undirected_view(
+            graph.n, graph.indptr, graph.indices, weights, inc.indptr, inc.indices, in_w, True, keep_self
+        )
+    else:
+        view = k.undirected_view(
+            graph.n,
+            graph.indptr,
+            graph.indices,
+            weights,
+            np.zeros(1, dtype=np.int64),
+            np.zeros(0, dtype=graph.indices.dtype),
+            np.zeros(0, dtype=np.float64),
+            False,
+            keep_self,
+        )
+    result = UndirectedView(*view)
+    if edge_weights is None:
+        graph._cache[cache_key] = result
+    return result
+
+
+def smallest_member(labels: npt.NDArray[Any], n: int) -> npt.NDArray[np.int64]:
+    """Relabel a partition so each vertex carries the smallest vertex index of its class."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, inverse = np.unique(labels, return_inverse=True)
+    smallest = np.full(int(inverse.max()) + 1, n, dtype=np.int64)
+    np.minimum.at(smallest, inverse, np.arange(n, dtype=np.int64))
+    out: npt.NDArray[np.int64] = smallest[inverse]
+    return out
+
+
+def major_component(graph: Graph) -> npt.NDArray[np.int64]:
+    """Dense indices of the largest weakly connected component (ties: the one with the smallest vertex)."""
+    from scipy.sparse import csgraph
+
+    if graph.n == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, comp = csgraph.connected_components(graph.adjacency(), directed=True, connection="weak")
+    sizes = np.bincount(comp)
+    biggest = int(np.argmax(sizes))  # first maximum = component of the smallest vertex among equals
+    members: npt.NDArray[np.int64] = np.flatnonzero(comp == biggest).astype(np.int64)
+    return members
+
+
+def resolve_vertex(graph: Graph, vid: Any, what: str) -> int:
+    """Dense index of a vertex parameter; a missing vertex fails the task."""
+    try:
+        return graph.lookup(vid)
+    except errors.ParamError as exc:
+        raise errors.TaskFailed(f"{what} {exc.detail}") from exc
+
+
+def resolve_many(graph: Graph, vids: list[Any], what: str) -> npt.NDArray[np.int64]:
+    """Dense indices of a list parameter; any missing vertex fails the task (naming a few)."""
+    index = graph.lookup_many(list(vids))
+    missing = [vids[i] for i in np.flatnonzero(index < 0)[:5]]
+    if missing:
+        raise errors.TaskFailed(f"{what}: vertices not in the graph: {', '.join(map(str, missing))}")
+    return index
+
+
+def nonempty(value: Any) -> None:
+    """ParamSpec check: a list must have at least one item."""
+    if not value:
+        raise ValueError("must list at least one vertex id")

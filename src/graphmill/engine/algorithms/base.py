@@ -92,6 +92,7 @@ class ParamSpec:
         special: values allowed outside ``minimum``/``maximum`` (``step = -1``).
         required: the parameter must be given.
         doc: one-line description.
+        check: extra validation of the converted value (raises ``ValueError``).
     """
 
     name: str
@@ -104,9 +105,16 @@ class ParamSpec:
     special: tuple[Any, ...] = ()
     required: bool = False
     doc: str = ""
+    check: Callable[[Any], None] | None = field(default=None, compare=False)
 
     def parse(self, raw: Any) -> Any:
         """Convert and check one given value; raise ``ValueError`` with the reason."""
+        value = self._parse(raw)
+        if self.check is not None:
+            self.check(value)
+        return value
+
+    def _parse(self, raw: Any) -> Any:
         value = _convert(self.kind, raw)
         if self.choices is not None:
             if isinstance(value, str):

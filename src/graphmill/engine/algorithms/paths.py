@@ -1,4 +1,4 @@
-"""Paths: BFS (``analytics_bfs``) and SSSP (``analytics_sssp``)."""
+"""Paths: BFS, SSSP, APSP (``analytics_apsp``) and pairwise ShortestPath (``analytics_shortest_path``)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,24 @@ from graphmill.engine.algorithms._common import (
     is_graphalytics,
     make_table,
     oriented,
+    resolve_many,
     resolve_root,
 )
-from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params
+from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import Graph
 
-__all__ = ["BFS", "SPECS", "SSSP", "bfs_depths", "sssp_distances"]
+__all__ = [
+    "APSP",
+    "BFS",
+    "SHORTEST_PATH",
+    "SPECS",
+    "SSSP",
+    "all_pairs",
+    "bfs_depths",
+    "shortest_paths",
+    "sssp_distances",
+]
 
 
 # -- BFS -----------------------------------------------------------------------------------
@@ -179,4 +190,154 @@ SSSP = AlgorithmSpec(
     ),
 )
 
-SPECS = (BFS, SSSP)
+
+# -- APSP ----------------------------------------------------------------------------------
+
+#: Most rows APSP writes (pairs); beyond this the task fails rather than exhaust memory.
+APSP_MAX_ROWS = 400_000_000
+_APSP_CELLS = 1 << 24
+
+
+def all_pairs(
+    graph: Graph, progress: Progress
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Every reachable ordered pair (u, v), u != v, with its shortest distance (Dijkstra per source)."""
+    weights = graph.weights if graph.weights is not None else np.ones(graph.m, dtype=np.float64)
+    if graph.m and float(np.min(weights)) < 0:
+        raise errors.TaskFailed("APSP needs non-negative edge weights; the graph has a negative weight")
+    n = graph.n
+    empty_i = np.zeros(0, dtype=np.int64)
+    if n == 0:
+        return empty_i, empty_i, np.zeros(0, dtype=np.float64)
+    matrix = _min_parallel(graph, np.asarray(weights, dtype=np.float64))
+    rows = max(1, _APSP_CELLS // n)
+    srcs: list[npt.NDArray[np.int64]] = []
+    dsts: list[npt.NDArray[np.int64]] = []
+    dists: list[npt.NDArray[np.float64]] = []
+    total = 0
+    for start in range(0, n, rows):
+        block = np.arange(start, min(n, start + rows))
+        dist = csgraph.dijkstra(matrix, directed=True, indices=block)
+        dist[np.arange(block.shape[0]), block] = np.inf
+        r, c = np.nonzero(np.isfinite(dist))
+        total += r.shape[0]
+        if total > APSP_MAX_ROWS:
+            raise errors.TaskFailed(
+                f"APSP would write more than {APSP_MAX_ROWS} rows; the graph is too large"
+            )
+        srcs.append((block[r]).astype(np.int64))
+        dsts.append(c.astype(np.int64))
+        dists.append(dist[r, c])
+        done = min(n, start + rows)
+        progress("computing", done / n, f"{done} of {n} sources")
+    return np.concatenate(srcs), np.concatenate(dsts), np.concatenate(dists)
+
+
+def _apsp_columns(params: Params) -> list[OutputColumn]:
+    return [OutputColumn("VID1", "vid"), OutputColumn("VID2", "vid"), OutputColumn("DISTANCE", "double")]
+
+
+def _run_apsp(graph: Graph, params: Params, progress: Progress) -> Any:
+    g = oriented(graph, params, progress)
+    progress.log(f"APSP on {g.n} vertices, {g.m} edges")
+    progress("computing", 0.0, f"0 of {g.n} sources")
+    src, dst, dist = all_pairs(g, progress)
+    progress.log(f"{src.shape[0]} reachable pairs")
+    return make_table(g, _apsp_columns(params), [g.id_array(src), g.id_array(dst), dist])
+
+
+APSP = AlgorithmSpec(
+    type="analytics_apsp",
+    name="APSP",
+    group="path",
+    params=(IS_DIRECTED,),
+    needs_weight=True,
+    output_columns=_apsp_columns,
+    run=_run_apsp,
+    doc=(
+        "All-pairs shortest paths over edge weights (1.0 where absent): one row VID1, VID2, DISTANCE "
+        "per ordered pair of distinct vertices with a path."
+    ),
+)
+
+
+# -- ShortestPath (pairwise) ----------------------------------------------------------------
+
+
+def shortest_paths(
+    graph: Graph, sources: npt.NDArray[np.int64], targets: npt.NDArray[np.int64], progress: Progress
+) -> list[tuple[int, int, list[int] | None]]:
+    """One hop-shortest path per (source, target) pair, as dense indices (``None``: unreachable).
+
+    Among several shortest paths the one found by a breadth-first search that scans
+    neighbours in id order is returned (each vertex keeps its first discoverer).
+    """
+    adjacency = graph.adjacency()
+    result: list[tuple[int, int, list[int] | None]] = []
+    unique_sources = list(dict.fromkeys(int(s) for s in sources))
+    for i, s in enumerate(unique_sources):
+        _, pred = csgraph.breadth_first_order(adjacency, s, directed=True, return_predecessors=True)
+        for t in targets:
+            t = int(t)
+            if t == s:
+                result.append((s, t, [s]))
+                continue
+            if pred[t] < 0:
+                result.append((s, t, None))
+                continue
+            path = [t]
+            while path[-1] != s:
+                path.append(int(pred[path[-1]]))
+            result.append((s, t, path[::-1]))
+        progress("computing", (i + 1) / len(unique_sources), f"{i + 1} of {len(unique_sources)} sources")
+    order = {s: i for i, s in enumerate(int(x) for x in sources)}
+    result.sort(key=lambda row: order[row[0]])
+    return result
+
+
+def _shortest_path_columns(params: Params) -> list[OutputColumn]:
+    return [OutputColumn("VALUE", "string")]
+
+
+def _run_shortest_path(graph: Graph, params: Params, progress: Progress) -> Any:
+    g = oriented(graph, params, progress)
+    src_ids = list(dict.fromkeys(params["src"]))
+    dst_ids = list(dict.fromkeys(params["dst"]))
+    sources = resolve_many(g, src_ids, "src")
+    targets = resolve_many(g, dst_ids, "dst")
+    progress.log(
+        f"ShortestPath: {len(src_ids)} sources x {len(dst_ids)} targets on {g.n} vertices, {g.m} edges"
+    )
+    progress("computing", 0.0, "searching")
+    paths = shortest_paths(g, sources, targets, progress)
+    values: list[str] = []
+    missing = 0
+    for _s, _t, path in paths:
+        if path is None:
+            missing += 1
+            continue
+        values.append(",".join(str(g.id_of(v)) for v in path))
+    if missing:
+        progress.log(f"{missing} pairs have no path (no row written)")
+    return make_table(g, _shortest_path_columns(params), [values])
+
+
+SHORTEST_PATH = AlgorithmSpec(
+    type="analytics_shortest_path",
+    name="ShortestPath",
+    group="path",
+    params=(
+        ParamSpec("src", "vid_list", "100", doc="comma-separated source vertex ids"),
+        ParamSpec("dst", "vid_list", "200", doc="comma-separated target vertex ids"),
+        IS_DIRECTED,
+    ),
+    needs_weight=False,
+    output_columns=_shortest_path_columns,
+    run=_run_shortest_path,
+    doc=(
+        "Hop-shortest path for every (src, dst) pair (sources in the given order, then targets): one row "
+        "VALUE = 'src,vid1,...,dst'; one path when several exist; pairs without a path write no row."
+    ),
+)
+
+SPECS = (BFS, SSSP, APSP, SHORTEST_PATH)

@@ -1,11 +1,23 @@
-"""Domain records → wire objects, with the documented key order (api.md §3)."""
+"""Domain records → wire objects, with the documented key order (api.md §3).
+
+Used by the API and by webhooks, which send a job exactly as ``GET /jobs/<id>`` shows it.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from graphmill.api.render import task_time
 from graphmill.models import Job, TaskRun, Workflow
+
+
+def task_time(ms: int) -> str:
+    """RFC 3339 in the server's zone, to the second, as Explorer (Go) prints it: "" when unset."""
+    if not ms:
+        return ""
+    text = datetime.fromtimestamp(ms / 1000).astimezone().isoformat(timespec="seconds")
+    # Go's time.RFC3339 writes a zero offset as "Z".
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def job_item(job: Job, *, with_tasks: bool) -> dict[str, Any]:
@@ -20,6 +32,10 @@ def job_item(job: Job, *, with_tasks: bool) -> dict[str, Any]:
         "runEndTime": job.end_time_ms,
         "createTime": job.create_time_ms,
     }
+
+
+def job_detail(job: Job) -> dict[str, Any]:
+    return job_item(job, with_tasks=True)
 
 
 def task_item(task: TaskRun) -> dict[str, Any]:
