@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -10,16 +9,11 @@ import uvicorn
 
 from graphmill.api.app import create_app
 from graphmill.config import Settings
+from graphmill.log import configure_logging
 
 
 def make_settings(**options: Any) -> Settings:
     return Settings(**{k: v for k, v in options.items() if v is not None})
-
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=False
-    )
 
 
 def make_server(settings: Settings) -> uvicorn.Server:
@@ -36,6 +30,6 @@ def make_server(settings: Settings) -> uvicorn.Server:
 
 def run(**options: Any) -> None:
     settings = make_settings(**options)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, json_lines=settings.log_json)
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
     make_server(settings).run()

@@ -14,8 +14,10 @@ from typing import Any
 import click
 import httpx
 
+from graphmill.cli.watch import watch
+
 SPACE = "basketballplayer"
-STATUS_NAMES = {0: "Preparing", 1: "Running", 2: "Success", 3: "Failed", 4: "Interrupted", 5: "Stopping"}
+from graphmill.cli.watch import STATUS_NAMES  # noqa: E402
 
 DEMO_SCHEMA: dict[str, Any] = {
     "datasources": [],
@@ -74,7 +76,8 @@ def _check(response: httpx.Response) -> Any:
 
 def run_demo(data_dir: Path | None, port: int, keep: bool) -> int:
     from graphmill.graphstore.embedded import EmbeddedGraphStore
-    from graphmill.server import configure_logging, make_server, make_settings
+    from graphmill.log import configure_logging
+    from graphmill.server import make_server, make_settings
 
     tmp = None
     if data_dir is None:
@@ -139,22 +142,9 @@ def _walk_through(base: str) -> None:
             client.post(f"/api-open/v1/workflows/{wid}/jobs", json={"id": str(wid), "input": {}})
         )["id"]
         click.echo(f"started job {job_id}")
-        last = ""
-        while True:
-            job = _check(client.get(f"/api-open/v1/jobs/{job_id}"))
-            done = sum(1 for t in job["tasks"] if t["status"] == 2)
-            parts = [f"{t['name']}: {STATUS_NAMES[t['status']]}" for t in job["tasks"]]
-            width = 30
-            filled = width * done // max(1, len(job["tasks"]))
-            line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{len(job['tasks'])} tasks  " + ", ".join(
-                parts
-            )
-            if line != last:
-                click.echo(line)
-                last = line
-            if job["status"] in (2, 3, 4):
-                break
-            time.sleep(0.05)
+        progress = watch(lambda: _check(client.get(f"/api-open/v1/jobs/{job_id}/progress")), interval_s=0.05)
+        job = _check(client.get(f"/api-open/v1/jobs/{job_id}"))
+        assert progress["status"] == job["status"]
         elapsed = time.perf_counter() - started
         click.echo(
             f"job {job_id} ended with status {job['status']} ({STATUS_NAMES[job['status']]}) in {elapsed:.2f}s"

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from graphmill import errors
-from graphmill.engine.algorithms import centrality, community, paths
+from graphmill.engine.algorithms import centrality, community, features, importance, paths
 from graphmill.engine.algorithms.base import AlgorithmSpec
 
 __all__ = ["ALGORITHMS", "get_algorithm", "register"]
@@ -42,5 +42,5 @@ def get_algorithm(task_type: str) -> AlgorithmSpec:
         ) from None
 
 
-for _spec in (*centrality.SPECS, *paths.SPECS, *community.SPECS):
+for _spec in (*centrality.SPECS, *importance.SPECS, *paths.SPECS, *community.SPECS, *features.SPECS):
     register(_spec)

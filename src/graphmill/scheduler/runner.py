@@ -95,6 +95,7 @@ class Runner:
     def _move_job(self, job_id: JobId, new: Status, *, now_ms: int, reason: str | None = None) -> bool:
         moved = self.store.move_job(job_id, new, now_ms=now_ms, reason=reason)
         if moved:
+            log.info("job %s", _describe(new, reason), extra={"job_id": job_id})
             self.hub.publish(
                 JobEvent("job", job_id, {"status": int(new), "time": now_ms, "reason": reason or ""})
             )
@@ -108,6 +109,7 @@ class Runner:
         moved = self.store.move_task(task_id, new, now_ms=now_ms, reason=reason)
         if moved:
             jid = job_id or self.store.get_task(task_id).job_id
+            log.info("task %s", _describe(new, reason), extra={"job_id": jid, "task_id": task_id})
             self.hub.publish(
                 JobEvent(
                     "task",
@@ -428,3 +430,7 @@ def _upstream_of(job: Job) -> dict[str, list[str]]:
                 if isinstance(src, str) and isinstance(dst, str) and dst in ups and src not in ups[dst]:
                     ups[dst].append(src)
     return ups
+
+
+def _describe(status: Status, reason: str | None) -> str:
+    return status.name.lower() + (f": {reason}" if reason else "")

@@ -1,9 +1,8 @@
 """How much memory a task will need, from the size of its input.
 
 A worker's peak resident memory is modelled as ``base + per_edge·m + per_vertex·n``
-(bytes), with coefficients per algorithm family measured by ``bench/memory_estimate.py``
-(the figures and the measured errors are in ``bench/RESULTS.md``).  ``base`` is what a
-forked worker holds before it reads anything (the interpreter, numpy, scipy, pyarrow).
+(bytes), with coefficients per algorithm measured by ``bench/memory_estimate.py`` (the
+figures and the measured errors are in ``bench/RESULTS.md``).
 Per edge: the Arrow columns read, the CSR and its transpose, the sort temporaries.
 Per vertex: the id dictionary, the algorithm's working vectors and the result table.
 """
@@ -27,25 +26,26 @@ class InputSize:
 
 @dataclass(frozen=True, slots=True)
 class Coefficients:
+    #: Resident memory of the worker before it reads data (interpreter, numpy, scipy,
+    #: pyarrow; numba for the compiled kernels).
+    base: float
     per_edge: float
     per_vertex: float
 
 
-#: Resident memory of a worker forked from the preloaded forkserver, before it reads data.
-BASE_BYTES = 140 * MIB
-
-#: Measured per family (bench/memory_estimate.py); the default covers the rest.
+#: Fitted to bench/memory_estimate.py runs (1M and 4M edges, int64 ids); the default
+#: is deliberately generous for algorithms not measured yet.
 _COEFFICIENTS: dict[str, Coefficients] = {
-    "analytics_pagerank": Coefficients(per_edge=64.0, per_vertex=120.0),
-    "analytics_wcc": Coefficients(per_edge=64.0, per_vertex=120.0),
-    "analytics_bfs": Coefficients(per_edge=56.0, per_vertex=64.0),
-    "analytics_sssp": Coefficients(per_edge=80.0, per_vertex=96.0),
-    "analytics_nstepdegrees": Coefficients(per_edge=56.0, per_vertex=96.0),
+    "analytics_pagerank": Coefficients(base=190 * MIB, per_edge=95.0, per_vertex=100.0),
+    "analytics_wcc": Coefficients(base=72 * MIB, per_edge=24.0, per_vertex=100.0),
+    "analytics_bfs": Coefficients(base=72 * MIB, per_edge=32.0, per_vertex=100.0),
+    "analytics_sssp": Coefficients(base=95 * MIB, per_edge=75.0, per_vertex=100.0),
+    "analytics_nstepdegrees": Coefficients(base=72 * MIB, per_edge=32.0, per_vertex=100.0),
 }
-_DEFAULT = Coefficients(per_edge=96.0, per_vertex=160.0)
+_DEFAULT = Coefficients(base=200 * MIB, per_edge=120.0, per_vertex=200.0)
 #: Extra bytes per edge for a float64 weight column (read, CSR copy, transpose copy).
 _WEIGHT_PER_EDGE = 24.0
-#: Extra bytes per vertex for string ids (Arrow strings, hash table while encoding).
+#: Extra bytes for string ids (Arrow strings, the hash table while encoding).
 _STRING_ID_PER_VERTEX = 64.0
 _STRING_ID_PER_EDGE = 24.0
 
@@ -57,7 +57,7 @@ def estimate_bytes(task_type: str, size: InputSize) -> int:
     if size.string_ids:
         per_edge += _STRING_ID_PER_EDGE
         per_vertex += _STRING_ID_PER_VERTEX
-    return int(BASE_BYTES + per_edge * size.edges + per_vertex * size.vertices)
+    return int(c.base + per_edge * size.edges + per_vertex * size.vertices)
 
 
 def describe(nbytes: int) -> str:

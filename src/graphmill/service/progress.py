@@ -42,6 +42,8 @@ def job_progress(job: Job, live: dict[str, TaskProgress], now_ms: int) -> dict[s
                 "message": p.message if p else task.reason,
                 "rowsWritten": task.result_rows if task.status is Status.SUCCESS else 0,
                 "reusedFrom": task.reused_from,
+                "estimatedBytes": task.estimated_bytes,
+                "peakBytes": task.peak_bytes,
             }
         )
     if job.status is Status.SUCCESS or not job.tasks:

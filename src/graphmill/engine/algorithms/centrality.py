@@ -57,26 +57,32 @@ def pagerank(
     n = graph.n
     if n == 0:
         return np.zeros(0, dtype=np.float64)
-    matrix, outdeg = _transition(graph)
+    from graphmill.engine.algorithms._common import kernels
+
+    k = kernels()
+    outdeg = graph.out_degree()
+    inv = np.zeros(n, dtype=np.float64)
+    np.divide(1.0, outdeg, out=inv, where=outdeg > 0)
+    inc = graph.in_csr()
+    contrib = np.empty(n, dtype=np.float64)
+    new = np.empty(n, dtype=np.float64)
     if variant == "graphalytics":
         sinks = outdeg == 0
         rank = np.full(n, 1.0 / n)
         for it in range(1, iterations + 1):
             sink_mass = float(rank[sinks].sum())
-            new = matrix @ rank
-            new *= damping
-            new += (1.0 - damping) / n + damping * sink_mass / n
-            rank = new
+            base = (1.0 - damping) / n + damping * sink_mass / n
+            k.pagerank_step(inc.indptr, inc.indices, inv, rank, contrib, damping, base, new)
+            rank, new = new, rank
             progress("computing", it / iterations, f"iteration {it} of {iterations}")
         return rank
     rank = np.ones(n, dtype=np.float64)
     delta = math.inf
     for it in range(1, iterations + 1):
-        new = matrix @ rank
-        new *= damping
-        new += 1.0 - damping
-        delta = float(np.abs(new - rank).sum())
-        rank = new
+        delta = float(
+            k.pagerank_step(inc.indptr, inc.indices, inv, rank, contrib, damping, 1.0 - damping, new)
+        )
+        rank, new = new, rank
         progress("computing", it / iterations, f"iteration {it} of {iterations}, L1 change {delta:.6g}")
         if delta < eps:
             progress.log(f"converged after {it} iterations (L1 change {delta:.6g} < eps {eps:g})")

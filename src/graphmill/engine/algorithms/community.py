@@ -171,7 +171,9 @@ def _label_table(
     if params.get("is_stat_community"):
         progress.log(community_stats(label_index))
     values: list[Any] = [graph.id_array(), graph.id_array(label_index)]
-    if not is_graphalytics(params) and (params.get("is_calc_modularity") or params.get("is_output_modularity")):
+    if not is_graphalytics(params) and (
+        params.get("is_calc_modularity") or params.get("is_output_modularity")
+    ):
         q = modularity(graph, label_index, weights)
         progress.log(f"modularity {q:.6f}")
         if params.get("is_output_modularity"):
@@ -374,9 +376,7 @@ HANP = AlgorithmSpec(
 # -- Louvain ---------------------------------------------------------------------------------
 
 
-def louvain(
-    graph: Graph, *, outer: int, inner: int, seed: int, progress: Progress
-) -> npt.NDArray[np.int64]:
+def louvain(graph: Graph, *, outer: int, inner: int, seed: int, progress: Progress) -> npt.NDArray[np.int64]:
     """Louvain modularity optimisation on the undirected weighted view; community per vertex.
 
     Each level moves vertices (in a ``seed``-shuffled order, at most ``inner`` sweeps) to the
@@ -530,7 +530,11 @@ def infomap(
         return membership, 0.0
     k = kernels()
     p, edge_flow = _flow(
-        graph, teleport=teleport_prob, iterations=pagerank_iter, threshold=pagerank_threshold, progress=progress
+        graph,
+        teleport=teleport_prob,
+        iterations=pagerank_iter,
+        threshold=pagerank_threshold,
+        progress=progress,
     )
     view = undirected_view(graph, keep_self=True, edge_weights=edge_flow)
     ptr = view.ptr

@@ -327,8 +327,8 @@ SHORTEST_PATH = AlgorithmSpec(
     name="ShortestPath",
     group="path",
     params=(
-        ParamSpec("src", "vid_list", "100", doc="comma-separated source vertex ids"),
-        ParamSpec("dst", "vid_list", "200", doc="comma-separated target vertex ids"),
+        ParamSpec("src", "vid_list", ["100"], doc="comma-separated source vertex ids"),
+        ParamSpec("dst", "vid_list", ["200"], doc="comma-separated target vertex ids"),
         IS_DIRECTED,
     ),
     needs_weight=False,
