@@ -84,7 +84,7 @@ def test_job_waits_in_preparing_until_memory_frees(app: TestClient) -> None:
     assert estimate > 0
     service.runner.memory_budget_bytes = int(estimate * 1.5)
     wait_job(app, first, until={1})
-    second = make_job(app, [local_task("w", "analytics_wcc", path)])
+    second = make_job(app, [long_task(path, iterations=10)])  # same estimate: the two do not fit together
     time.sleep(1.2)
     assert app.get(f"/api-open/v1/jobs/{second}").json()["data"]["status"] == 0
     app.put(f"/api-open/v1/jobs/{first}/cancel", headers=FORM)
