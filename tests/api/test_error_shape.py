@@ -47,3 +47,20 @@ def test_invalid_json_body(client: TestClient) -> None:
     """A body that is not JSON is ErrParam."""
     r = client.post("/api-open/v1/workflows", content=b"{", headers={"content-type": "application/json"})
     assert r.json()["code"] == 40004001
+
+
+def test_unexpected_error_is_50004000(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug inside a handler answers the envelope with ErrInternalServer, not a stack trace."""
+    from starlette.testclient import TestClient as TC
+
+    service = client.app.state.service  # type: ignore[attr-defined]
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(service, "list_jobs", boom)
+    quiet = TC(client.app, raise_server_exceptions=False)
+    quiet.cookies = client.cookies
+    r = quiet.get("/api-open/v1/jobs")
+    assert (r.status_code, r.json()["code"], r.json()["message"]) == (500, 50004000, "ErrInternalServer")
+    assert "boom" not in r.text
