@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +166,58 @@ def user_add(name: str, password: str, replace: bool, data_dir: Path) -> None:
     except Exception as exc:
         _fail(exc)
     click.echo(f"account {name} saved")
+
+
+@cli.group()
+def job() -> None:
+    """Jobs on a running server."""
+
+
+def _remote(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options to reach a running server: --url, --user, --password (GRAPHMILL_URL, …)."""
+    for option in reversed(
+        [
+            click.option("--url", default="http://127.0.0.1:7002", show_default=True, envvar="GRAPHMILL_URL"),
+            click.option("--user", default="root", show_default=True, envvar="GRAPHMILL_USER"),
+            click.option("--password", default="nebula", show_default=True, envvar="GRAPHMILL_PASSWORD"),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@contextlib.contextmanager
+def _logged_in(url: str, user: str, password: str) -> Iterator[Any]:
+    from graphmill.client import ApiError, Client
+
+    with Client(url) as client:
+        try:
+            client.connect(user, password)
+            yield client
+        except ApiError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@job.command("watch")
+@click.argument("job_id", type=int)
+@_remote
+def job_watch(job_id: int, url: str, user: str, password: str) -> None:
+    """Show a live progress bar of JOB_ID until it ends."""
+    from graphmill.cli.watch import watch
+
+    with _logged_in(url, user, password) as client:
+        final = watch(lambda: client.get(f"/jobs/{job_id}/progress"))
+    sys.exit(0 if final["status"] == 2 else 1)
+
+
+@job.command("cancel")
+@click.argument("job_id", type=int)
+@_remote
+def job_cancel(job_id: int, url: str, user: str, password: str) -> None:
+    """Cancel JOB_ID."""
+    with _logged_in(url, user, password) as client:
+        done = client.put_form(f"/jobs/{job_id}/cancel")["success"]
+    click.echo("cancelled" if done else "the job had already ended")
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -28,7 +29,7 @@ def render(progress: dict[str, Any]) -> str:
 
 def watch(fetch: Callable[[], dict[str, Any]], *, interval_s: float = 0.1) -> dict[str, Any]:
     """Redraw one line until the job ends; return the last progress."""
-    interactive = click.get_text_stream("stdout").isatty()
+    interactive = sys.stdout.isatty()
     last = ""
     while True:
         progress = fetch()

@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias, TypeVar
 
 from graphmill.query import ast
 from graphmill.query.parser import PLACEHOLDER_IN_STRING, parse, placeholders
-from graphmill.query.problems import QueryError, fail
+from graphmill.query.problems import QueryError, depth_guarded, fail
 
 #: What a placeholder can be bound to.
 BindScalar: TypeAlias = str | int | float | bool | None
-BindValue: TypeAlias = BindScalar | Sequence[BindScalar]
+BindValue: TypeAlias = BindScalar | list[BindScalar]
 
 _INT64 = (-(2**63), 2**63 - 1)
 #: Fields of the syntax tree that hold a count (steps, SKIP, LIMIT).
@@ -50,12 +50,14 @@ def _check_scalar(name: str, value: object) -> BindScalar:
     if value is None or isinstance(value, str | bool | float):
         if isinstance(value, float) and not math.isfinite(value):
             fail(f"parameter ${{{name}}} is not a finite number: {value!r}")
-        return value  # type: ignore[return-value]  # narrowed above
+        return value
     if isinstance(value, int):
         if not _INT64[0] <= value <= _INT64[1]:
             fail(f"parameter ${{{name}}} is out of the 64-bit integer range: {value}")
         return value
-    fail(f"parameter ${{{name}}} has a value of type {type(value).__name__}; use a string, number, boolean or list")
+    fail(
+        f"parameter ${{{name}}} has a value of type {type(value).__name__}; use a string, number, boolean or list"
+    )
 
 
 def _check_value(name: str, value: object) -> BindValue:
@@ -67,7 +69,6 @@ def _check_value(name: str, value: object) -> BindValue:
 def _literal(name: str, value: BindValue, pos: ast.Pos) -> ast.Expr:
     if isinstance(value, list):
         return ast.ListExpr(tuple(ast.Const(v, pos=pos) for v in value), pos=pos)
-    assert not isinstance(value, Sequence) or isinstance(value, str)
     return ast.Const(value, pos=pos)
 
 
@@ -135,15 +136,17 @@ class _Binder:
         return result  # type: ignore[no-any-return]
 
     def node(self, node: _T) -> _T:
-        assert dataclasses.is_dataclass(node) and not isinstance(node, type)
+        assert dataclasses.is_dataclass(node)
+        assert not isinstance(node, type)
         changes = {
             f.name: self.value(getattr(node, f.name), f.name)
             for f in dataclasses.fields(node)
             if f.name != "pos"
         }
-        return dataclasses.replace(node, **changes)  # type: ignore[type-var]
+        return dataclasses.replace(node, **changes)
 
 
+@depth_guarded
 def bind(text: str, values: Mapping[str, object]) -> BoundQuery:
     """Parse ``text`` and fill its placeholders from ``values`` (extra values are ignored).
 
@@ -153,7 +156,9 @@ def bind(text: str, values: Mapping[str, object]) -> BoundQuery:
     """
     query = parse(text)
     used = placeholders(query)
-    missing = [f"parameter ${{{name}}} has no value ({pos})" for name, pos in used.items() if name not in values]
+    missing = [
+        f"parameter ${{{name}}} has no value ({pos})" for name, pos in used.items() if name not in values
+    ]
     if missing:
         raise QueryError(missing)
     checked = {name: _check_value(name, values[name]) for name in used}

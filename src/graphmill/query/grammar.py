@@ -26,7 +26,7 @@ WS: /[ \t\r\n\f]+/
 
 QUERY_GRAMMAR = (
     r"""
-start: query ";"?
+start: query ";"*
 
 query: stmt pipe_stage*
 ?stmt: match_stmt | go_stmt | fetch_stmt | lookup_stmt | return_stmt

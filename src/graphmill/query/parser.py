@@ -17,10 +17,10 @@ list, for the workflow validator.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
@@ -28,7 +28,7 @@ from lark.tree import Meta
 
 from graphmill.query import ast
 from graphmill.query.grammar import QUERY_GRAMMAR, SCAN_GRAMMAR
-from graphmill.query.problems import QueryError
+from graphmill.query.problems import QueryError, depth_guarded
 from graphmill.query.problems import fail as _fail
 
 if TYPE_CHECKING:
@@ -92,7 +92,6 @@ _SECOND_WORDS = frozenset(
         "SHORTEST",
         "ALL",
         "NOLOOP",
-        "MATCH",
         "BY",
         "FULLTEXT",
         "PASSWORD",
@@ -125,7 +124,9 @@ _UNSUPPORTED_READS = frozenset(
 _FIRST_STATEMENTS = frozenset({"MATCH", "GO", "FETCH", "LOOKUP", "RETURN"})
 _PIPE_STAGES = frozenset({"GO", "FETCH", "ORDER", "LIMIT"})
 #: Keywords that, met where the grammar does not expect them, are a construct graphmill lacks.
-_UNSUPPORTED_WORDS = _UNSUPPORTED_READS | frozenset({"CASE", "EXISTS", "REDUCE", "ALL", "ANY", "NONE", "SINGLE"})
+_UNSUPPORTED_WORDS = _UNSUPPORTED_READS | frozenset(
+    {"CASE", "EXISTS", "REDUCE", "ALL", "ANY", "NONE", "SINGLE"}
+)
 
 
 @dataclass(frozen=True)
@@ -170,10 +171,15 @@ def _split(tokens: list[_Tok], separator: str, *, top_level: bool) -> list[list[
 
 def _construct(tokens: list[_Tok]) -> str:
     """The name of the statement the tokens start (``INSERT``, ``GET SUBGRAPH``, …)."""
-    words = [tokens[0].text.upper()]
+    first = tokens[0].text.upper()
+    words = [first]
+    if first in ("EXPLAIN", "PROFILE"):
+        return first
     for tok in tokens[1:4]:
         word = tok.text.upper()
-        if tok.kind != "WORD" or word not in _SECOND_WORDS:
+        if tok.kind != "WORD" or not (
+            word in _SECOND_WORDS or (first, word) in (("DETACH", "DELETE"), ("OPTIONAL", "MATCH"))
+        ):
             break
         words.append(word)
         if word not in ("SHORTEST", "ALL", "NOLOOP"):
@@ -186,7 +192,9 @@ def _head_problem(tokens: list[_Tok], *, piped: bool) -> str | None:
     head = tokens[0]
     word = head.text.upper() if head.kind == "WORD" else ""
     if word in _DATA_WRITES:
-        return f"{_construct(tokens)} statements modify the graph; a query component is read-only ({head.pos})"
+        return (
+            f"{_construct(tokens)} statements modify the graph; a query component is read-only ({head.pos})"
+        )
     if word in _ADMIN_WRITES:
         return f"{_construct(tokens)} statements change the database; a query component is read-only ({head.pos})"
     if head.kind == "DOLLAR" and len(tokens) > 1 and tokens[1].text == "=":
@@ -231,11 +239,12 @@ def _screen(text: str) -> list[str]:
         if not extra:
             continue
         write = _head_problem(extra, piped=False)
-        problems.append(
-            f"a query component runs a single statement, but a second one ({_construct(extra)}) "
-            f"starts at {extra[0].pos}"
-            + (f"; and {write[0].lower()}{write[1:]}" if write and "read-only" in write else "")
-        )
+        message = f"a query component runs a single statement, but a second one starts at {extra[0].pos}"
+        if write and "read-only" in write:
+            message += f": {write}"
+        else:
+            message += f" ({_construct(extra) if extra[0].kind == 'WORD' else extra[0].text})"
+        problems.append(message)
         break
     return problems
 
@@ -278,10 +287,11 @@ def _expected(exc: UnexpectedToken | UnexpectedEOF) -> str:
 def _syntax_message(exc: UnexpectedInput, text: str) -> str:
     pos = ast.Pos(getattr(exc, "line", 0) or 0, getattr(exc, "column", 0) or 0)
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else "?"
+        offset = exc.pos_in_stream or 0
+        char = text[offset] if 0 <= offset < len(text) else "?"
         if char in "\"'":
             return f"syntax error: unterminated string ({pos})"
-        if text.startswith("/*", exc.pos_in_stream):
+        if text.startswith("/*", offset):
             return f"syntax error: unterminated comment ({pos})"
         return f"syntax error: unexpected character {char!r} ({pos})"
     if isinstance(exc, UnexpectedEOF):
@@ -290,13 +300,28 @@ def _syntax_message(exc: UnexpectedInput, text: str) -> str:
         token = exc.token
         if token.type == "$END":
             return f"syntax error: the query ends too early ({pos}); expected {_expected(exc)}"
+        start = token.start_pos or 0
+        if text.startswith("/*", start) or (str(token) == "*" and text[start - 1 : start] == "/"):
+            return f"syntax error: unterminated comment ({pos})"
         word = str(token).upper()
         if word in _UNSUPPORTED_WORDS:
             return f"{word} is not supported by graphmill's query component ({pos})"
+        before = _word_before(text, start)
+        if before is not None and before.text.upper() in _UNSUPPORTED_WORDS:
+            return f"{before.text.upper()} is not supported by graphmill's query component ({before.pos})"
         if word in _DATA_WRITES or word in _ADMIN_WRITES:
             return f"{word} is not allowed here ({pos}); a query component is read-only"
         return f"syntax error: unexpected {str(token)!r} ({pos}); expected {_expected(exc)}"
     return f"syntax error ({pos})"  # pragma: no cover
+
+
+def _word_before(text: str, offset: int) -> _Tok | None:
+    """The coarse token just before ``offset``, if it is a word."""
+    try:
+        tokens = _scan(text[:offset])
+    except UnexpectedInput:
+        return None
+    return tokens[-1] if tokens and tokens[-1].kind == "WORD" else None
 
 
 def _pos(meta: Meta) -> ast.Pos:
@@ -681,14 +706,11 @@ class _ToAst(Transformer[Token, ast.Query]):
             return ast.FetchVerticesStmt(names, keys, yield_, pos=pos)
         edge_keys = [k for k in keys if k.dst is not None]
         if not edge_keys:
-            for key in keys:
-                if key.rank is not None:  # pragma: no cover - the grammar needs '->' first
-                    _fail("a vertex id cannot have a rank", key.pos)
             return ast.FetchVerticesStmt(
                 names, ast.VidList(tuple(k.src for k in keys), pos=keys[0].pos), yield_, pos=pos
             )
         if len(edge_keys) != len(keys):
-            _fail("FETCH PROP ON takes either vertex ids or edges (\"a\"->\"b\"), not both", pos)
+            _fail('FETCH PROP ON takes either vertex ids or edges ("a"->"b"), not both', pos)
         if len(names) != 1:
             _fail("FETCH PROP ON edges takes exactly one edge type", pos)
         return ast.FetchEdgesStmt(
@@ -746,9 +768,16 @@ class _ToAst(Transformer[Token, ast.Query]):
     def comp_op(self, meta: Meta, children: list[Any]) -> ast.BinaryOp:
         return _COMP_OPS[" ".join(str(t).upper() for t in _tokens(children))]
 
-    def unop(self, meta: Meta, children: list[Any]) -> ast.Unary:
+    def unop(self, meta: Meta, children: list[Any]) -> ast.Expr:
         op, operand = children
         kind = str(op).upper()
+        if (
+            kind == "-"
+            and isinstance(operand, ast.Const)
+            and isinstance(operand.value, int | float)
+            and not isinstance(operand.value, bool)
+        ):
+            return ast.Const(-operand.value, pos=_pos(meta))
         unary: ast.UnaryOp = "NOT" if kind in ("NOT", "!") else ("-" if kind == "-" else "+")
         return ast.Unary(unary, operand, pos=_pos(meta))
 
@@ -825,8 +854,15 @@ class _ToAst(Transformer[Token, ast.Query]):
         return text[1:-1] if text.startswith("`") else text
 
 
+#: Longer texts are refused before parsing.
+MAX_QUERY_CHARS = 1_000_000
+
+
+@depth_guarded
 def parse(text: str) -> ast.Query:
     """The syntax tree of ``text``; :class:`QueryError` when it is refused or does not parse."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError([f"the query is longer than {MAX_QUERY_CHARS} characters"])
     problems = _screen(text)
     if problems:
         raise QueryError(problems)
@@ -933,6 +969,7 @@ def _source_exprs(source: ast.VidSource) -> Iterator[ast.Expr]:
         yield source
 
 
+@depth_guarded
 def placeholders(query: ast.Query) -> dict[str, ast.Pos]:
     """Each ``${name}`` the query uses (also inside string literals), with its first position."""
     found: dict[str, ast.Pos] = {}
@@ -959,12 +996,13 @@ def check_query(
     """
     try:
         query = parse(text)
+        used = placeholders(query)
     except QueryError as exc:
         return exc.problems
     declared = set(declared_params)
     problems = [
         f"parameter ${{{name}}} is not declared in the task's parameters ({pos})"
-        for name, pos in placeholders(query).items()
+        for name, pos in used.items()
         if name not in declared
     ]
     from graphmill.query.translate import translate  # here: translate needs this module first
@@ -974,4 +1012,3 @@ def check_query(
     except QueryError as exc:
         problems.extend(exc.problems)
     return problems
-

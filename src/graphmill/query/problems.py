@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import NoReturn
+import functools
+from collections.abc import Callable, Sequence
+from typing import NoReturn, ParamSpec, TypeVar
 
 from graphmill import errors
 from graphmill.query.ast import Pos
@@ -20,3 +21,20 @@ class QueryError(errors.ParamError):
 def fail(message: str, pos: Pos | None = None) -> NoReturn:
     """Raise :class:`QueryError` for ``message``, saying where when ``pos`` is known."""
     raise QueryError([f"{message} ({pos})" if pos is not None and pos.line else message])
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def depth_guarded(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Turn a RecursionError (an absurdly nested query) into a :class:`QueryError`."""
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return func(*args, **kwargs)
+        except RecursionError:
+            raise QueryError(["the query is nested too deeply"]) from None
+
+    return wrapper

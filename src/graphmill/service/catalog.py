@@ -7,6 +7,7 @@ from typing import Any
 
 from graphmill.engine.registry import ALGORITHMS
 from graphmill.errors import ParamError
+from graphmill.query import check_query, parse, translate
 from graphmill.workflow.schema import PLACEHOLDER, QUERY_TASK_TYPE
 
 
@@ -26,6 +27,8 @@ class EngineCatalog:
     def check_params(
         self, task_type: str, spec: Mapping[str, Any], *, allow_missing_required: bool
     ) -> list[tuple[str, str]]:
+        if task_type == QUERY_TASK_TYPE:
+            return self._check_query(spec)
         algo = ALGORITHMS.get(task_type)
         if algo is None:
             return []
@@ -51,7 +54,21 @@ class EngineCatalog:
             return problems
         return []
 
+    @staticmethod
+    def _check_query(spec: Mapping[str, Any]) -> list[tuple[str, str]]:
+        text = spec.get("ngql")
+        if not isinstance(text, str) or not text.strip():
+            return [("spec.ngql", "a query component needs its nGQL text in spec.ngql")]
+        # Whether each placeholder is declared is checked for every field by the schema itself.
+        names = PLACEHOLDER.findall(text)
+        return [("spec.ngql", problem) for problem in check_query(text, names)]
+
     def output_columns(self, task_type: str, spec: Mapping[str, Any]) -> list[str] | None:
+        if task_type == QUERY_TASK_TYPE:
+            try:
+                return list(translate(parse(str(spec.get("ngql", ""))), None).columns)
+            except ParamError:
+                return None
         algo = ALGORITHMS.get(task_type)
         if algo is None:
             return None

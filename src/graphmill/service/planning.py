@@ -24,13 +24,14 @@ import pyarrow.parquet as pq
 from graphmill.config import Settings
 from graphmill.engine.loader import EdgeSource
 from graphmill.engine.registry import ALGORITHMS
-from graphmill.errors import BadRequest, ParamError
+from graphmill.errors import BadRequest, NotFound, ParamError
 from graphmill.graphstore.base import GraphStore
 from graphmill.models import Job, TaskRun
 from graphmill.scheduler.base import RunningTask, TaskEvents
 from graphmill.service.estimate import InputSize
-from graphmill.worker.plan import TaskPlan
+from graphmill.worker.plan import QueryPlan, TaskPlan
 from graphmill.worker.process import ProcessTask
+from graphmill.workflow.params import QUERY_PARAMS_KEY
 from graphmill.workflow.schema import QUERY_TASK_TYPE, TaskDef, WorkflowSchema, parse_schema
 
 VidType = Literal["string", "int64"]
@@ -75,6 +76,7 @@ class Planner:
     def __init__(self, settings: Settings, graphstore: GraphStore) -> None:
         self.settings = settings
         self.graphstore = graphstore
+        self.graphstore_root = settings.graph_dir.resolve()
         self.files_root = settings.resolved_files_root
 
     # -- checks at save / submit time ------------------------------------------------------
@@ -95,9 +97,10 @@ class Planner:
         problems: list[tuple[str, str, str]] = []
         for task in schema.tasks:
             if task.type == QUERY_TASK_TYPE:
-                problems.append(
-                    (task.id, "type", "query components (nebula_ngql) are not supported by this server yet")
-                )
+                try:
+                    self._query_space(task)
+                except (ParamError, BadRequest, NotFound) as exc:
+                    problems.append((task.id, "datasource", exc.detail))
                 continue
             if task.datasink is not None and task.datasink.type == "nebula":
                 problems.append(
@@ -197,6 +200,9 @@ class Planner:
         """The size of a task's input, known before it runs (exact for spaces and Parquet)."""
         ds = task.datasource
         string_ids = _vid_type_of(task.spec) != "int64"
+        if task.type == QUERY_TASK_TYPE:
+            # A query's worker holds the database's buffers and its result, not a graph.
+            return InputSize(0, 0, False, string_ids, exact=False)
         if ds is None or (ds.type == "hdfs" and ds.spec.get("type") == "dependence"):
             feeding = [d for d in schema.deps if d.dst == task.id and d.spec.input is not None]
             if not feeding or _depth > len(schema.tasks):
@@ -225,29 +231,92 @@ class Planner:
     def out_dir(self, job_id: int, task_id: str) -> Path:
         return self.files_root / "analytics" / str(job_id) / "tasks" / task_id
 
+    def _query_space(self, task: TaskDef) -> str:
+        """The embedded-store space a query component runs on (refused if unknown or remote)."""
+        ds_spec: dict[str, Any] = task.datasource.spec if task.datasource is not None else {}
+        address = str(ds_spec.get("graphd") or ds_spec.get("address") or self.settings.embedded_address)
+        if address != self.settings.embedded_address:
+            raise ParamError(
+                f"no graph database is configured at {address}; the embedded store answers at "
+                f"{self.settings.embedded_address}"
+            )
+        space = str(ds_spec.get("space") or task.spec.get("space") or "")
+        if not space:
+            raise ParamError("a query component needs the space it runs on (datasource.spec.space)")
+        self.graphstore.get_space(space)
+        return space
+
+    @staticmethod
+    def _upstream_values(schema: WorkflowSchema, task_id: str, dirs: dict[str, Path]) -> dict[str, object]:
+        """Parameters fed from upstream result columns (``deps[].spec.params``).
+
+        A column with one row gives its value; a longer column gives the list of its values
+        (for ``IN ${ids}`` or ``GO FROM ${ids}``).
+        """
+        values: dict[str, object] = {}
+        for dep in schema.deps:
+            if dep.dst != task_id or not dep.spec.params:
+                continue
+            table = pq.read_table(dirs[dep.src] / "result.parquet")
+            for param in dep.spec.params:
+                if not 1 <= param.columnIndex <= table.num_columns:
+                    raise ParamError(
+                        f"{dep.src} has {table.num_columns} result columns; parameter {param.name} asks for "
+                        f"column {param.columnIndex}"
+                    )
+                column = table.column(param.columnIndex - 1).to_pylist()
+                values[param.name] = column[0] if len(column) == 1 else column
+        return values
+
     def plan(self, job: Job, task: TaskRun, upstream: dict[str, TaskRun]) -> tuple[TaskPlan, str, str]:
         schema = parse_schema(job.schema)
         tdef = schema.task(task.schema_task_id)
-        if tdef.type not in ALGORITHMS:
-            raise ParamError(f"task type {tdef.type!r} cannot run on this server")
         dirs = {sid: Path(run.result_dir) for sid, run in upstream.items()}
-        resolved = self._resolve_input(schema, tdef, dirs)
+        fed = self._upstream_values(schema, tdef.id, dirs)
         note = ""
         if tdef.datasink is not None and tdef.datasink.type == "hdfs":
             note = (
                 "hdfs sink resolved to the local files root "
                 f"(analytics/{job.id}/tasks/{task.id}/); HDFS output is not supported yet"
             )
+        common = {
+            "task_id": task.id,
+            "task_type": tdef.type,
+            "out_dir": self.out_dir(job.id, task.id),
+            "cache_dir": self.settings.data_dir.resolve() / "cache" / "graphs",
+        }
+        if tdef.type == QUERY_TASK_TYPE:
+            space = self._query_space(tdef)
+            params = dict(tdef.spec.get(QUERY_PARAMS_KEY) or {})
+            params.update(fed)
+            outputs = tuple(c.name for c in tdef.graph.output) or None
+            query = QueryPlan(self.graphstore_root, space, str(tdef.spec.get("ngql", "")), params, outputs)
+            plan = TaskPlan(params={}, sources=(), vid_type=None, query=query, **common)  # type: ignore[arg-type]
+            return plan, note, f"query on space {space}"
+        if tdef.type not in ALGORITHMS:
+            raise ParamError(f"task type {tdef.type!r} cannot run on this server")
+        spec = _fill_from_upstream(dict(tdef.spec), fed)
+        resolved = self._resolve_input(schema, tdef, dirs)
         plan = TaskPlan(
-            task_id=task.id,
-            task_type=tdef.type,
-            params=dict(tdef.spec),
+            params=spec,
             sources=resolved.sources,
             vid_type=resolved.vid_type,
-            out_dir=self.out_dir(job.id, task.id),
-            cache_dir=self.settings.data_dir.resolve() / "cache" / "graphs",
+            **common,  # type: ignore[arg-type]
         )
         return plan, note, resolved.description
+
+
+def _fill_from_upstream(spec: dict[str, Any], fed: dict[str, object]) -> dict[str, Any]:
+    """An algorithm's parameters fed from upstream columns: ``${name}`` placeholders or the option itself."""
+    for name, value in fed.items():
+        first = value[0] if isinstance(value, list) and value else value
+        text = "" if first is None else str(first)
+        placeholder = "${" + name + "}"
+        if any(isinstance(v, str) and placeholder in v for v in spec.values()):
+            spec = {k: v.replace(placeholder, text) if isinstance(v, str) else v for k, v in spec.items()}
+        else:
+            spec[name] = text
+    return spec
 
 
 def _estimate_csv_rows(path: Path) -> int:

@@ -10,6 +10,7 @@ Everything the process reports goes over one pipe as small tuples:
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import resource
 import signal
@@ -19,8 +20,11 @@ import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
+import pyarrow as pa
+
 from graphmill.engine.base import Phase
 from graphmill.engine.execute import run_task
+from graphmill.engine.results import ResultManifest, write_result
 from graphmill.errors import GraphmillError, TaskFailed
 from graphmill.worker.plan import TaskPlan
 
@@ -63,21 +67,65 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
+def _as_text_columns(table: pa.Table) -> pa.Table:
+    """Lists, maps and structs (collect(), …) become JSON text: the result files hold scalars."""
+    columns = []
+    for column in table.columns:
+        kind = column.type
+        if (
+            pa.types.is_list(kind)
+            or pa.types.is_large_list(kind)
+            or pa.types.is_struct(kind)
+            or pa.types.is_map(kind)
+        ):
+            column = pa.array(
+                [None if v is None else json.dumps(v, default=str) for v in column.to_pylist()], pa.string()
+            )
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=table.column_names)
+
+
+def _run_query(plan: TaskPlan, reporter: _Reporter) -> ResultManifest:
+    from graphmill.graphstore.embedded import EmbeddedGraphStore
+    from graphmill.query import run_query
+
+    query = plan.query
+    assert query is not None
+    reporter.log(f"query on space {query.space}: {query.ngql}")
+    if query.params:
+        shown = ", ".join(f"{k}={v!r}"[:200] for k, v in query.params.items())
+        reporter.log(f"parameters: {shown}")
+    reporter("computing", 0.0, "running the query")
+    table = run_query(
+        EmbeddedGraphStore(query.graph_root),
+        query.space,
+        query.ngql,
+        query.params,
+        output_names=query.output_names,
+    )
+    reporter.log(f"query returned {table.num_rows} rows, columns {', '.join(table.column_names)}")
+    reporter("writing", 0.0, f"writing {table.num_rows} rows")
+    return write_result(_as_text_columns(table), plan.out_dir)
+
+
 def run(plan: TaskPlan, conn: Connection) -> None:
     _die_with_parent()
     reporter = _Reporter(conn)
     reporter.log(f"worker process {os.getpid()} started")
     try:
         started = time.perf_counter()
-        manifest = run_task(
-            plan.task_type,
-            plan.params,
-            plan.sources,
-            plan.out_dir,
-            vid_type=plan.vid_type,
-            cache_dir=plan.cache_dir,
-            progress=reporter,
-        )
+        if plan.query is not None:
+            manifest = _run_query(plan, reporter)
+        else:
+            manifest = run_task(
+                plan.task_type,
+                plan.params,
+                plan.sources,
+                plan.out_dir,
+                vid_type=plan.vid_type,
+                cache_dir=plan.cache_dir,
+                progress=reporter,
+            )
         reporter.log(f"finished in {time.perf_counter() - started:.3f}s")
         reporter.send("done", {"columns": list(manifest.columns), "rows": int(manifest.rows)})
     except (GraphmillError, TaskFailed) as exc:

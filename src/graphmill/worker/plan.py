@@ -14,6 +14,19 @@ from graphmill.engine.loader import EdgeSource
 
 
 @dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """A query component: nGQL run on a space of the embedded store."""
+
+    graph_root: Path
+    space: str
+    ngql: str
+    #: Typed placeholder values (job input, defaults, upstream columns); bound as literals.
+    params: dict[str, object]
+    #: Names for the result columns (the task's graph.output), or None for the query's own.
+    output_names: tuple[str, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
 class TaskPlan:
     task_id: str
     task_type: str
@@ -23,3 +36,5 @@ class TaskPlan:
     vid_type: Literal["string", "int64"] | None
     out_dir: Path
     cache_dir: Path | None
+    #: Set for query components; the algorithm fields are unused then.
+    query: QueryPlan | None = None

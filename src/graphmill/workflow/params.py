@@ -20,11 +20,35 @@ from graphmill.errors import MissingRequiredParams, ParamError
 from graphmill.types import JSONObject
 from graphmill.workflow.schema import (
     PLACEHOLDER,
+    QUERY_TASK_TYPE,
     Problem,
     TaskCatalog,
     WorkflowSchema,
     problems_error,
 )
+
+#: Where the values of a query component's placeholders are kept in the job's schema.
+QUERY_PARAMS_KEY = "ngql_params"
+
+
+def _query_values(
+    task_id: str,
+    spec: dict[str, Any],
+    given: dict[str, Any],
+    declared: dict[str, Any],
+    fed_by_dep: set[tuple[str, str]],
+    missing: list[Problem],
+) -> dict[str, Any]:
+    """Typed values for the placeholders of ``spec["ngql"]``: input, else default, else upstream."""
+    values: dict[str, Any] = {}
+    for name in dict.fromkeys(PLACEHOLDER.findall(str(spec.get("ngql", "")))):
+        if name in given:
+            values[name] = given[name]
+        elif declared.get(name) is not None:
+            values[name] = declared[name]
+        elif (task_id, name) not in fed_by_dep:
+            missing.append(Problem(task_id, "spec.ngql", f"parameter ${{{name}}} has no value"))
+    return values
 
 
 def _literal_text(value: object) -> str:
@@ -75,6 +99,12 @@ def apply_input(
             if name not in declared:
                 spec[name] = _literal_text(value)
 
+        if task.type == QUERY_TASK_TYPE:
+            # Query text is never spliced: its values travel typed, beside it, and the query
+            # layer binds them as literals at the token level.
+            spec[QUERY_PARAMS_KEY] = _query_values(task.id, spec, given, declared, fed_by_dep, missing)
+            raw_task["spec"] = spec
+            continue
         for field, value in list(spec.items()):
             if isinstance(value, str) and PLACEHOLDER.search(value):
                 spec[field] = _fill(value, task.id, f"spec.{field}", given, declared, fed_by_dep, missing)
