@@ -143,3 +143,57 @@ def test_query_runtime_error_fails_the_task_with_the_message(client: TestClient)
         "data"
     ]["items"]
     assert any("robot" in line["message"] for line in logs)
+
+
+def test_pagerank_written_back_then_queried(client: TestClient) -> None:
+    """A nebula sink writes PageRank into tag pagerank(value); a later query filters players on it."""
+    pr = {
+        "id": "pr",
+        "name": "PageRank",
+        "type": "analytics_pagerank",
+        "spec": {"nebula_input_edges": "follow,serve", "nebula_input_edges_props": ","},
+        "datasource": NEBULA_DS,
+        "datasink": {
+            "type": "nebula",
+            "spec": {"tag": "pagerank", "prop": "value", "type": "double", "mode": "insert", "create": True},
+        },
+    }
+    q = query_task(
+        "q",
+        "MATCH (v:player) WHERE v.pagerank.value > 0.3 RETURN id(v) AS vid, v.pagerank.value AS pr",
+        [],
+        [],
+    )
+    wid = make_workflow(client, [pr, q], [{"src": "pr", "dst": "q"}])
+    detail = wait_job(client, add_job(client, wid))
+    assert detail["status"] == 2, client.get(f"/api-open/v1/jobs/{detail['id']}/progress").json()
+    ranks = {vid: value for vid, value in rows_of(client, detail["id"], detail["tasks"][0]["id"])}
+    players = {r["vid"] for r in csv_rows("player")}
+    expected = sorted((v, r) for v, r in ranks.items() if v in players and r > 0.3)
+    got = sorted((v, r) for v, r in rows_of(client, detail["id"], detail["tasks"][1]["id"]))
+    assert [v for v, _ in got] == [v for v, _ in expected] and expected
+    assert all(abs(a - b) < 1e-12 for (_, a), (_, b) in zip(got, expected, strict=True))
+    logs = client.get(f"/api-open/v1/jobs/{detail['id']}/tasks/{detail['tasks'][0]['id']}/logs").json()[
+        "data"
+    ]
+    assert any(
+        line["message"].startswith("wrote 81 vertices back to tag pagerank(value)") for line in logs["items"]
+    )
+
+
+def test_nebula_sink_creates_nothing_unasked(client: TestClient) -> None:
+    """Without create, a sink naming a tag the space lacks fails its task and the space is unchanged."""
+    pr = {
+        "id": "pr",
+        "type": "analytics_pagerank",
+        "spec": {"nebula_input_edges": "follow", "nebula_input_edges_props": ""},
+        "datasource": NEBULA_DS,
+        "datasink": {"type": "nebula", "spec": {"tag": "rank_tag", "prop": "value"}},
+    }
+    detail = wait_job(client, add_job(client, make_workflow(client, [pr])))
+    assert detail["status"] == 3
+    service = client.app.state.service  # type: ignore[attr-defined]
+    assert "rank_tag" not in service.graphstore.get_space("basketballplayer").tags
+    bad = {**pr, "datasink": {"type": "nebula", "spec": {"tag": "t", "prop": "value", "mode": "upsert"}}}
+    r = client.post(f"/api-open/v1/workflows/{make_workflow(client, [bad])}/jobs", json={})
+    assert r.json()["code"] == 40004001 and "mode" in r.json()["detail"]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 
 from graphmill.errors import ParamError
@@ -81,3 +85,11 @@ def test_s3_options_for_aws() -> None:
     """Without an endpoint or keys, pyarrow gets no override and uses the SDK's defaults."""
     assert s3_options(S3Config()) == {"allow_bucket_creation": False, "allow_bucket_deletion": False}
     assert s3_options(S3Config(region="eu-west-1", endpoint_url="https://s3.example"))["scheme"] == "https"
+
+
+def test_importing_graphmill_fs_is_light() -> None:
+    """`import graphmill.fs` loads no pyarrow: every library is imported where it is used."""
+    probe = "import sys, json, graphmill.fs; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    loaded = {m.split(".")[0] for m in json.loads(out)}
+    assert not loaded & {"pyarrow", "numpy", "moto", "boto3", "fsspec"}

@@ -1,20 +1,29 @@
-"""Fixtures for the NebulaGraph backend tests: a fake cluster (see ``fakes``) and stores on it."""
+"""Fixtures for the NebulaGraph backend tests: a fake cluster (see ``fakes``) and stores on it.
+
+``fakes`` needs nebula3-python (the optional extra ``nebula``), so it is imported by the
+fixtures only: without it the modules using them are skipped, the pure tests still run.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from graphmill.graphstore.nebula import NebulaGraphStore
 from graphmill.graphstore.sources import HostPort, NebulaClusterConfig
-from tests.nebula.fakes import FakeClients, FakeCluster, FakeEdge, FakeSpace
+
+if TYPE_CHECKING:
+    from tests.nebula.fakes import FakeCluster, FakeSpace
 
 #: A placeholder address: the fakes never open a socket.
 ADDRESS = "10.0.0.1:9669"
 
 
 def nba_space() -> FakeSpace:
+    from tests.nebula.fakes import FakeEdge, FakeSpace
+
     follow = [
         FakeEdge("player100", "player101", 0, {"degree": 95}),
         FakeEdge("player101", "player102", 0, {"degree": 90}),
@@ -45,11 +54,14 @@ def nba_space() -> FakeSpace:
         edge_data={"follow": follow, "serve": serve, "knows": [FakeEdge("player100", "player101", 3)]},
         stats=[("Tag", "player", 10), ("Tag", "team", 2), ("Edge", "follow", 11), ("Space", "vertices", 12)],
         partitions=3,
+        tagged={"algo": {"player100", 'weird"id\\', "player101"}},
     )
 
 
 @pytest.fixture
 def cluster() -> FakeCluster:
+    from tests.nebula.fakes import FakeCluster, FakeEdge, FakeSpace
+
     fake = FakeCluster()
     fake.spaces["nba"] = nba_space()
     fake.spaces["ints"] = FakeSpace(
@@ -92,4 +104,6 @@ def clock() -> Clock:
 
 @pytest.fixture
 def store(cluster: FakeCluster, tmp_path: Path, clock: Clock) -> NebulaGraphStore:
+    from tests.nebula.fakes import FakeClients
+
     return NebulaGraphStore(make_config(), tmp_path / "cache", clients=FakeClients(cluster), clock=clock)

@@ -13,7 +13,7 @@ of results is exercised against the library's actual data structures.
 
 What the fake does *not* know: nGQL.  It recognises the few schema statements the store sends
 (``SHOW SPACES``, ``DESCRIBE SPACE``, ``USE``, ``SHOW TAGS``/``EDGES``, ``DESCRIBE TAG``/``EDGE``,
-``SHOW STATS``) by pattern; everything else (``INSERT``, ``UPDATE``, queries) is only recorded
+``SHOW STATS``, ``FETCH PROP ON tag … YIELD id(vertex) AS vid``) by pattern; everything else (``INSERT``, ``UPDATE``, queries) is only recorded
 and answered from :attr:`FakeCluster.query_results` or with an empty success.  Whether
 NebulaGraph accepts the text, and what a real scan returns, only the integration suite checks.
 """
@@ -26,14 +26,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nebula3.common import ttypes
-from nebula3.common.ttypes import ErrorCode
-from nebula3.data.ResultSet import ResultSet
-from nebula3.Exception import AuthFailedException, IOErrorException, NotValidConnectionException
-from nebula3.graph.ttypes import ExecutionResponse
-from nebula3.sclient.ScanResult import EdgeResult
+import pytest
 
 from graphmill.graphstore.sources import NebulaClusterConfig
+
+try:
+    from nebula3.common import ttypes
+    from nebula3.common.ttypes import ErrorCode
+    from nebula3.data.ResultSet import ResultSet
+    from nebula3.Exception import AuthFailedException, IOErrorException, NotValidConnectionException
+    from nebula3.graph.ttypes import ExecutionResponse
+    from nebula3.sclient.ScanResult import EdgeResult
+except ImportError:  # every module importing the fakes is skipped, with this reason
+    pytest.skip(
+        "nebula3-python is not installed (pip install 'nebula3-python>=3.8,<4', the 'nebula' extra)",
+        allow_module_level=True,
+    )
+
+__all__ = ["AuthFailedException", "IOErrorException", "NotValidConnectionException", "ttypes"]
 
 
 def value(x: object) -> ttypes.Value:
@@ -90,6 +100,8 @@ class FakeSpace:
     #: SHOW STATS rows (Type, Name, Count); None: the statement fails as without a stats job.
     stats: list[tuple[str, str, int]] | None = None
     partitions: int = 3
+    #: Per tag, the vids that carry it (what FETCH PROP ON finds).
+    tagged: dict[str, set[object]] = field(default_factory=dict)
 
 
 @dataclass
@@ -181,6 +193,13 @@ class FakeCluster:
                 ["Field", "Type", "Null", "Default", "Comment"],
                 [[f, t, "YES", None, None] for f, t in fields],
             )
+        m = re.fullmatch(r"FETCH PROP ON `(\w+)` (.+) YIELD id\(vertex\) AS vid", text, flags=re.S)
+        if m:
+            if session.space is None:
+                return result_set(error="SemanticError: Space was not chosen.")
+            wanted = _vid_literals(m[2])
+            carrying = self.spaces[session.space].tagged.get(m[1], set())
+            return result_set(["vid"], [[v] for v in wanted if v in carrying])
         if text == "SHOW STATS":
             stats = self.spaces[session.space].stats if session.space else None
             if stats is None:
@@ -201,6 +220,16 @@ class FakeCluster:
     def part_of(self, space: str, edge: FakeEdge) -> int:
         """Edges are spread over partitions 1..n by their source, like NebulaGraph does (by hash)."""
         return zlib.crc32(str(edge.src).encode()) % self.spaces[space].partitions + 1
+
+
+def _vid_literals(text: str) -> list[object]:
+    """The vids of a comma-separated list of nGQL literals (strings or integers)."""
+    from graphmill.graphstore.ngql_lexer import unescape
+
+    found: list[object] = []
+    for m in re.finditer(r'"((?:[^"\\]|\\.)*)"|(-?\d+)', text):
+        found.append(unescape(m[1]) if m[1] is not None else int(m[2]))
+    return found
 
 
 class FakeSession:

@@ -15,9 +15,11 @@ import pytest
 
 from graphmill import errors
 from graphmill.engine.loader import EdgeSource, load_graph
-from graphmill.graphstore.nebula import NebulaGraphStore
+from graphmill.graphstore.base import PropDef
+from graphmill.graphstore.model import edge_schema
+from graphmill.graphstore.nebula import NebulaGraphStore, scan_batch_table
 from tests.nebula.conftest import Clock, make_config
-from tests.nebula.fakes import FakeClients, FakeCluster
+from tests.nebula.fakes import FakeClients, FakeCluster, dataset
 
 
 def edges_of(cluster: FakeCluster, space: str, edge: str) -> set[tuple[object, object, int]]:
@@ -198,3 +200,26 @@ def test_failed_partition(cluster: FakeCluster, tmp_path: Path, parallel: int) -
     # And the next call scans again rather than reusing anything.
     cluster.failing_scans.clear()
     assert store.edge_files("nba", ["follow"], ["degree"])[0].rows == 11
+
+
+def test_scan_batch_table() -> None:
+    """No fake: one scanned DataSet (real thrift classes) to a snapshot batch; NUL padding dropped."""
+    schema = edge_schema("string", [PropDef("w", "double")])
+    data = dataset(
+        ["e._src", "e._type", "e._rank", "e._dst", "e.w"],
+        [[b"a\x00\x00", 3, 0, b"b", 1.5], [b"b", 3, 2, b"c\x00", None]],
+    )
+    table = scan_batch_table(data, "string", PropDef("w", "double"), schema)
+    assert table.to_pylist() == [
+        {"src": "a", "dst": "b", "rank": 0, "w": 1.5},
+        {"src": "b", "dst": "c", "rank": 2, "w": None},
+    ]
+    with pytest.raises(errors.TaskFailed, match="a scanned vertex id is not an int"):
+        scan_batch_table(data, "int64", None, edge_schema("int64", []))
+    with pytest.raises(errors.TaskFailed, match="the scan returned no column w"):
+        scan_batch_table(
+            dataset(["e._src", "e._rank", "e._dst"], []), "string", PropDef("w", "double"), schema
+        )
+    bad_weight = dataset(["e._src", "e._type", "e._rank", "e._dst", "e.w"], [[b"a", 3, 0, b"b", "x"]])
+    with pytest.raises(errors.TaskFailed, match="scanned property w holds a non-numeric value"):
+        scan_batch_table(bad_weight, "string", PropDef("w", "double"), schema)

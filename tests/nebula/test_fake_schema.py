@@ -10,13 +10,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from nebula3.Exception import IOErrorException
 
 from graphmill import errors
 from graphmill.graphstore.base import GraphStore, PropDef
 from graphmill.graphstore.nebula import NebulaGraphStore, error_text
 from tests.nebula.conftest import Clock, make_config
-from tests.nebula.fakes import FakeClients, FakeCluster
+from tests.nebula.fakes import FakeClients, FakeCluster, IOErrorException
 
 
 def test_is_a_graph_store(store: NebulaGraphStore) -> None:

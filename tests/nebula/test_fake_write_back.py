@@ -51,8 +51,8 @@ def test_insert(store: NebulaGraphStore, cluster: FakeCluster) -> None:
 
 
 def test_update(store: NebulaGraphStore, cluster: FakeCluster) -> None:
-    """Fake: one UPDATE per row, batch_size of them per request."""
-    store.write_back(
+    """Fake: per batch, a FETCH finds the vertices carrying the tag, then one UPDATE per such row."""
+    written = store.write_back(
         "nba",
         results().select(["vid", "cluster"]),
         tag="algo",
@@ -61,10 +61,21 @@ def test_update(store: NebulaGraphStore, cluster: FakeCluster) -> None:
         mode="update",
         batch_size=2,
     )
-    assert cluster.statements(kind="UPDATE") == [
-        'UPDATE VERTEX ON `algo` "player100" SET `cluster` = 7; UPDATE VERTEX ON `algo` "weird\\"id\\\\" SET `cluster` = 7',
-        'UPDATE VERTEX ON `algo` "玩家110" SET `cluster` = 8',
+    assert written == 2  # 玩家110 does not carry the tag: skipped, as the embedded store does
+    assert cluster.statements()[5:] == [
+        'FETCH PROP ON `algo` "player100", "weird\\"id\\\\" YIELD id(vertex) AS vid',
+        'UPDATE VERTEX ON `algo` "player100" SET `cluster` = 7; '
+        'UPDATE VERTEX ON `algo` "weird\\"id\\\\" SET `cluster` = 7',
+        'FETCH PROP ON `algo` "玩家110" YIELD id(vertex) AS vid',
     ]
+
+
+def test_update_int_vids(store: NebulaGraphStore, cluster: FakeCluster) -> None:
+    """Fake: with int64 vids the FETCH answer (ints) is matched against the result's ids."""
+    cluster.spaces["ints"].tagged["algo"] = {2}
+    table = pa.table({"vid": pa.array([1, 2], pa.int64()), "pr": [0.1, 0.2]})
+    assert store.write_back("ints", table, tag="algo", props=["pagerank"], types=[], mode="update") == 1
+    assert cluster.statements(kind="UPDATE") == ["UPDATE VERTEX ON `algo` 2 SET `pagerank` = 0.2"]
 
 
 def test_values_follow_the_tags_types(store: NebulaGraphStore, cluster: FakeCluster) -> None:

@@ -79,6 +79,7 @@ def _retry(stmt: str, run: Callable[[str], Any], deadline: float) -> Any:
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scratch]:
+    pytest.importorskip("nebula3", reason="nebula3-python (the 'nebula' extra) is not installed")
     from nebula3.Config import Config
     from nebula3.gclient.net import ConnectionPool
 
@@ -222,12 +223,16 @@ def test_write_back(scratch: Scratch) -> None:
         {"vid": "p2", "pr": 0.25, "c": 1},
         {"vid": 'we"ird\\id', "pr": 1e-05, "c": 2},
     ]
-    labels = pa.table({"vid": ["p1", "p2"], "label": ["a'b\n\"c", "中文"]})
-    store.write_back(
-        space, labels, tag="algo", props=["label"], types=["string"], mode="update", batch_size=1
+    # update: p4 has no algo tag, so it is skipped (and does not get one).
+    labels = pa.table({"vid": ["p1", "p4", "p2"], "label": ["a'b\n\"c", "x", "中文"]})
+    written = store.write_back(
+        space, labels, tag="algo", props=["label"], types=["string"], mode="update", batch_size=2
     )
+    assert written == 2
     fetched = store.run_query(
-        space, 'FETCH PROP ON algo "p1", "p2" YIELD id(vertex) AS vid, algo.label AS l, algo.pr AS pr', {}
+        space,
+        'FETCH PROP ON algo "p1", "p2", "p4" YIELD id(vertex) AS vid, algo.label AS l, algo.pr AS pr',
+        {},
     )
     assert sorted(fetched.to_pylist(), key=lambda r: r["vid"]) == [
         {"vid": "p1", "l": "a'b\n\"c", "pr": 0.5},  # update keeps the other properties
@@ -255,3 +260,10 @@ def test_write_back(scratch: Scratch) -> None:
 def test_verify_account(scratch: Scratch) -> None:
     assert scratch.store.verify_account(USER, PASSWORD) is True
     assert scratch.store.verify_account(USER, PASSWORD + "-wrong") is False
+    assert scratch.store.verify_account(USER + "-nobody", PASSWORD) is False
+    # Refused logins must not use up the connection pool (max_connections = 10 by default).
+    # This is the suite's last test: a cluster that locks accounts after failed logins
+    # (graphd's failed_login_attempts) would lock the account here.
+    for _ in range(11):
+        assert scratch.store.verify_account(USER, PASSWORD + "-wrong") is False
+    assert scratch.store.verify_account(USER, PASSWORD) is True

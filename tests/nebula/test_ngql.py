@@ -10,6 +10,7 @@ import pytest
 from graphmill import errors
 from graphmill.graphstore.nebula_ngql import (
     canonical_type,
+    fetch_ids_statement,
     float_literal,
     insert_statement,
     is_quotable_name,
@@ -269,7 +270,11 @@ def test_int_vids_and_empty_table() -> None:
     [
         ({"mode": "upsert"}, "write mode must be 'insert' or 'update'"),
         ({"batch_size": 0}, "batch size must be at least 1"),
-        ({"props": ["pagerank"], "prop_types": ["double"]}, r"3 column\(s\) \(vid, value, cluster\)"),
+        (
+            {"props": ["pagerank", "cluster", "x"], "prop_types": ["double", "int64", "int64"]},
+            r"3 column\(s\) \(vid, value, cluster\)",
+        ),
+        ({"props": [], "prop_types": []}, "no property to write"),
         ({"prop_types": ["double"]}, "2 properties but 1 types"),
         ({"tag": "al`go"}, "tag name 'al`go' cannot be written"),
         ({"props": ["pagerank", "clu ster"]}, "property name 'clu ster' cannot be written"),
@@ -307,3 +312,24 @@ def test_bad_value_fails_its_batch_only_after_earlier_batches() -> None:
     assert next(batches).rows == 2
     with pytest.raises(errors.TaskFailed, match=r"row 3 \(vertex 'c'\).*no nGQL literal"):
         next(batches)
+
+
+def test_extra_columns_are_ignored() -> None:
+    """Columns after the ones the properties take are not written (as in the embedded store)."""
+    (batch,) = write_back_batches(
+        results_table(),
+        tag="algo",
+        props=["pagerank"],
+        prop_types=["double"],
+        vid_type="string",
+        mode="insert",
+        batch_size=10,
+    )
+    assert batch.text.startswith('INSERT VERTEX `algo`(`pagerank`) VALUES "p1":(0.5), "p2":(0.25)')
+
+
+def test_fetch_ids_statement() -> None:
+    assert (
+        fetch_ids_statement("algo", ['"a"', '"b\\"c"'])
+        == 'FETCH PROP ON `algo` "a", "b\\"c" YIELD id(vertex) AS vid'
+    )

@@ -14,6 +14,11 @@ from graphmill import errors
 from graphmill.graphstore.nebula import Nebula3Clients, NebulaGraphStore
 from graphmill.graphstore.sources import NebulaClusterConfig, parse_host_port
 
+try:
+    import nebula3  # noqa: F401
+except ImportError:
+    pytest.skip("nebula3-python is not installed (the 'nebula' extra)", allow_module_level=True)
+
 CLOSED = "127.0.0.1:1"
 
 

@@ -7,11 +7,10 @@ import json
 
 import pyarrow as pa
 import pytest
-from nebula3.common import ttypes
 
 from graphmill import errors
 from graphmill.graphstore.nebula_values import cell, column_array, result_table, to_nebula_value
-from tests.nebula.fakes import value
+from tests.nebula.fakes import ttypes, value
 
 
 def vertex(vid: object) -> ttypes.Value:

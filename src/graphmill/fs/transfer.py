@@ -3,10 +3,17 @@
 :func:`stage_edges` — an edge file (or a folder of part files) → one local Parquet file
     Input is read in record batches — CSV with ``pyarrow.csv.open_csv`` over a
     ``pyarrow.fs`` input stream (decompressing on the fly), Parquet with
-    ``ParquetFile.iter_batches`` — and written batch by batch with a ``ParquetWriter``, to
-    a temporary name that is renamed to ``dest`` once complete.  Memory is bounded by a
-    few CSV blocks (``block_size``) or, for Parquet input, by one column chunk of a row
-    group at a time, not by the file size.
+    ``ParquetFile.iter_batches`` — and written with a ``ParquetWriter`` (small batches
+    gathered into row groups of up to ``ROW_GROUP_ROWS`` rows / ``ROW_GROUP_BYTES``), to a
+    temporary name that is renamed to ``dest`` once complete.
+
+    Memory does not grow with the file.  Arrow's streaming CSV reader reads up to ~32
+    blocks ahead, so a CSV transfer peaks at about 40 × ``block_size`` plus one row group
+    (measured: ~12 MiB of Arrow memory at 64 KiB blocks, ~19 MiB at the default 256 KiB,
+    for 12, 50 and 150 MiB files alike), plus ``REMOTE_READ_BUFFER`` for remote input,
+    which is read in pieces that big (one ranged GET each on S3).  Parquet input needs one
+    batch and the pages of one column chunk at a time.  A CSV row must fit in one block
+    (Arrow reports "straddling object … try to increase block size").
 
     Format (``format=None``)
         Parquet when the file starts with the Parquet magic ``PAR1`` or is named
@@ -75,8 +82,8 @@ __all__ = [
     "upload_dir",
 ]
 
-#: Bytes of CSV parsed per record batch.  Arrow's streaming CSV reader reads up to about 32
-#: blocks ahead, so this sets the memory of a CSV transfer (≈ 40 × block_size at peak).
+#: Bytes of CSV parsed per record batch; this sets the memory of a CSV transfer (≈ 40 × it
+#: at peak) and the longest row allowed.
 DEFAULT_BLOCK_SIZE = 256 << 10
 #: Rows per record batch read from Parquet input.
 DEFAULT_BATCH_ROWS = 64 * 1024

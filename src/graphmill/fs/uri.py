@@ -51,7 +51,6 @@ Scheme = Literal["file", "s3", "hdfs"]
 HDFS_DEFAULT_PORT = 8020
 
 _PLACEHOLDER = re.compile(r"\$\{([^{}]*)\}")
-_BUILTINS = ("job_id", "task_id")
 _S3_SCHEMES = {"s3", "s3a"}
 
 

@@ -161,6 +161,13 @@ class EmbeddedGraphStore:
             self._remove_version(old)
         return info
 
+    def update_schema(self, info: SpaceInfo) -> None:
+        """Record a schema change made inside the current version (write-back adding a tag)."""
+        current = self.get_space(info.name)
+        if current.version != info.version:
+            raise errors.DatabaseError(f"space '{info.name}' was replaced while it was being written")
+        self._catalog.put_space(info, replace=True)
+
     def drop_space(self, name: str) -> None:
         """Remove the space and its files."""
         self._remove_version(self._catalog.delete_space(name))

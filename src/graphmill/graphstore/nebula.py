@@ -22,7 +22,7 @@ Edge snapshots (:meth:`~NebulaGraphStore.edge_files`)
     partition, ``scan_partitions_parallel`` partitions at a time, ``scan_batch_size`` edges per
     request, no partial success) and written batch by batch to a Parquet file with the
     embedded store's columns: ``src``, ``dst``, ``rank`` and the weight property.  Files live
-    under ``<cache_dir>/<address>/<space>/`` named ``<edge>-<key>-<scan ms>.parquet``, the key
+    under ``<cache_dir>/<host>_<port>/<space>/`` named ``<edge>-<key>-<scan ms>.parquet``, the key
     hashing (space, edge type, weight, vid type, weight type).  **Caching rule**: a snapshot is
     reused for ``snapshot_ttl_s`` seconds after its scan started (0: every call scans); older
     snapshots of the same key are deleted when a new one is written, once they are
@@ -67,12 +67,15 @@ from graphmill import errors
 from graphmill.graphstore.base import EdgeFile, PropDef, SpaceInfo, VidType
 from graphmill.graphstore.model import RANK_PROPERTY, edge_schema
 from graphmill.graphstore.nebula_ngql import (
+    batch_text,
     canonical_type,
+    check_write_back,
+    fetch_ids_statement,
     is_quotable_name,
     prop_family,
     quote_name,
+    render_rows,
     vid_type_of,
-    write_back_batches,
 )
 from graphmill.graphstore.nebula_types import is_numeric
 from graphmill.graphstore.nebula_values import FVAL, IVAL, SVAL, cell, result_table, to_nebula_value
@@ -354,8 +357,11 @@ class NebulaGraphStore:
 
     def list_spaces(self) -> list[SpaceInfo]:
         with self._session() as session:
-            names = self._space_names(session)
-            return [self._describe(session, name) for name in sorted(names)]
+            names = sorted(self._space_names(session))
+            for name in names:
+                if not is_quotable_name(name):
+                    log.warning("%s: skipping space %r, whose name nGQL cannot quote", self._where(), name)
+            return [self._describe(session, name) for name in names if is_quotable_name(name)]
 
     def get_space(self, name: str) -> SpaceInfo:
         with self._session() as session:
@@ -645,26 +651,29 @@ class NebulaGraphStore:
         tag: str,
         props: Sequence[str],
         types: Sequence[str],
-        mode: Literal["insert", "update"],
-        batch_size: int,
+        mode: Literal["insert", "update"] = "insert",
+        batch_size: int = 1000,
     ) -> int:
-        """Write ``table`` as properties ``props`` of ``tag`` in ``space``; the number of rows written.
+        """Write ``table`` as properties ``props`` of ``tag`` in ``space``; the number of vertices written.
 
-        The table's first column is the vertex id; its other columns, in order, are the values
-        of ``props``.  ``types`` are the types the caller declares (nebula.conf's ``--type``):
-        each must be of the same kind (integer, floating point, string, bool, …) as the type
-        the tag declares, which is the one the literals are written for.  Everything is
-        checked (tag, properties, types, every value of a batch) before a batch is sent; a
-        failure after some batches were written says how many rows already were.
+        The table's first column is the vertex id; its next columns, in order, are the values
+        of ``props`` (further columns are ignored).  ``types`` are the types the caller
+        declares (nebula.conf's ``--type``; empty: no check): each must be of the same kind
+        (integer, floating point, string, bool, …) as the type the tag declares, which is the
+        one the literals are written for.  ``insert`` writes every row (one ``INSERT VERTEX``
+        per batch); ``update`` changes only the vertices that already carry the tag (a
+        ``FETCH`` per batch finds them, then one ``UPDATE VERTEX`` per row, a request per
+        batch) and skips the others, as the embedded store does.  The tag, its properties and
+        every value of a batch are checked before the batch is sent; a failure after some
+        batches were written says how many rows already were.
         """
         if mode not in ("insert", "update"):
             raise errors.TaskFailed(f"write mode must be 'insert' or 'update', not {mode!r}")
         if batch_size < 1:
             raise errors.TaskFailed(f"the write batch size must be at least 1, not {batch_size}")
-        if len(props) != len(types):
+        if types and len(props) != len(types):
             raise errors.TaskFailed(f"{len(props)} properties ({', '.join(props)}) but {len(types)} types")
-        if len(set(props)) != len(props):
-            raise errors.TaskFailed(f"a property is named twice in {', '.join(props)}")
+        check_write_back(table, tag=tag, props=props)
         with self._session() as session:
             names = self._space_names(session)
             if space not in names:
@@ -677,26 +686,35 @@ class NebulaGraphStore:
                     f"{self._where()}: cannot tell the vid type of '{space}': {exc}"
                 ) from None
             self._use(session, space)
-            declared = self._tag_types(session, space, tag, props, types)
-            done = 0
-            for batch in write_back_batches(
-                table,
-                tag=tag,
-                props=props,
-                prop_types=declared,
-                vid_type=vid_type,
-                mode=mode,
-                batch_size=batch_size,
+            tag_types = self._tag_types(session, space, tag, props, types)
+            done = skipped = 0
+            for rows in render_rows(
+                table, tag=tag, props=props, prop_types=tag_types, vid_type=vid_type, batch_size=batch_size
             ):
+                what = f"rows {rows[0].row + 1}-{rows[-1].row + 1}"
                 try:
-                    self._execute(session, batch.text)
+                    if mode == "update":
+                        fetched = self._execute(session, fetch_ids_statement(tag, [r.vid_text for r in rows]))
+                        carrying = {cell(row.values[0]) for row in fetched.rows()}
+                        kept = [r for r in rows if r.vid in carrying]
+                        skipped += len(rows) - len(kept)
+                        rows = kept
+                    if rows:
+                        self._execute(session, batch_text(tag, props, rows, mode))
                 except errors.TaskFailed as exc:
                     raise errors.TaskFailed(
-                        f"writing rows {batch.first_row + 1}-{batch.first_row + batch.rows} to tag '{tag}' "
-                        f"failed ({done} row(s) were written before): {exc}"
+                        f"writing {what} to tag '{tag}' failed ({done} row(s) were written before): {exc}"
                     ) from exc
-                done += batch.rows
-            log.info("%s: wrote %d vertices to %s.%s (%s)", self._where(), done, space, tag, mode)
+                done += len(rows)
+            log.info(
+                "%s: wrote %d vertices to %s.%s (%s; %d without the tag skipped)",
+                self._where(),
+                done,
+                space,
+                tag,
+                mode,
+                skipped,
+            )
             return done
 
     def _tag_types(
@@ -705,9 +723,10 @@ class NebulaGraphStore:
         """The tag's types for ``props``, checked against the declared ``types``."""
         tags = [str(row["name"]) for row in self._rows(session, "SHOW TAGS")]
         if tag not in tags:
+            wanted = ", ".join(f"{p} {t}" for p, t in zip(props, types or ["…"] * len(props), strict=True))
             raise errors.TaskFailed(
-                f"tag '{tag}' does not exist in space '{space}': create it (with properties "
-                f"{', '.join(f'{p} {t}' for p, t in zip(props, types, strict=True))}) before writing results"
+                f"tag '{tag}' does not exist in space '{space}': create it (with properties {wanted}) "
+                "before writing results"
             )
         fields = self._rows(session, f"DESCRIBE TAG {quote_name('tag', tag)}")
         actual = {str(f["field"]): canonical_type(str(f["type"])) for f in fields}
@@ -718,15 +737,13 @@ class NebulaGraphStore:
                 f"{', '.join(missing)} (it has: {', '.join(actual) or 'none'}); add "
                 f"{'it' if len(missing) == 1 else 'them'} before writing results"
             )
-        result: list[str] = []
-        for prop, declared in zip(props, types, strict=True):
-            have = actual[prop]
+        result = [actual[prop] for prop in props]
+        for prop, declared, have in zip(props, types, result, strict=False):
             if prop_family(declared) != prop_family(have):
                 raise errors.TaskFailed(
                     f"property '{prop}' of tag '{tag}' has type {have}, but the results are declared "
                     f"{canonical_type(declared)}"
                 )
-            result.append(have)
         return result
 
     # --- queries --------------------------------------------------------------------------------
@@ -802,9 +819,12 @@ def _vids(values: list[Any], field: int) -> list[int | str]:
         if field == IVAL:
             out.append(value.value)
         else:
+            raw = value.value
             try:
                 # FIXED_STRING vids are padded with NUL bytes in storage: never part of an id.
-                out.append(value.value.rstrip(b"\x00").decode("utf-8"))
+                out.append(
+                    raw.rstrip(b"\x00").decode("utf-8") if isinstance(raw, bytes) else raw.rstrip("\x00")
+                )
             except UnicodeDecodeError:
                 raise errors.TaskFailed(f"scanned vertex id {value.value!r} is not UTF-8 text") from None
     return out

@@ -179,8 +179,12 @@ def value_literal(value: object, type_name: str) -> str:
     raise ValueError(f"{value!r} ({type(value).__name__}) is not a valid {name} value")
 
 
-def vid_literal(value: object, vid_type: VidType) -> str:
-    """A vertex id literal for a space whose vids are ``vid_type``."""
+def vid_key(value: object, vid_type: VidType) -> int | str:
+    """``value`` as a vertex id of a space whose vids are ``vid_type`` (ValueError if it cannot be one).
+
+    An int64 space takes integers (and integral floats or integer text); a string space takes
+    non-empty text (and integers, as their decimal text).
+    """
     if value is None or isinstance(value, bool):
         raise ValueError(f"{value!r} is not a vertex id")
     if vid_type == "int64":
@@ -189,15 +193,22 @@ def vid_literal(value: object, vid_type: VidType) -> str:
         if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
             value = int(value.strip())
         if isinstance(value, int):
-            return int_literal(value)
+            int_literal(value)  # range check
+            return value
         raise ValueError(f"{value!r} is not an int64 vertex id")
     if isinstance(value, str):
         if not value:
             raise ValueError("the vertex id is an empty string")
-        return string_literal(value)
+        return value
     if isinstance(value, int):
-        return string_literal(str(value))
+        return str(value)
     raise ValueError(f"{value!r} ({type(value).__name__}) is not a string vertex id")
+
+
+def vid_literal(value: object, vid_type: VidType) -> str:
+    """A vertex id literal for a space whose vids are ``vid_type``."""
+    key = vid_key(value, vid_type)
+    return str(key) if isinstance(key, int) else string_literal(key)
 
 
 # --- write-back -----------------------------------------------------------------------------
@@ -216,6 +227,22 @@ def update_statement(tag: str, vid: str, props: Sequence[str], literals: Sequenc
     return f"UPDATE VERTEX ON {quote_name('tag', tag)} {vid} SET {sets}"
 
 
+def fetch_ids_statement(tag: str, vids: Sequence[str]) -> str:
+    """``FETCH PROP ON tag vid, … YIELD id(vertex) AS vid``: which of ``vids`` carry ``tag``."""
+    return f"FETCH PROP ON {quote_name('tag', tag)} {', '.join(vids)} YIELD id(vertex) AS vid"
+
+
+@dataclass(frozen=True)
+class RenderedRow:
+    """One result row ready for nGQL: its vertex id (as a key and as a literal) and its values."""
+
+    #: 0-based row number in the result.
+    row: int
+    vid: int | str
+    vid_text: str
+    literals: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class WriteBatch:
     """One request of a write-back: its nGQL text and the rows it writes."""
@@ -223,6 +250,80 @@ class WriteBatch:
     text: str
     first_row: int
     rows: int
+
+
+def check_write_back(table: pa.Table, *, tag: str, props: Sequence[str]) -> None:
+    """TaskFailed unless ``table`` can feed ``props`` of ``tag`` (names writable, enough columns)."""
+    if not props:
+        raise errors.TaskFailed("no property to write: name at least one (prop)")
+    if len(set(props)) != len(props):
+        raise errors.TaskFailed(f"a property is named twice in {', '.join(props)}")
+    if table.num_columns < len(props) + 1:
+        raise errors.TaskFailed(
+            f"the result has {table.num_columns} column(s) ({', '.join(table.column_names)}): "
+            f"a vertex id column and one column per property ({', '.join(props)}) are needed"
+        )
+    try:
+        quote_name("tag", tag)
+        for prop in props:
+            quote_name("property", prop)
+    except ValueError as exc:
+        raise errors.TaskFailed(str(exc)) from None
+
+
+def render_rows(
+    table: pa.Table,
+    *,
+    tag: str,
+    props: Sequence[str],
+    prop_types: Sequence[str],
+    vid_type: VidType,
+    batch_size: int,
+) -> Iterator[list[RenderedRow]]:
+    """The rows of ``table``, ``batch_size`` at a time, as literals for ``props`` of ``tag``.
+
+    The table's first column holds the vertex ids; the next ``len(props)`` ones, in order,
+    the values of ``props``, rendered for ``prop_types`` (the types the tag declares); further
+    columns are ignored.  A value that does not fit raises :class:`graphmill.errors.TaskFailed`
+    naming the row, the vertex and the property, when its batch is rendered.
+    """
+    if batch_size < 1:
+        raise errors.TaskFailed(f"the write batch size must be at least 1, not {batch_size}")
+    if len(props) != len(prop_types):
+        raise errors.TaskFailed(f"{len(props)} properties but {len(prop_types)} types")
+    check_write_back(table, tag=tag, props=props)
+    columns = table.column_names
+    for start in range(0, table.num_rows, batch_size):
+        chunk = table.slice(start, batch_size)
+        vids = chunk.column(0).to_pylist()
+        values = [chunk.column(i + 1).to_pylist() for i in range(len(props))]
+        rendered: list[RenderedRow] = []
+        for offset, vid in enumerate(vids):
+            row = start + offset
+            try:
+                key = vid_key(vid, vid_type)
+            except ValueError as exc:
+                raise errors.TaskFailed(
+                    f"row {row + 1}, column '{columns[0]}': cannot write vertex id: {exc}"
+                ) from None
+            literals: list[str] = []
+            for i, (prop, type_name) in enumerate(zip(props, prop_types, strict=True)):
+                try:
+                    literals.append(value_literal(values[i][offset], type_name))
+                except ValueError as exc:
+                    raise errors.TaskFailed(
+                        f"row {row + 1} (vertex {vid!r}), column '{columns[i + 1]}': cannot write "
+                        f"property '{prop}' of tag '{tag}': {exc}"
+                    ) from None
+            rendered.append(RenderedRow(row, key, vid_literal(key, vid_type), tuple(literals)))
+        yield rendered
+
+
+def batch_text(tag: str, props: Sequence[str], rows: Sequence[RenderedRow], mode: WriteMode) -> str:
+    """One request writing ``rows``: an ``INSERT VERTEX``, or ``UPDATE VERTEX`` statements joined by ``;``."""
+    if mode == "insert":
+        return insert_statement(tag, props, [(r.vid_text, r.literals) for r in rows])
+    return "; ".join(update_statement(tag, r.vid_text, props, r.literals) for r in rows)
 
 
 def write_back_batches(
@@ -237,74 +338,37 @@ def write_back_batches(
 ) -> Iterator[WriteBatch]:
     """The requests that write ``table`` as properties ``props`` of ``tag``, ``batch_size`` rows each.
 
-    The table's first column holds the vertex ids; the next ones, in order, the values of
-    ``props`` (one column per property), rendered for the types ``prop_types`` (the types the
-    tag declares).  ``insert`` makes one ``INSERT VERTEX`` statement per batch; ``update``
-    makes one ``UPDATE VERTEX`` statement per row, joined with ``;`` into one request per
-    batch.  A value that does not fit raises :class:`graphmill.errors.TaskFailed` naming the
-    row, the vertex and the property, before anything of its batch is sent.
+    Rows as in :func:`render_rows`.  ``insert`` makes one ``INSERT VERTEX`` statement per
+    batch; ``update`` one ``UPDATE VERTEX`` statement per row, joined with ``;`` into one
+    request per batch.
     """
     if mode not in ("insert", "update"):
         raise errors.TaskFailed(f"write mode must be 'insert' or 'update', not {mode!r}")
-    if batch_size < 1:
-        raise errors.TaskFailed(f"the write batch size must be at least 1, not {batch_size}")
-    if len(props) != len(prop_types):
-        raise errors.TaskFailed(f"{len(props)} properties but {len(prop_types)} types")
-    if table.num_columns != len(props) + 1:
-        raise errors.TaskFailed(
-            f"the result has {table.num_columns} column(s) ({', '.join(table.column_names)}): "
-            f"a vertex id column and one column per property ({', '.join(props)}) are needed"
-        )
-    try:
-        quote_name("tag", tag)
-        for prop in props:
-            quote_name("property", prop)
-    except ValueError as exc:
-        raise errors.TaskFailed(str(exc)) from None
-    columns = table.column_names
-    for start in range(0, table.num_rows, batch_size):
-        chunk = table.slice(start, batch_size)
-        vids = chunk.column(0).to_pylist()
-        values = [chunk.column(i + 1).to_pylist() for i in range(len(props))]
-        rendered: list[tuple[str, list[str]]] = []
-        for offset, vid in enumerate(vids):
-            row = start + offset
-            try:
-                vid_text = vid_literal(vid, vid_type)
-            except ValueError as exc:
-                raise errors.TaskFailed(
-                    f"row {row + 1}, column '{columns[0]}': cannot write vertex id: {exc}"
-                ) from None
-            literals: list[str] = []
-            for i, (prop, type_name) in enumerate(zip(props, prop_types, strict=True)):
-                try:
-                    literals.append(value_literal(values[i][offset], type_name))
-                except ValueError as exc:
-                    raise errors.TaskFailed(
-                        f"row {row + 1} (vertex {vid!r}), column '{columns[i + 1]}': cannot write "
-                        f"property '{prop}' of tag '{tag}': {exc}"
-                    ) from None
-            rendered.append((vid_text, literals))
-        if mode == "insert":
-            text = insert_statement(tag, props, rendered)
-        else:
-            text = "; ".join(update_statement(tag, vid, props, lits) for vid, lits in rendered)
-        yield WriteBatch(text, start, len(rendered))
+    for rows in render_rows(
+        table, tag=tag, props=props, prop_types=prop_types, vid_type=vid_type, batch_size=batch_size
+    ):
+        yield WriteBatch(batch_text(tag, props, rows, mode), rows[0].row, len(rows))
 
 
 __all__ = [
+    "RenderedRow",
     "WriteBatch",
     "WriteMode",
+    "batch_text",
     "canonical_type",
+    "check_write_back",
+    "fetch_ids_statement",
     "float_literal",
     "insert_statement",
     "int_literal",
     "is_quotable_name",
     "prop_family",
     "quote_name",
+    "render_rows",
     "string_literal",
     "update_statement",
     "value_literal",
+    "vid_key",
     "vid_literal",
     "vid_type_of",
     "write_back_batches",

@@ -171,6 +171,12 @@ class _Scope:
     the_edge: _Edge | None = None
     #: Whether aggregate functions may appear (RETURN / YIELD items of MATCH and RETURN).
     aggregates: bool = False
+    #: MATCH: (vertex variable, tag) → the variable of that vertex's row in the tag's table,
+    #: for ``v.tag.prop`` of a tag other than the one ``v`` was matched by (a vertex can carry
+    #: several tags; results written back become a tag of their own).
+    joins: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: OPTIONAL MATCH clauses for joins not emitted yet.
+    pending: list[str] = field(default_factory=list)
 
 
 _AGGREGATES = {"count": "count", "sum": "sum", "avg": "avg", "min": "min", "max": "max", "collect": "collect"}
@@ -314,6 +320,8 @@ class _Translator:
             self.skip = self.count(proj.skip, "SKIP")
         if proj.limit is not None:
             self.limit = self.count(proj.limit, "LIMIT")
+        self.clauses.extend(scope.pending)  # tag rows the projection reads
+        scope.pending.clear()
 
     def _order_key(self, expr: ast.Expr, proj: ast.Projection, scope: _Scope) -> str:
         text = ast.ngql_text(expr)
@@ -415,6 +423,15 @@ class _Translator:
                 conditions.extend(conds)
             if clause.where is not None:
                 conditions.append(self.expr(clause.where, scope))
+            if scope.pending:
+                # The tag rows must be joined before the WHERE that reads them; a WHERE right
+                # after an OPTIONAL MATCH would only filter the optional part, hence WITH *.
+                self.clauses.append(f"MATCH {', '.join(texts)}")
+                self.clauses.extend(scope.pending)
+                scope.pending.clear()
+                if conditions:
+                    self.clauses.append(f"WITH * WHERE {' AND '.join(conditions)}")
+                continue
             where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
             self.clauses.append(f"MATCH {', '.join(texts)}{where}")
         scope.aggregates = True
@@ -662,11 +679,15 @@ class _Translator:
         self.project(stmt.yield_, scope)
 
     # -- properties -----------------------------------------------------------------------
-    def node_prop(self, node: _Node, prop: str, tag: str | None, pos: ast.Pos) -> str:
+    def node_prop(
+        self, node: _Node, prop: str, tag: str | None, pos: ast.Pos, scope: _Scope | None = None
+    ) -> str:
         """``prop`` of a vertex: of its ``tag`` when given (NULL on vertices without it)."""
         candidates = node.labels if node.labels is not None else frozenset(self.schema.tags)
         if tag is not None:
             self.schema.check_tag_prop(tag, prop, pos)
+            if scope is not None and scope.what == "MATCH" and node.labels != frozenset({tag}):
+                return f"{self._tag_row(node, tag, scope)}.{quote(prop)}"
             if node.labels is not None and tag not in node.labels:
                 return "NULL"
             text = f"{node.var}.{quote(prop)}"
@@ -676,6 +697,15 @@ class _Translator:
         if not self.schema.lenient and not any(self.schema.tag_has(t, prop) for t in candidates):
             return "NULL"
         return f"{node.var}.{quote(prop)}"
+
+    def _tag_row(self, node: _Node, tag: str, scope: _Scope) -> str:
+        """The variable of ``node``'s row in ``tag``'s table, joined by vid (NULL where it has no such tag)."""
+        key = (node.var, tag)
+        if key not in scope.joins:
+            var = self.fresh("t")
+            scope.joins[key] = var
+            scope.pending.append(f"OPTIONAL MATCH ({var}:{quote(tag)} {{vid: {node.var}.vid}})")
+        return scope.joins[key]
 
     def edge_prop(self, edge: _Edge, prop: str, edge_type: str | None, pos: ast.Pos) -> str:
         if edge.var_length:
@@ -791,7 +821,7 @@ class _Translator:
         if isinstance(base, ast.Attr):
             owner = self.vertex_of(base.base, scope)
             if owner is not None:
-                return self.node_prop(owner, prop, base.name, pos)
+                return self.node_prop(owner, prop, base.name, pos, scope)
         if isinstance(base, ast.SrcRef | ast.DstRef):
             fail(f"write {ast.ngql_text(base)}.tag.{prop}: a tag is needed", pos)
         # tag.prop / edge_type.prop

@@ -29,7 +29,7 @@ from graphmill.graphstore.base import GraphStore
 from graphmill.models import Job, TaskRun
 from graphmill.scheduler.base import RunningTask, TaskEvents
 from graphmill.service.estimate import InputSize
-from graphmill.worker.plan import QueryPlan, TaskPlan
+from graphmill.worker.plan import QueryPlan, TaskPlan, WriteBackPlan
 from graphmill.worker.process import ProcessTask
 from graphmill.workflow.params import QUERY_PARAMS_KEY
 from graphmill.workflow.schema import QUERY_TASK_TYPE, TaskDef, WorkflowSchema, parse_schema
@@ -103,13 +103,10 @@ class Planner:
                     problems.append((task.id, "datasource", exc.detail))
                 continue
             if task.datasink is not None and task.datasink.type == "nebula":
-                problems.append(
-                    (
-                        task.id,
-                        "datasink.type",
-                        "writing results back to the graph (nebula sinks) is not supported yet",
-                    )
-                )
+                try:
+                    self._writeback(task)
+                except (ParamError, BadRequest, NotFound) as exc:
+                    problems.append((task.id, "datasink", exc.detail))
             try:
                 self._resolve_input(schema, task, upstream_dirs=None)
             except (ParamError, BadRequest) as exc:
@@ -246,6 +243,49 @@ class Planner:
         self.graphstore.get_space(space)
         return space
 
+    def _writeback(self, task: TaskDef) -> WriteBackPlan:
+        """The ``nebula`` sink of a task, checked: results go back to the task's own space."""
+        assert task.datasink is not None
+        sink: dict[str, Any] = task.datasink.spec
+        source: dict[str, Any] = task.datasource.spec if task.datasource is not None else {}
+        space = str(sink.get("space") or source.get("space") or task.spec.get("space") or "")
+        if not space:
+            raise ParamError("a nebula sink needs the space to write to (datasink.spec.space)")
+        if source.get("space") and sink.get("space") and source["space"] != sink["space"]:
+            raise ParamError("results can only be written back to the source space")
+        address = str(sink.get("graphd") or source.get("graphd") or self.settings.embedded_address)
+        if address != self.settings.embedded_address:
+            raise ParamError(f"no graph database is configured at {address}")
+        self.graphstore.get_space(space)
+        tag = str(sink.get("tag") or "")
+        if not tag:
+            raise ParamError("a nebula sink needs the tag to write (datasink.spec.tag)")
+        props = tuple(p for p in _split_list(sink.get("prop") or sink.get("props") or "") if p)
+        types = tuple(t for t in _split_list(sink.get("type") or sink.get("types") or "") if t)
+        mode = str(sink.get("mode") or "insert").lower()
+        if mode not in ("insert", "update"):
+            raise ParamError(f"datasink mode must be insert or update, not {mode!r}")
+        batch = sink.get("write_batch_size") or sink.get("batchSize") or 1000
+        try:
+            batch_size = int(batch)
+        except (TypeError, ValueError):
+            raise ParamError(f"write_batch_size must be a number, not {batch!r}") from None
+        if not props:
+            raise ParamError("a nebula sink needs the properties to write (datasink.spec.prop)")
+        if types and len(types) != len(props):
+            raise ParamError(f"datasink type names {len(types)} types for {len(props)} properties")
+        create = str(sink.get("create", "false")).lower() in ("true", "1", "yes")
+        return WriteBackPlan(
+            self.graphstore_root,
+            space,
+            tag,
+            props,
+            types,
+            "update" if mode == "update" else "insert",
+            batch_size,
+            create,
+        )
+
     @staticmethod
     def _upstream_values(schema: WorkflowSchema, task_id: str, dirs: dict[str, Path]) -> dict[str, object]:
         """Parameters fed from upstream result columns (``deps[].spec.params``).
@@ -285,6 +325,10 @@ class Planner:
             "out_dir": self.out_dir(job.id, task.id),
             "cache_dir": self.settings.data_dir.resolve() / "cache" / "graphs",
         }
+        writeback = None
+        if tdef.datasink is not None and tdef.datasink.type == "nebula":
+            writeback = self._writeback(tdef)
+            common["writeback"] = writeback
         if tdef.type == QUERY_TASK_TYPE:
             space = self._query_space(tdef)
             params = dict(tdef.spec.get(QUERY_PARAMS_KEY) or {})

@@ -108,6 +108,32 @@ def _run_query(plan: TaskPlan, reporter: _Reporter) -> ResultManifest:
     return write_result(_as_text_columns(table), plan.out_dir)
 
 
+def _write_back(plan: TaskPlan, reporter: _Reporter) -> None:
+    import pyarrow.parquet as pq
+
+    from graphmill.graphstore.embedded import EmbeddedGraphStore
+    from graphmill.graphstore.writeback import write_back
+
+    wb = plan.writeback
+    assert wb is not None
+    reporter("writing", 0.5, f"writing results back to tag {wb.tag} of space {wb.space}")
+    table = pq.read_table(plan.out_dir / "result.parquet")
+    rows = write_back(
+        EmbeddedGraphStore(wb.graph_root),
+        wb.space,
+        table,
+        tag=wb.tag,
+        props=wb.props,
+        types=wb.types,
+        mode=wb.mode,
+        batch_size=wb.batch_size,
+        create=wb.create,
+    )
+    reporter.log(
+        f"wrote {rows} vertices back to tag {wb.tag}({', '.join(wb.props)}) of space {wb.space} ({wb.mode})"
+    )
+
+
 def run(plan: TaskPlan, conn: Connection) -> None:
     _die_with_parent()
     reporter = _Reporter(conn)
@@ -126,6 +152,8 @@ def run(plan: TaskPlan, conn: Connection) -> None:
                 cache_dir=plan.cache_dir,
                 progress=reporter,
             )
+        if plan.writeback is not None:
+            _write_back(plan, reporter)
         reporter.log(f"finished in {time.perf_counter() - started:.3f}s")
         reporter.send("done", {"columns": list(manifest.columns), "rows": int(manifest.rows)})
     except (GraphmillError, TaskFailed) as exc:

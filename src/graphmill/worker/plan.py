@@ -27,6 +27,20 @@ class QueryPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class WriteBackPlan:
+    """A ``nebula`` sink on the embedded store: results become properties of a tag."""
+
+    graph_root: Path
+    space: str
+    tag: str
+    props: tuple[str, ...]
+    types: tuple[str, ...]
+    mode: Literal["insert", "update"]
+    batch_size: int
+    create: bool
+
+
+@dataclass(frozen=True, slots=True)
 class TaskPlan:
     task_id: str
     task_type: str
@@ -38,3 +52,4 @@ class TaskPlan:
     cache_dir: Path | None
     #: Set for query components; the algorithm fields are unused then.
     query: QueryPlan | None = None
+    writeback: WriteBackPlan | None = None

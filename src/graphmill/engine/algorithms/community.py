@@ -188,7 +188,12 @@ def strong_components(graph: Graph) -> npt.NDArray[np.int64]:
     """Per vertex, the dense index of the smallest vertex of its strongly connected component."""
     if graph.n == 0:
         return np.zeros(0, dtype=np.int64)
-    _, comp = csgraph.connected_components(graph.adjacency(), directed=True, connection="strong")
+    # scipy's strong-component search never returns on a matrix with duplicate entries
+    # (parallel edges): collapse them first (linear, since rows are already sorted).
+    matrix = graph.adjacency()
+    matrix.has_sorted_indices = True
+    matrix.sum_duplicates()
+    _, comp = csgraph.connected_components(matrix, directed=True, connection="strong")
     return smallest_member(comp, graph.n)
 
 
