@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     #: Seconds between webhook delivery attempts double from this, for this many attempts.
     webhook_backoff_s: float = Field(1.0, gt=0)
     webhook_attempts: int = Field(5, ge=1)
+    #: Also upload results to a task's hdfs:// or s3:// datasink (results always stay local too).
+    remote_sinks: bool = False
     #: Log lines as JSON objects (for log shippers) instead of text.
     log_json: bool = False
 

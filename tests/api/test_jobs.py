@@ -141,7 +141,7 @@ def test_result_files_in_explorer_layout(client: TestClient, settings: Any) -> N
     csv_text = (folder / "part-00000.csv").read_text()
     assert len(csv_text.splitlines()) == 81
     service = client.app.state.service  # type: ignore[attr-defined]
-    assert "hdfs sink resolved to the local files root" in service.store.get_task(task_id).note
+    assert "results are in the local files root" in service.store.get_task(task_id).note
 
 
 def test_job_lists(client: TestClient) -> None:

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-from graphmill.fs import FsConfig, S3Config
 
 
 @pytest.fixture
@@ -20,61 +13,3 @@ def root(tmp_path: Path) -> Path:
     path = tmp_path / "files"
     path.mkdir()
     return path
-
-
-@dataclass(frozen=True)
-class S3Server:
-    endpoint: str
-    config: FsConfig
-
-    def admin(self) -> Any:
-        """A pyarrow S3 file system that may create buckets (test setup only)."""
-        from pyarrow import fs as pafs
-
-        host = self.endpoint.removeprefix("http://")
-        return pafs.S3FileSystem(
-            endpoint_override=host,
-            scheme="http",
-            region="us-east-1",
-            access_key="testing",
-            secret_key="testing",
-            allow_bucket_creation=True,
-            allow_bucket_deletion=True,
-        )
-
-    def new_bucket(self) -> str:
-        name = f"gm-{uuid.uuid4().hex[:12]}"
-        self.admin().create_dir(name)
-        return name
-
-
-@pytest.fixture(scope="session")
-def s3_server() -> Iterator[S3Server]:
-    """A moto S3 server on 127.0.0.1 (random port) and an FsConfig pointing at it."""
-    moto_server = pytest.importorskip(
-        "moto.server", reason="S3 tests need moto: pip install 'moto[server]>=5,<6'"
-    )
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    with pytest.MonkeyPatch.context() as mp:
-        # The AWS SDK must never look for instance metadata (169.254.169.254) or a profile.
-        mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        mp.setenv("AWS_CONFIG_FILE", "/nonexistent")
-        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        try:
-            host, port = server.get_host_and_port()
-            assert host == "127.0.0.1"
-            endpoint = f"http://{host}:{port}"
-            config = FsConfig(
-                s3=S3Config(
-                    endpoint_url=endpoint,
-                    region="us-east-1",
-                    access_key="testing",
-                    secret_key="testing",
-                    allow_http=True,
-                )
-            )
-            yield S3Server(endpoint, config)
-        finally:
-            server.stop()

@@ -16,7 +16,7 @@ import pytest
 from graphmill.errors import TaskFailed
 from graphmill.fs import FsConfig, S3Config, parse_location, resolve_template, stage_edges, upload_dir
 from graphmill.fs.filesystems import filesystem_for
-from tests.fs.conftest import S3Server
+from tests.conftest import S3Server
 
 
 def put(fs: Any, path: str, data: bytes) -> None:

@@ -30,9 +30,9 @@ Edge snapshots (:meth:`~NebulaGraphStore.edge_files`)
 
 Writing back (:meth:`~NebulaGraphStore.write_back`)
     Results become tag properties of the source space, by ``INSERT VERTEX`` (one statement per
-    batch) or ``UPDATE VERTEX`` (one statement per row, a batch per request); see
-    :mod:`graphmill.graphstore.nebula_ngql` for the literals.  The tag and the properties must
-    exist: graphmill creates nothing.
+    batch) or ``UPDATE VERTEX`` (one statement per row, a batch per request, only for the
+    vertices a ``FETCH`` finds carrying the tag); see :mod:`graphmill.graphstore.nebula_ngql`
+    for the literals.  The tag and the properties must exist: graphmill creates nothing.
 
 Errors
     What the cluster refuses or fails at, and a cluster that cannot be reached, raise

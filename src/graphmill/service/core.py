@@ -19,6 +19,7 @@ from graphmill.auth.tokens import Principal, TokenIssuer, decode_account, load_o
 from graphmill.config import Settings
 from graphmill.engine.results import read_result_rows
 from graphmill.errors import BadRequest, Forbidden, NotFound, ParamError
+from graphmill.fs import FsConfig
 from graphmill.graphstore.base import GraphStore
 from graphmill.models import Job, Status, TaskRun, Workflow
 from graphmill.scheduler.events import JobEvent
@@ -70,12 +71,18 @@ class Page:
 
 
 class Service:
-    def __init__(self, settings: Settings, store: MetadataStore, graphstore: GraphStore) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: MetadataStore,
+        graphstore: GraphStore,
+        fs_config: FsConfig | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.graphstore = graphstore
         self.catalog = EngineCatalog()
-        self.planner = Planner(settings, graphstore)
+        self.planner = Planner(settings, graphstore, fs_config)
         self.tokens = TokenIssuer(load_or_create_secret(settings.secret_path), settings.token_max_age_s)
         self.memory_budget_bytes = settings.memory_budget_bytes
         self.runner = Runner(

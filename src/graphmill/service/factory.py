@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from graphmill.config import Settings
+from graphmill.fs import FsConfig
 from graphmill.graphstore.embedded import EmbeddedGraphStore
 from graphmill.service.core import Service
 from graphmill.store.sqlite import SQLiteStore
@@ -13,4 +16,7 @@ def build_service(settings: Settings) -> Service:
     settings.resolved_files_root.mkdir(parents=True, exist_ok=True)
     graphstore = EmbeddedGraphStore(settings.graph_dir)
     graphstore.ensure_default_account()
-    return Service(settings, SQLiteStore(settings.metadata_db_path), graphstore)
+    # The composition root: S3/HDFS connection settings come from the environment
+    # (GRAPHMILL_S3_*, AWS_*, GRAPHMILL_HDFS_*), as the AWS tools read them.
+    fs_config = FsConfig.from_env(dict(os.environ))
+    return Service(settings, SQLiteStore(settings.metadata_db_path), graphstore, fs_config)

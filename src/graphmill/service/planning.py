@@ -25,11 +25,12 @@ from graphmill.config import Settings
 from graphmill.engine.loader import EdgeSource
 from graphmill.engine.registry import ALGORITHMS
 from graphmill.errors import BadRequest, NotFound, ParamError
+from graphmill.fs import FsConfig, datasource_urls, parse_location, resolve_sink_url, resolve_template
 from graphmill.graphstore.base import GraphStore
 from graphmill.models import Job, TaskRun
 from graphmill.scheduler.base import RunningTask, TaskEvents
 from graphmill.service.estimate import InputSize
-from graphmill.worker.plan import QueryPlan, TaskPlan, WriteBackPlan
+from graphmill.worker.plan import QueryPlan, RemoteInput, TaskPlan, WriteBackPlan
 from graphmill.worker.process import ProcessTask
 from graphmill.workflow.params import QUERY_PARAMS_KEY
 from graphmill.workflow.schema import QUERY_TASK_TYPE, TaskDef, WorkflowSchema, parse_schema
@@ -70,10 +71,12 @@ class ResolvedInput:
     vid_type: VidType | None
     weighted: bool
     description: str
+    remote: tuple[RemoteInput, ...] = ()
 
 
 class Planner:
-    def __init__(self, settings: Settings, graphstore: GraphStore) -> None:
+    def __init__(self, settings: Settings, graphstore: GraphStore, fs_config: FsConfig | None = None) -> None:
+        self.fs_config = fs_config or FsConfig()
         self.settings = settings
         self.graphstore = graphstore
         self.graphstore_root = settings.graph_dir.resolve()
@@ -156,9 +159,63 @@ class Planner:
                 path=path, format=fmt, src=0, dst=1, weight=2 if weighted else None, has_header=None
             )
             return ResolvedInput((src,), _vid_type_of(task.spec), weighted, f"file {ds.spec.get('path')}")
-        if ds.type == "hdfs":
-            raise ParamError("HDFS datasources are not supported yet: use a local datasource or a dependence")
+        if ds.type in ("hdfs", "s3"):
+            uri = self._remote_uri(schema, ds.spec)
+            given = str(ds.spec.get("format") or "").lower()
+            if given not in ("", "csv", "parquet"):
+                raise ParamError(f"datasource format must be csv or parquet, not {given!r}")
+            file_format: Literal["csv", "parquet"] | None = (
+                "parquet" if given == "parquet" else ("csv" if given == "csv" else None)
+            )
+            header = ds.spec.get("header")
+            has_header = None if header is None else str(header).lower() in ("true", "1", "yes")
+            remote = RemoteInput(uri, file_format, has_header)
+            return ResolvedInput((), _vid_type_of(task.spec), False, f"file {uri}", (remote,))
         raise ParamError(f"unknown datasource type {ds.type!r}")
+
+    def _remote_uri(self, schema: WorkflowSchema, spec: dict[str, Any]) -> str:
+        """An hdfs/s3 datasource's location: ``url`` (templates allowed), or ``hdfsName`` + ``path``."""
+        urls = datasource_urls([d.model_dump() for d in schema.datasources])
+        if spec.get("url"):
+            text = str(spec["url"])
+            if "${" in text:
+                text = resolve_template(text, datasources=urls, job_id=0, task_id="t")
+        elif spec.get("hdfsName"):
+            name = str(spec["hdfsName"])
+            if name not in urls:
+                raise ParamError(f"no datasource named {name!r} in the workflow's datasources")
+            text = (
+                urls[name].rstrip("/") + "/" + str(spec.get("path") or spec.get("hdfsPath") or "").lstrip("/")
+            )
+        else:
+            raise ParamError("an hdfs datasource needs spec.url, or spec.hdfsName and spec.path")
+        parse_location(text, files_root=self.files_root)  # refuses bad schemes and root escapes
+        return text
+
+    def _sink(
+        self, schema: WorkflowSchema, tdef: TaskDef, job_id: int, task_id: str
+    ) -> tuple[str | None, str]:
+        """(upload URI or None, note) for a task's hdfs/s3 datasink."""
+        if tdef.datasink is None or tdef.datasink.type not in ("hdfs", "s3"):
+            return None, ""
+        urls = datasource_urls([d.model_dump() for d in schema.datasources])
+        local = f"analytics/{job_id}/tasks/{task_id}/"
+        try:
+            uri = resolve_sink_url(tdef.datasink.spec, datasources=urls, job_id=job_id, task_id=task_id)
+        except ParamError as exc:
+            if self.settings.remote_sinks:
+                raise
+            return (
+                None,
+                f"results are in the local files root ({local}); the datasink does not resolve: {exc.detail}",
+            )
+        if not self.settings.remote_sinks:
+            return None, (
+                f"results are in the local files root ({local}); not uploaded to {uri} "
+                "because remote sinks are off (GRAPHMILL_REMOTE_SINKS)"
+            )
+        parse_location(uri, files_root=self.files_root)
+        return uri, f"results are in the local files root ({local}) and uploaded to {uri}"
 
     def _resolve_nebula(self, task: TaskDef, ds_spec: dict[str, Any]) -> ResolvedInput:
         address = str(ds_spec.get("graphd") or ds_spec.get("address") or self.settings.embedded_address)
@@ -313,17 +370,15 @@ class Planner:
         tdef = schema.task(task.schema_task_id)
         dirs = {sid: Path(run.result_dir) for sid, run in upstream.items()}
         fed = self._upstream_values(schema, tdef.id, dirs)
-        note = ""
-        if tdef.datasink is not None and tdef.datasink.type == "hdfs":
-            note = (
-                "hdfs sink resolved to the local files root "
-                f"(analytics/{job.id}/tasks/{task.id}/); HDFS output is not supported yet"
-            )
+        upload_to, note = self._sink(schema, tdef, job.id, task.id)
         common = {
             "task_id": task.id,
             "task_type": tdef.type,
             "out_dir": self.out_dir(job.id, task.id),
             "cache_dir": self.settings.data_dir.resolve() / "cache" / "graphs",
+            "upload_to": upload_to,
+            "files_root": self.files_root,
+            "fs": self.fs_config,
         }
         writeback = None
         if tdef.datasink is not None and tdef.datasink.type == "nebula":
@@ -344,6 +399,7 @@ class Planner:
         plan = TaskPlan(
             params=spec,
             sources=resolved.sources,
+            remote_inputs=resolved.remote,
             vid_type=resolved.vid_type,
             **common,  # type: ignore[arg-type]
         )
@@ -398,4 +454,6 @@ class ProcessLauncher:
         return ProcessTask(plan, events, grace_s=self.grace_s, note=note)
 
     def discard_result(self, job: Job, task: TaskRun) -> None:
-        shutil.rmtree(self.planner.out_dir(job.id, task.id), ignore_errors=True)
+        out_dir = self.planner.out_dir(job.id, task.id)
+        shutil.rmtree(out_dir, ignore_errors=True)
+        shutil.rmtree(out_dir.parent / f".staging-{task.id}", ignore_errors=True)

@@ -13,6 +13,7 @@ import ctypes
 import json
 import os
 import resource
+import shutil
 import signal
 import sys
 import time
@@ -24,6 +25,7 @@ import pyarrow as pa
 
 from graphmill.engine.base import Phase
 from graphmill.engine.execute import run_task
+from graphmill.engine.loader import EdgeSource
 from graphmill.engine.results import ResultManifest, write_result
 from graphmill.errors import GraphmillError, TaskFailed
 from graphmill.worker.plan import TaskPlan
@@ -108,6 +110,57 @@ def _run_query(plan: TaskPlan, reporter: _Reporter) -> ResultManifest:
     return write_result(_as_text_columns(table), plan.out_dir)
 
 
+def _fs_context(plan: TaskPlan) -> tuple[Any, Any]:
+    from graphmill.fs import FsConfig
+
+    config = plan.fs or FsConfig()
+    if config.s3.access_key:
+        # Credentials are given: the AWS SDK must not go looking for instance metadata.
+        os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+    assert plan.files_root is not None
+    return config, plan.files_root
+
+
+def _stage_inputs(plan: TaskPlan, reporter: _Reporter) -> tuple[EdgeSource, ...]:
+    """Copy remote edge files into local Parquet, streaming, and describe them for the loader."""
+    if not plan.remote_inputs:
+        return ()
+    import pyarrow.parquet as pq
+
+    from graphmill.fs import parse_location, stage_edges
+
+    config, root = _fs_context(plan)
+    staged: list[EdgeSource] = []
+    folder = plan.out_dir.parent / f".staging-{plan.task_id}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, remote in enumerate(plan.remote_inputs):
+        reporter("loading", i / len(plan.remote_inputs), f"staging {remote.uri}")
+        started = time.perf_counter()
+        dest = stage_edges(
+            parse_location(remote.uri, files_root=root),
+            config,
+            folder / f"input-{i}.parquet",
+            format=remote.format,
+            has_header=remote.has_header,
+        )
+        width = len(pq.read_schema(dest).names)
+        if width < 2:
+            raise TaskFailed(f"{remote.uri} has {width} column(s); edges need src and dst")
+        reporter.log(f"staged {remote.uri} ({width} columns) in {time.perf_counter() - started:.2f}s")
+        staged.append(EdgeSource(path=dest, format="parquet", src=0, dst=1, weight=2 if width >= 3 else None))
+    return tuple(staged)
+
+
+def _upload(plan: TaskPlan, reporter: _Reporter) -> None:
+    from graphmill.fs import parse_location, upload_dir
+
+    config, root = _fs_context(plan)
+    assert plan.upload_to is not None
+    reporter("writing", 0.9, f"uploading results to {plan.upload_to}")
+    uris = upload_dir(plan.out_dir, parse_location(plan.upload_to, files_root=root), config)
+    reporter.log(f"uploaded {len(uris)} files to {plan.upload_to}")
+
+
 def _write_back(plan: TaskPlan, reporter: _Reporter) -> None:
     import pyarrow.parquet as pq
 
@@ -146,7 +199,7 @@ def run(plan: TaskPlan, conn: Connection) -> None:
             manifest = run_task(
                 plan.task_type,
                 plan.params,
-                plan.sources,
+                plan.sources + _stage_inputs(plan, reporter),
                 plan.out_dir,
                 vid_type=plan.vid_type,
                 cache_dir=plan.cache_dir,
@@ -154,6 +207,8 @@ def run(plan: TaskPlan, conn: Connection) -> None:
             )
         if plan.writeback is not None:
             _write_back(plan, reporter)
+        if plan.upload_to is not None:
+            _upload(plan, reporter)
         reporter.log(f"finished in {time.perf_counter() - started:.3f}s")
         reporter.send("done", {"columns": list(manifest.columns), "rows": int(manifest.rows)})
     except (GraphmillError, TaskFailed) as exc:
@@ -164,6 +219,7 @@ def run(plan: TaskPlan, conn: Connection) -> None:
         reporter.log(traceback.format_exc(), level="error")
         reporter.send("error", f"{type(exc).__name__}: {exc}"[:_MAX_MESSAGE_CHARS])
     finally:
+        shutil.rmtree(plan.out_dir.parent / f".staging-{plan.task_id}", ignore_errors=True)
         # ru_maxrss is in KiB on Linux: the worker's resident high-water mark.
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         reporter.log(f"peak memory {peak / 2**20:.1f} MiB")

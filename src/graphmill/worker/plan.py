@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from graphmill.engine.loader import EdgeSource
+from graphmill.fs import FsConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,15 @@ class QueryPlan:
     params: dict[str, object]
     #: Names for the result columns (the task's graph.output), or None for the query's own.
     output_names: tuple[str, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteInput:
+    """Edges on HDFS or S3 (or a local path), staged into local Parquet by the worker first."""
+
+    uri: str
+    format: Literal["csv", "parquet"] | None
+    has_header: bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +63,9 @@ class TaskPlan:
     #: Set for query components; the algorithm fields are unused then.
     query: QueryPlan | None = None
     writeback: WriteBackPlan | None = None
+    #: Inputs to stage before loading (their edges come after ``sources``).
+    remote_inputs: tuple[RemoteInput, ...] = ()
+    #: Where to upload the finished result folder (an ``hdfs``/``s3`` datasink), if anywhere.
+    upload_to: str | None = None
+    files_root: Path | None = None
+    fs: FsConfig | None = None

@@ -95,7 +95,7 @@ def kernels() -> Any:
 
 def threads() -> int:
     """Threads the parallel kernels use (numba's setting, all cores by default)."""
-    import numba  # type: ignore[import-untyped]
+    import numba
 
     return int(numba.get_num_threads())
 

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="no-untyped-def"
 """Compiled (numba) kernels for the algorithms no library offers with NA semantics.
 
 Imported lazily by the algorithm modules (``from graphmill.engine.algorithms import
@@ -11,12 +12,16 @@ from a shared generator).
 
 from __future__ import annotations
 
-import numba as nb  # type: ignore[import-untyped]
+from typing import Any
+
+import numba
 import numpy as np
+
+nb: Any = numba  # kernels are untyped for mypy (numba's stubs cannot type @njit(**options))
 
 __all__: list[str] = []
 
-_OPTS = {"cache": True, "nogil": True}
+_OPTS: dict[str, Any] = {"cache": True, "nogil": True}
 
 # -- hashing (deterministic randomness independent of threads) ------------------------------
 
@@ -26,7 +31,7 @@ _M2 = np.uint64(0x94D049BB133111EB)
 
 
 @nb.njit(inline="always", **_OPTS)
-def mix64(x):  # type: ignore[no-untyped-def]
+def mix64(x):
     """splitmix64 finaliser of a uint64."""
     z = x + _GOLDEN
     z = (z ^ (z >> np.uint64(30))) * _M1
@@ -35,7 +40,7 @@ def mix64(x):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(inline="always", **_OPTS)
-def hash4(seed, a, b, c):  # type: ignore[no-untyped-def]
+def hash4(seed, a, b, c):
     """A 64-bit hash of four integers."""
     h = mix64(np.uint64(seed))
     h = mix64(h ^ np.uint64(a))
@@ -44,7 +49,7 @@ def hash4(seed, a, b, c):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(inline="always", **_OPTS)
-def unit(h):  # type: ignore[no-untyped-def]
+def unit(h):
     """A uniform double in [0, 1) from a 64-bit hash."""
     return np.float64(h >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
@@ -53,7 +58,7 @@ def unit(h):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(parallel=True, **_OPTS)
-def pagerank_step(in_ptr, in_src, inv_out, rank, contrib, damping, base, out):  # type: ignore[no-untyped-def]
+def pagerank_step(in_ptr, in_src, inv_out, rank, contrib, damping, base, out):
     """One pull iteration ``out[v] = base + d * sum_{u->v} rank[u] * inv_out[u]``; returns the L1 change."""
     n = rank.shape[0]
     for v in nb.prange(n):
@@ -73,7 +78,7 @@ def pagerank_step(in_ptr, in_src, inv_out, rank, contrib, damping, base, out):  
 
 
 @nb.njit(parallel=True, **_OPTS)
-def undirected_view(n, optr, oidx, ow, iptr, iidx, iw, use_in, keep_self):  # type: ignore[no-untyped-def]
+def undirected_view(n, optr, oidx, ow, iptr, iidx, iw, use_in, keep_self):
     """Merge out- and in-neighbours into one sorted, duplicate-free undirected adjacency.
 
     Returns ``(ptr, idx, code, mult, wsum)`` per undirected neighbour ``x`` of ``v``:
@@ -140,7 +145,7 @@ def undirected_view(n, optr, oidx, ow, iptr, iidx, iw, use_in, keep_self):  # ty
 
 
 @nb.njit(parallel=True, **_OPTS)
-def orient(ptr, idx, code, mult, rank):  # type: ignore[no-untyped-def]
+def orient(ptr, idx, code, mult, rank):
     """Keep each undirected edge once, from the endpoint of lower ``rank`` (rows stay sorted)."""
     n = ptr.shape[0] - 1
     cnt = np.zeros(n + 1, dtype=np.int64)
@@ -169,12 +174,12 @@ def orient(ptr, idx, code, mult, rank):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(inline="always", **_OPTS)
-def _pop2(c):  # type: ignore[no-untyped-def]
+def _pop2(c):
     return (c & 1) + ((c >> 1) & 1)
 
 
 @nb.njit(parallel=True, **_OPTS)
-def triangles(optr, oidx, ocode, omult, use_mult, nthreads):  # type: ignore[no-untyped-def]
+def triangles(optr, oidx, ocode, omult, use_mult, nthreads):
     """Per-vertex triangle counts and directed-LCC numerators on an oriented simple graph.
 
     Every triangle {u, v, w} is found once from its lowest-rank vertex.  ``tri[x]`` adds
@@ -227,7 +232,7 @@ def triangles(optr, oidx, ocode, omult, use_mult, nthreads):  # type: ignore[no-
 
 
 @nb.njit(parallel=True, **_OPTS)
-def triangle_list(optr, oidx):  # type: ignore[no-untyped-def]
+def triangle_list(optr, oidx):
     """Every triangle once as three vertex indices (ascending within a row)."""
     n = optr.shape[0] - 1
     per = np.zeros(n + 1, dtype=np.int64)
@@ -282,7 +287,7 @@ def triangle_list(optr, oidx):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(**_OPTS)
-def core_numbers(ptr, idx, mult):  # type: ignore[no-untyped-def]
+def core_numbers(ptr, idx, mult):
     """Batagelj–Zaversnik peeling: core number of every vertex of an undirected multigraph.
 
     ``ptr``/``idx`` list each distinct neighbour once (no self-loops) and ``mult`` the number
@@ -339,7 +344,7 @@ def core_numbers(ptr, idx, mult):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(inline="always", **_OPTS)
-def _argbest(labs, scores, cnt, seed, v, it, random_ties):  # type: ignore[no-untyped-def]
+def _argbest(labs, scores, cnt, seed, v, it, random_ties):
     """Label with the highest summed score among ``labs[:cnt]`` (ties: smallest or hashed)."""
     order = np.argsort(labs[:cnt], kind="mergesort")
     best = -1
@@ -366,7 +371,7 @@ def _argbest(labs, scores, cnt, seed, v, it, random_ties):  # type: ignore[no-un
 
 
 @nb.njit(parallel=True, **_OPTS)
-def label_round(optr, oidx, ow, iptr, iidx, iw, use_in, labels, random_ties, seed, it, out):  # type: ignore[no-untyped-def]
+def label_round(optr, oidx, ow, iptr, iidx, iw, use_in, labels, random_ties, seed, it, out):
     """One synchronous LPA round; returns the number of vertices whose label changed.
 
     A vertex scores each label by the summed weight of its neighbours carrying it (out-
@@ -411,7 +416,7 @@ def label_round(optr, oidx, ow, iptr, iidx, iw, use_in, labels, random_ties, see
 @nb.njit(parallel=True, **_OPTS)
 def hanp_round(
     optr, oidx, ow, iptr, iidx, iw, use_in, labels, score, degpow, hop_att, seed, it, out_l, out_s
-):  # type: ignore[no-untyped-def]
+):
     """One synchronous HANP round (Leung et al.); returns the number of changed labels.
 
     Neighbour u votes for its label with ``score[u] * degpow[u] * w(u, v)``; the label with
@@ -473,7 +478,7 @@ def hanp_round(
 
 
 @nb.njit(**_OPTS)
-def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps):  # type: ignore[no-untyped-def]
+def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps):
     """Louvain phase 1 on a symmetric weighted graph (sequential, in ``order``).
 
     Returns ``(community, sweeps, moves)``; a vertex moves only on a strict modularity gain.
@@ -528,12 +533,12 @@ def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps):  # type: ignore[no-u
 
 
 @nb.njit(inline="always", **_OPTS)
-def _plogp(x):  # type: ignore[no-untyped-def]
+def _plogp(x):
     return x * np.log2(x) if x > 0.0 else 0.0
 
 
 @nb.njit(**_OPTS)
-def infomap_move(ptr, idx, f, p, o, order, max_sweeps):  # type: ignore[no-untyped-def]
+def infomap_move(ptr, idx, f, p, o, order, max_sweeps):
     """Greedy two-level map-equation moves on a symmetric flow graph (sequential).
 
     ``f`` is the (symmetrised) flow of each adjacency entry, ``p`` node visit rates, ``o``
@@ -620,7 +625,7 @@ def infomap_move(ptr, idx, f, p, o, order, max_sweeps):  # type: ignore[no-untyp
 
 
 @nb.njit(**_OPTS)
-def aggregate(ptr, idx, w, comm, ncomm):  # type: ignore[no-untyped-def]
+def aggregate(ptr, idx, w, comm, ncomm):
     """Community graph: one node per community, edge weights summed (self-loops = internal)."""
     n = ptr.shape[0] - 1
     count = np.zeros(ncomm + 1, dtype=np.int64)
@@ -667,7 +672,7 @@ def aggregate(ptr, idx, w, comm, ncomm):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(parallel=True, **_OPTS)
-def brandes(ptr, idx, sources, nthreads):  # type: ignore[no-untyped-def]
+def brandes(ptr, idx, sources, nthreads):
     """Brandes dependencies summed over ``sources`` (unweighted; parallel edges multiply path counts).
 
     ``bc[v]`` = sum over sources s != v of delta_s(v).
@@ -714,7 +719,7 @@ def brandes(ptr, idx, sources, nthreads):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(parallel=True, **_OPTS)
-def brandes_each(ptr, idx, sources, chosen):  # type: ignore[no-untyped-def]
+def brandes_each(ptr, idx, sources, chosen):
     """Per source: the full dependency vector (rows) — used by the sampled (Bader) mode."""
     n = ptr.shape[0] - 1
     ns = sources.shape[0]
@@ -753,7 +758,7 @@ def brandes_each(ptr, idx, sources, chosen):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(parallel=True, **_OPTS)
-def bfs_distance_sums(ptr, idx, sources, nthreads):  # type: ignore[no-untyped-def]
+def bfs_distance_sums(ptr, idx, sources, nthreads):
     """Per vertex: sum of hop distances from ``sources`` that reach it, and how many reach it."""
     n = ptr.shape[0] - 1
     total = np.zeros((nthreads, n), dtype=np.float64)
@@ -793,7 +798,7 @@ def bfs_distance_sums(ptr, idx, sources, nthreads):  # type: ignore[no-untyped-d
 
 
 @nb.njit(inline="always", **_OPTS)
-def _has_edge(ptr, idx, a, b):  # type: ignore[no-untyped-def]
+def _has_edge(ptr, idx, a, b):
     lo = ptr[a]
     hi = ptr[a + 1]
     while lo < hi:
@@ -806,7 +811,7 @@ def _has_edge(ptr, idx, a, b):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(inline="always", **_OPTS)
-def _pick(ptr, idx, cumw, weighted, v, r):  # type: ignore[no-untyped-def]
+def _pick(ptr, idx, cumw, weighted, v, r):
     lo = ptr[v]
     hi = ptr[v + 1]
     if not weighted:
@@ -825,7 +830,7 @@ def _pick(ptr, idx, cumw, weighted, v, r):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(parallel=True, **_OPTS)
-def node2vec_walks(ptr, idx, cumw, weighted, starts, length, p, q, seed, epoch):  # type: ignore[no-untyped-def]
+def node2vec_walks(ptr, idx, cumw, weighted, starts, length, p, q, seed, epoch):
     """Second-order biased walks (node2vec, rejection sampling); ``-1`` pads a walk that ends early."""
     nw = starts.shape[0]
     out = np.full((nw, length), -1, dtype=np.int64)
@@ -864,7 +869,7 @@ def node2vec_walks(ptr, idx, cumw, weighted, starts, length, p, q, seed, epoch):
 
 
 @nb.njit(**_OPTS)
-def jaccard_rows(ptr, idx, a, targets, all_targets):  # type: ignore[no-untyped-def]
+def jaccard_rows(ptr, idx, a, targets, all_targets):
     """Jaccard similarity of vertex ``a`` with ``targets`` (or with every vertex sharing a neighbour)."""
     n = ptr.shape[0] - 1
     mark = np.zeros(n, dtype=np.bool_)

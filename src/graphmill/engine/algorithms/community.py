@@ -190,7 +190,7 @@ def strong_components(graph: Graph) -> npt.NDArray[np.int64]:
         return np.zeros(0, dtype=np.int64)
     # scipy's strong-component search never returns on a matrix with duplicate entries
     # (parallel edges): collapse them first (linear, since rows are already sorted).
-    matrix = graph.adjacency()
+    matrix = graph.adjacency().copy()  # the CSR arrays are shared with the graph: never edit in place
     matrix.has_sorted_indices = True
     matrix.sum_duplicates()
     _, comp = csgraph.connected_components(matrix, directed=True, connection="strong")
@@ -476,7 +476,8 @@ def _flow(
     outdeg = graph.out_degree()
     if not graph.directed:
         total = float(graph.m)
-        return outdeg / total, np.full(graph.m, 1.0 / total)
+        visit: npt.NDArray[np.float64] = outdeg / total
+        return visit, np.full(graph.m, 1.0 / total)
     k = kernels()
     inc = graph.in_csr()
     inv = np.zeros(n, dtype=np.float64)
@@ -551,7 +552,8 @@ def infomap(
     def outflow(ptr_: Any, idx_: Any, f_: Any) -> npt.NDArray[np.float64]:
         rows = np.repeat(np.arange(ptr_.shape[0] - 1), np.diff(ptr_))
         off = rows != idx_
-        return np.bincount(rows[off], weights=f_[off], minlength=ptr_.shape[0] - 1)
+        flows = np.bincount(rows[off], weights=f_[off], minlength=ptr_.shape[0] - 1)
+        return np.asarray(flows, dtype=np.float64)
 
     for level in range(1, outer_iter + 1):
         nodes = ptr.shape[0] - 1
@@ -565,10 +567,11 @@ def infomap(
         nmod = int(dense.max()) + 1
         membership = dense[membership]
         ptr, idx, f = k.aggregate(ptr, idx, f, dense.astype(np.int64), nmod)
-        node_p = np.bincount(dense, weights=node_p, minlength=nmod)
+        node_p = np.bincount(dense, weights=node_p, minlength=nmod).astype(np.float64)
         progress.log(f"level {level}: {nmod} modules")
-    module_p = np.bincount(membership, weights=p)
-    exit_flow = outflow(ptr, idx, f) if ptr.shape[0] - 1 == module_p.shape[0] else module_p * 0
+    # the last graph has one node per module of ``membership``
+    module_p = np.bincount(membership, weights=p).astype(np.float64)
+    exit_flow = outflow(ptr, idx, f).astype(np.float64)
     return membership, codelength(p, exit_flow, module_p)
 
 

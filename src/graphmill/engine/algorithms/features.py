@@ -11,7 +11,6 @@ import pyarrow as pa
 from graphmill import errors
 from graphmill.engine.algorithms._common import (
     IS_DIRECTED,
-    ROOT,
     SEED,
     VARIANT,
     UndirectedView,
