@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("graphmill-data")
     #: Root of every local datasource path and of the result files; default <data_dir>/files.
     files_root: Path | None = None
+    #: graphmill.toml mapping graph addresses to NebulaGraph clusters; default <data_dir>/graphmill.toml.
+    config_file: Path | None = None
     #: Graph address (host:port) that the embedded store answers to.
     embedded_address: str = EMBEDDED_GRAPH_ADDRESS
     token_max_age_s: int = Field(259200, gt=0)

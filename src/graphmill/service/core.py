@@ -21,11 +21,13 @@ from graphmill.engine.results import read_result_rows
 from graphmill.errors import BadRequest, Forbidden, NotFound, ParamError
 from graphmill.fs import FsConfig
 from graphmill.graphstore.base import GraphStore
+from graphmill.graphstore.sources import load_graph_sources, resolve_config_path
 from graphmill.models import Job, Status, TaskRun, Workflow
 from graphmill.scheduler.events import JobEvent
 from graphmill.scheduler.runner import Runner, wall_clock_ms
 from graphmill.service.catalog import EngineCatalog
 from graphmill.service.estimate import describe, estimate_bytes
+from graphmill.service.graphs import GraphSources
 from graphmill.service.metrics import Metrics
 from graphmill.service.planning import Planner, ProcessLauncher
 from graphmill.service.progress import job_progress
@@ -82,7 +84,16 @@ class Service:
         self.store = store
         self.graphstore = graphstore
         self.catalog = EngineCatalog()
-        self.planner = Planner(settings, graphstore, fs_config)
+        self.graphs = GraphSources(
+            graphstore,
+            settings.embedded_address,
+            load_graph_sources(
+                resolve_config_path(settings.config_file, settings.data_dir),
+                embedded_address=settings.embedded_address,
+            ),
+            settings.data_dir.resolve() / "cache",
+        )
+        self.planner = Planner(settings, self.graphs, fs_config)
         self.tokens = TokenIssuer(load_or_create_secret(settings.secret_path), settings.token_max_age_s)
         self.memory_budget_bytes = settings.memory_budget_bytes
         self.runner = Runner(
@@ -145,9 +156,11 @@ class Service:
         ):
             raise ParamError("port must be a number")
         target = f"{address.strip()}:{int(port)}"
-        if target != self.settings.embedded_address:
-            raise BadRequest(f"no graph database is configured at {target}")
-        if not self.graphstore.verify_account(user, password):
+        try:
+            store = self.graphs.store(target)
+        except ParamError as exc:
+            raise BadRequest(exc.detail) from None
+        if not store.verify_account(user, password):
             raise BadRequest("wrong user name or password")
         return self.tokens.issue(Principal(user, target))
 

@@ -26,11 +26,13 @@ from graphmill.engine.loader import EdgeSource
 from graphmill.engine.registry import ALGORITHMS
 from graphmill.errors import BadRequest, NotFound, ParamError
 from graphmill.fs import FsConfig, datasource_urls, parse_location, resolve_sink_url, resolve_template
-from graphmill.graphstore.base import GraphStore
+from graphmill.graphstore.base import SpaceInfo
+from graphmill.graphstore.sources import NebulaClusterConfig
 from graphmill.models import Job, TaskRun
 from graphmill.scheduler.base import RunningTask, TaskEvents
 from graphmill.service.estimate import InputSize
-from graphmill.worker.plan import QueryPlan, RemoteInput, TaskPlan, WriteBackPlan
+from graphmill.service.graphs import GraphSources
+from graphmill.worker.plan import NebulaScan, QueryPlan, RemoteInput, TaskPlan, WriteBackPlan
 from graphmill.worker.process import ProcessTask
 from graphmill.workflow.params import QUERY_PARAMS_KEY
 from graphmill.workflow.schema import QUERY_TASK_TYPE, TaskDef, WorkflowSchema, parse_schema
@@ -72,13 +74,15 @@ class ResolvedInput:
     weighted: bool
     description: str
     remote: tuple[RemoteInput, ...] = ()
+    nebula_scan: NebulaScan | None = None
 
 
 class Planner:
-    def __init__(self, settings: Settings, graphstore: GraphStore, fs_config: FsConfig | None = None) -> None:
+    def __init__(self, settings: Settings, sources: GraphSources, fs_config: FsConfig | None = None) -> None:
         self.fs_config = fs_config or FsConfig()
         self.settings = settings
-        self.graphstore = graphstore
+        self.sources = sources
+        self.graphstore = sources.embedded
         self.graphstore_root = settings.graph_dir.resolve()
         self.files_root = settings.resolved_files_root
 
@@ -219,11 +223,7 @@ class Planner:
 
     def _resolve_nebula(self, task: TaskDef, ds_spec: dict[str, Any]) -> ResolvedInput:
         address = str(ds_spec.get("graphd") or ds_spec.get("address") or self.settings.embedded_address)
-        if address != self.settings.embedded_address:
-            raise ParamError(
-                f"no graph database is configured at {address}; the embedded store answers at "
-                f"{self.settings.embedded_address}"
-            )
+        cluster = self.sources.cluster(address)
         space_name = str(ds_spec.get("space") or task.spec.get("space") or "")
         if not space_name:
             raise ParamError("a nebula datasource needs spec.space")
@@ -238,6 +238,18 @@ class Planner:
                 f"nebula_input_edges_props names {len(props)} properties for {len(edges)} edge types"
             )
         props += [""] * (len(edges) - len(props))
+        if cluster is not None:
+            # A cluster's edges are scanned by the worker, not here: a scan can take minutes.
+            space = self.sources.store(address).get_space(space_name)
+            _check_edges(space, edges, props)
+            scan = NebulaScan(cluster, space_name, tuple(edges), tuple(p or None for p in props))
+            return ResolvedInput(
+                (),
+                space.vid_type,
+                any(props),
+                f"cluster {cluster.address} space {space_name} edges {','.join(edges)}",
+                nebula_scan=scan,
+            )
         space = self.graphstore.get_space(space_name)
         files = self.graphstore.edge_files(space_name, edges, [p or None for p in props])
         sources = tuple(
@@ -266,7 +278,14 @@ class Planner:
             return InputSize(up.vertices, up.vertices, False, up.string_ids, exact=False)
         if ds.type == "nebula":
             resolved = self._resolve_nebula(task, ds.spec)
-            space = self.graphstore.get_space(str(ds.spec.get("space") or task.spec.get("space")))
+            address = str(ds.spec.get("graphd") or ds.spec.get("address") or self.settings.embedded_address)
+            space = self.sources.store(address).get_space(str(ds.spec.get("space") or task.spec.get("space")))
+            if resolved.nebula_scan is not None:  # a cluster's statistics (0 if never computed)
+                scanned = resolved.nebula_scan.edge_types
+                edges = sum(space.edge_counts.get(e, 0) for e in scanned)
+                return InputSize(
+                    space.vertex_count, edges, resolved.weighted, space.vid_type == "string", exact=False
+                )
             edges = sum(pq.read_metadata(src.path).num_rows for src in resolved.sources)
             return InputSize(space.vertex_count, edges, resolved.weighted, space.vid_type == "string")
         if ds.type == "local":
@@ -285,20 +304,16 @@ class Planner:
     def out_dir(self, job_id: int, task_id: str) -> Path:
         return self.files_root / "analytics" / str(job_id) / "tasks" / task_id
 
-    def _query_space(self, task: TaskDef) -> str:
-        """The embedded-store space a query component runs on (refused if unknown or remote)."""
+    def _query_space(self, task: TaskDef) -> tuple[str, NebulaClusterConfig | None]:
+        """The space a query component runs on, and its cluster (None: the embedded store)."""
         ds_spec: dict[str, Any] = task.datasource.spec if task.datasource is not None else {}
         address = str(ds_spec.get("graphd") or ds_spec.get("address") or self.settings.embedded_address)
-        if address != self.settings.embedded_address:
-            raise ParamError(
-                f"no graph database is configured at {address}; the embedded store answers at "
-                f"{self.settings.embedded_address}"
-            )
+        cluster = self.sources.cluster(address)
         space = str(ds_spec.get("space") or task.spec.get("space") or "")
         if not space:
             raise ParamError("a query component needs the space it runs on (datasource.spec.space)")
-        self.graphstore.get_space(space)
-        return space
+        self.sources.store(address).get_space(space)
+        return space, cluster
 
     def _writeback(self, task: TaskDef) -> WriteBackPlan:
         """The ``nebula`` sink of a task, checked: results go back to the task's own space."""
@@ -311,9 +326,8 @@ class Planner:
         if source.get("space") and sink.get("space") and source["space"] != sink["space"]:
             raise ParamError("results can only be written back to the source space")
         address = str(sink.get("graphd") or source.get("graphd") or self.settings.embedded_address)
-        if address != self.settings.embedded_address:
-            raise ParamError(f"no graph database is configured at {address}")
-        self.graphstore.get_space(space)
+        cluster = self.sources.cluster(address)
+        self.sources.store(address).get_space(space)
         tag = str(sink.get("tag") or "")
         if not tag:
             raise ParamError("a nebula sink needs the tag to write (datasink.spec.tag)")
@@ -341,6 +355,7 @@ class Planner:
             "update" if mode == "update" else "insert",
             batch_size,
             create,
+            cluster,
         )
 
     @staticmethod
@@ -385,11 +400,13 @@ class Planner:
             writeback = self._writeback(tdef)
             common["writeback"] = writeback
         if tdef.type == QUERY_TASK_TYPE:
-            space = self._query_space(tdef)
+            space, cluster = self._query_space(tdef)
             params = dict(tdef.spec.get(QUERY_PARAMS_KEY) or {})
             params.update(fed)
             outputs = tuple(c.name for c in tdef.graph.output) or None
-            query = QueryPlan(self.graphstore_root, space, str(tdef.spec.get("ngql", "")), params, outputs)
+            query = QueryPlan(
+                self.graphstore_root, space, str(tdef.spec.get("ngql", "")), params, outputs, cluster
+            )
             plan = TaskPlan(params={}, sources=(), vid_type=None, query=query, **common)  # type: ignore[arg-type]
             return plan, note, f"query on space {space}"
         if tdef.type not in ALGORITHMS:
@@ -400,6 +417,7 @@ class Planner:
             params=spec,
             sources=resolved.sources,
             remote_inputs=resolved.remote,
+            nebula_scan=resolved.nebula_scan,
             vid_type=resolved.vid_type,
             **common,  # type: ignore[arg-type]
         )
@@ -417,6 +435,14 @@ def _fill_from_upstream(spec: dict[str, Any], fed: dict[str, object]) -> dict[st
         else:
             spec[name] = text
     return spec
+
+
+def _check_edges(space: SpaceInfo, edges: list[str], props: list[str]) -> None:
+    for edge, prop in zip(edges, props, strict=True):
+        if edge not in space.edges:
+            raise ParamError(f"space {space.name!r} has no edge type {edge!r}")
+        if prop and prop != "_rank" and prop not in {p.name for p in space.edges[edge]}:
+            raise ParamError(f"edge type {edge!r} has no property {prop!r}")
 
 
 def _estimate_csv_rows(path: Path) -> int:

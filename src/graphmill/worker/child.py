@@ -151,6 +151,32 @@ def _stage_inputs(plan: TaskPlan, reporter: _Reporter) -> tuple[EdgeSource, ...]
     return tuple(staged)
 
 
+def _cluster_store(cluster: Any, plan: TaskPlan) -> Any:
+    from graphmill.graphstore.nebula import NebulaGraphStore
+
+    assert plan.cache_dir is not None
+    return NebulaGraphStore(cluster, plan.cache_dir.parent / "nebula")
+
+
+def _scan_cluster(plan: TaskPlan, reporter: _Reporter) -> tuple[EdgeSource, ...]:
+    """A cluster's edges through the storage scan API, into Parquet snapshots."""
+    scan = plan.nebula_scan
+    if scan is None:
+        return ()
+    reporter(
+        "loading", 0.0, f"scanning {', '.join(scan.edge_types)} of {scan.space} on {scan.cluster.address}"
+    )
+    started = time.perf_counter()
+    files = _cluster_store(scan.cluster, plan).edge_files(scan.space, scan.edge_types, scan.weight_props)
+    reporter.log(f"scanned {sum(f.rows for f in files)} edges in {time.perf_counter() - started:.2f}s")
+    return tuple(
+        EdgeSource(
+            path=f.path, format="parquet", src="src", dst="dst", weight=f.weight_column, has_header=True
+        )
+        for f in files
+    )
+
+
 def _upload(plan: TaskPlan, reporter: _Reporter) -> None:
     from graphmill.fs import parse_location, upload_dir
 
@@ -171,6 +197,20 @@ def _write_back(plan: TaskPlan, reporter: _Reporter) -> None:
     assert wb is not None
     reporter("writing", 0.5, f"writing results back to tag {wb.tag} of space {wb.space}")
     table = pq.read_table(plan.out_dir / "result.parquet")
+    if wb.cluster is not None:
+        rows = _cluster_store(wb.cluster, plan).write_back(
+            wb.space,
+            table,
+            tag=wb.tag,
+            props=list(wb.props),
+            types=list(wb.types),
+            mode=wb.mode,
+            batch_size=wb.batch_size,
+        )
+        reporter.log(
+            f"wrote {rows} vertices back to tag {wb.tag}({', '.join(wb.props)}) of {wb.space} on {wb.cluster.address}"
+        )
+        return
     rows = write_back(
         EmbeddedGraphStore(wb.graph_root),
         wb.space,
@@ -199,7 +239,7 @@ def run(plan: TaskPlan, conn: Connection) -> None:
             manifest = run_task(
                 plan.task_type,
                 plan.params,
-                plan.sources + _stage_inputs(plan, reporter),
+                plan.sources + _stage_inputs(plan, reporter) + _scan_cluster(plan, reporter),
                 plan.out_dir,
                 vid_type=plan.vid_type,
                 cache_dir=plan.cache_dir,

@@ -12,6 +12,7 @@ from typing import Literal
 
 from graphmill.engine.loader import EdgeSource
 from graphmill.fs import FsConfig
+from graphmill.graphstore.sources import NebulaClusterConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,18 @@ class QueryPlan:
     params: dict[str, object]
     #: Names for the result columns (the task's graph.output), or None for the query's own.
     output_names: tuple[str, ...] | None
+    #: The NebulaGraph cluster to run it on; None = the embedded store.
+    cluster: NebulaClusterConfig | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NebulaScan:
+    """Edges of a NebulaGraph cluster, read by the worker through the storage scan API."""
+
+    cluster: NebulaClusterConfig
+    space: str
+    edge_types: tuple[str, ...]
+    weight_props: tuple[str | None, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +61,7 @@ class WriteBackPlan:
     mode: Literal["insert", "update"]
     batch_size: int
     create: bool
+    cluster: NebulaClusterConfig | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +79,7 @@ class TaskPlan:
     writeback: WriteBackPlan | None = None
     #: Inputs to stage before loading (their edges come after ``sources``).
     remote_inputs: tuple[RemoteInput, ...] = ()
+    nebula_scan: NebulaScan | None = None
     #: Where to upload the finished result folder (an ``hdfs``/``s3`` datasink), if anywhere.
     upload_to: str | None = None
     files_root: Path | None = None
