@@ -204,3 +204,17 @@ def test_events_snapshot_for_finished_job(client: TestClient) -> None:
     snapshot = json.loads(blocks[0].split("data: ", 1)[1])
     assert snapshot["job"]["status"] == 2
     assert client.get("/api-open/v1/jobs/4242/events").json()["code"] == 50004001
+
+
+def test_unknown_jobs_and_tasks_on_every_extension(client: TestClient) -> None:
+    """Every extension answers an unknown job with Explorer's code and a bad id with ErrParam."""
+    for method, path in [
+        ("GET", "/progress"),
+        ("GET", "/events"),
+        ("POST", "/rerun"),
+        ("GET", "/webhook_deliveries"),
+        ("GET", f"/tasks/{'0' * 32}/logs"),
+        ("GET", f"/tasks/{'0' * 32}/result"),
+    ]:
+        assert client.request(method, f"/api-open/v1/jobs/777{path}").json()["code"] == 50004001, path
+        assert client.request(method, f"/api-open/v1/jobs/x7{path}").json()["code"] == 40004001, path

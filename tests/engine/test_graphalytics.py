@@ -23,6 +23,8 @@ ALGORITHMS: dict[str, tuple[str, Rule]] = {
     "PR": ("analytics_pagerank", ga.match_epsilon),
     "WCC": ("analytics_wcc", ga.match_equivalence),
     "SSSP": ("analytics_sssp", ga.match_epsilon),
+    "CDLP": ("analytics_lpa", ga.match_exact),
+    "LCC": ("analytics_clustering_coefficient", ga.match_epsilon),
 }
 
 
@@ -40,8 +42,8 @@ CASES = _cases()
 
 
 def test_every_expected_output_is_covered() -> None:
-    """All 16 BFS/PR/WCC/SSSP expected outputs of the copied data set are exercised."""
-    assert len(CASES) == 16
+    """All 24 expected outputs (BFS/PR/WCC/SSSP/CDLP/LCC) of the copied data set are exercised."""
+    assert len(CASES) == 24
 
 
 def test_data_checksums() -> None:
@@ -59,6 +61,8 @@ def test_graphalytics_variant(props: Path, alg: str, tmp_path: Path) -> None:
     raw: dict[str, object] = {"variant": "graphalytics", "is_directed": graph.directed}
     if alg in ("BFS", "SSSP"):
         raw["root"] = p[f"{alg.lower()}.source-vertex"]
+    if alg == "CDLP":
+        raw["iterations"] = p["cdlp.max-iterations"]
     if alg == "PR":
         raw["iterations"] = p["pr.num-iterations"]
         raw["damping"] = p["pr.damping-factor"]
