@@ -16,8 +16,6 @@ import asyncio
 import base64
 import json
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,13 +29,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+sys.path.insert(0, str(ROOT / "bench"))
+from _server import Server  # noqa: E402
+
 from graphmill.cli.demo import DEMO_SCHEMA  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_status(client: httpx.Client, job_id: int) -> dict[str, Any]:
@@ -92,29 +87,9 @@ def main() -> None:
         EmbeddedGraphStore(data_dir / "graph").import_ngql(
             "basketballplayer", ROOT / "src" / "graphmill" / "data" / "basketballplayer.ngql"
         )
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "graphmill",
-                "serve",
-                "--port",
-                str(port),
-                "--data-dir",
-                str(data_dir),
-                "--log-level",
-                "warning",
-            ],
-        )
-        base = f"http://127.0.0.1:{port}"
+        server = Server(data_dir)
+        base = server.url
         try:
-            for _ in range(300):
-                try:
-                    httpx.get(f"{base}/healthz")
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.05)
             with httpx.Client(base_url=base, timeout=60) as client:
                 account = base64.b64encode(json.dumps(["root", "nebula"]).encode()).decode()
                 r = client.post(
@@ -160,8 +135,7 @@ def main() -> None:
                     f"httpx loader GET /api-open/v1/jobs/{job_id}: {rps:.0f} requests/s (install wrk for a better figure)"
                 )
         finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(20)
+            server.stop()
 
 
 if __name__ == "__main__":
