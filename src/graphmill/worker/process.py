@@ -24,7 +24,9 @@ def _mp_context() -> Any:
     global _context
     if _context is None:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["graphmill.worker.child"])
+        # numba's import alone is ~0.3 s: pay it once in the forkserver, not in every task.
+        # (Only imports: a kernel run there would start threads, and forking after that is unsafe.)
+        ctx.set_forkserver_preload(["graphmill.worker.child", "graphmill.engine.algorithms._kernels"])
         _context = ctx
     return _context
 
