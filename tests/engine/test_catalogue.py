@@ -90,20 +90,29 @@ def test_custom_checks() -> None:
     assert _fields("analytics_jaccard_similarity", {"ids1": " , "}) == [
         {"field": "ids1", "reason": "must list at least one vertex id"}
     ]
-    params = get_algorithm("analytics_degree_with_time").parse_params({"begin_time": "2024-01-01 00:00:00.000"})
+    params = get_algorithm("analytics_degree_with_time").parse_params(
+        {"begin_time": "2024-01-01 00:00:00.000"}
+    )
     assert params["begin_time"] == "2024-01-01 00:00:00.000"
 
 
 def test_defaults_are_na_defaults() -> None:
     """Defaults follow the NA docs (S1)."""
-    needs = {"analytics_jaccard_similarity": {"ids1": "1"}, "analytics_bfs": {"root": 1}, "analytics_sssp": {"root": 1}}
+    needs = {
+        "analytics_jaccard_similarity": {"ids1": "1"},
+        "analytics_bfs": {"root": 1},
+        "analytics_sssp": {"root": 1},
+    }
     p = {t: get_algorithm(t).parse_params(needs.get(t, {})) for t in EXPECTED}
     assert p["analytics_kcore"] == {"type": "vertex", "kmin": 1, "kmax": 1000000, "is_directed": True}
-    assert p["analytics_bnc"]["iterations"] == 10 and p["analytics_bnc"]["constant"] == 2.0
+    assert p["analytics_bnc"]["iterations"] == 10
+    assert p["analytics_bnc"]["constant"] == 2.0
     assert p["analytics_bnc"]["chosen"] == "-1"
     assert p["analytics_cnc"]["num_samples"] == 10
-    assert p["analytics_louvain"]["outer_iteration"] == 20 and p["analytics_louvain"]["inner_iteration"] == 10
-    assert p["analytics_hanp"]["preference"] == 1.0 and p["analytics_hanp"]["hop_att"] == 0.1
+    assert p["analytics_louvain"]["outer_iteration"] == 20
+    assert p["analytics_louvain"]["inner_iteration"] == 10
+    assert p["analytics_hanp"]["preference"] == 1.0
+    assert p["analytics_hanp"]["hop_att"] == 0.1
     assert p["analytics_infomap"] == {
         "pagerank_iter": 10,
         "pagerank_threshold": 0.0001,
@@ -115,7 +124,8 @@ def test_defaults_are_na_defaults() -> None:
         "seed": 0,
     }
     assert p["analytics_triangle_count"]["opt"] == 3
-    assert p["analytics_node2vec"]["q"] == 0.5 and p["analytics_node2vec"]["step"] == 10
+    assert p["analytics_node2vec"]["q"] == 0.5
+    assert p["analytics_node2vec"]["step"] == 10
     assert p["analytics_tree_stat"]["stat"] == "width,depth"
     assert p["analytics_hyperanf"]["bits"] == 6
     assert p["analytics_shortest_path"]["src"] == ["100"]
@@ -137,7 +147,10 @@ def test_output_columns() -> None:
     assert names("analytics_degree_with_time", {"type": "out"}) == ["VID", "OUT_DEGREE"]
     assert names("analytics_node2vec", {"step": 2}) == ["VID0", "VID1", "VID2"]
     assert names("analytics_louvain", {"is_output_modularity": True}) == ["VID", "LABEL", "MODULARITY"]
-    assert names("analytics_lpa", {"variant": "graphalytics", "is_output_modularity": True}) == ["VID", "LABEL"]
+    assert names("analytics_lpa", {"variant": "graphalytics", "is_output_modularity": True}) == [
+        "VID",
+        "LABEL",
+    ]
     assert names("analytics_shortest_path", {}) == ["VALUE"]
     assert names("analytics_tree_stat", {}) == ["VALUE"]
     assert names("analytics_hyperanf", {}) == ["VALUE"]

@@ -68,7 +68,8 @@ def test_scc_keeps_graph_arrays_intact() -> None:
     graph = _graph(el, directed=True)
     before = (graph.indptr.copy(), graph.indices.copy())
     _run("analytics_scc", graph, {})
-    assert np.array_equal(graph.indptr, before[0]) and np.array_equal(graph.indices, before[1])
+    assert np.array_equal(graph.indptr, before[0])
+    assert np.array_equal(graph.indices, before[1])
 
 
 # -- LPA -------------------------------------------------------------------------------------------
@@ -142,13 +143,16 @@ def test_lpa_seed_determinism() -> None:
     for g in (graph, edges):
         a = _run("analytics_lpa", g, {"seed": 1, "is_directed": False})
         assert a == _run("analytics_lpa", g, {"seed": 1, "is_directed": False})
-    outs = {tuple(_run("analytics_lpa", edges, {"seed": s, "is_directed": False, "iterations": 1})["LABEL"]) for s in range(6)}
+    outs = {
+        tuple(_run("analytics_lpa", edges, {"seed": s, "is_directed": False, "iterations": 1})["LABEL"])
+        for s in range(6)
+    }
     assert len(outs) > 1
 
 
 def test_lpa_modularity_output(progress: RecordingProgress) -> None:
     """is_output_modularity adds the modularity column; is_stat_community logs the sizes."""
-    graph, groups = _ring_of_cliques(5, 5)
+    graph, _groups = _ring_of_cliques(5, 5)
     out = _run(
         "analytics_lpa",
         graph,
@@ -212,7 +216,9 @@ def test_hanp_star_of_stars() -> None:
     for s, d in zip(src, dst, strict=True):
         ref.add_edge(s, d)
         ref.add_edge(d, s)
-    out = _run("analytics_hanp", graph, {"is_directed": False, "iterations": 1, "preference": 2.0, "hop_att": 0.25})
+    out = _run(
+        "analytics_hanp", graph, {"is_directed": False, "iterations": 1, "preference": 2.0, "hop_att": 0.25}
+    )
     assert dict(zip(out["VID"], out["LABEL"], strict=True)) == _hanp_reference(ref, 1, 2.0, 0.25)
 
 
@@ -293,10 +299,20 @@ def test_infomap_recovers_planted_cliques(string_ids: bool, progress: RecordingP
     exits = []
     for group in groups:
         members = {graph.lookup(v) for v in group}
-        leave = sum(1 for u in members for k in range(graph.indptr[u], graph.indptr[u + 1]) if graph.indices[k] not in members)
+        leave = sum(
+            1
+            for u in members
+            for k in range(graph.indptr[u], graph.indptr[u + 1])
+            if graph.indices[k] not in members
+        )
         exits.append((leave / two_m, float(sum(p[list(members)]))))
     q = sum(e for e, _ in exits)
-    expected = _plogp(q) - 2 * sum(_plogp(e) for e, _ in exits) - sum(_plogp(x) for x in p) + sum(_plogp(e + pm) for e, pm in exits)
+    expected = (
+        _plogp(q)
+        - 2 * sum(_plogp(e) for e, _ in exits)
+        - sum(_plogp(x) for x in p)
+        + sum(_plogp(e + pm) for e, pm in exits)
+    )
     line = next(x for x in progress.lines if x.startswith("codelength"))
     assert float(line.split()[1]) == pytest.approx(expected, rel=1e-6)
     assert sum(1 for x in progress.lines if x.startswith("community ")) == 3

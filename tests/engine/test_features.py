@@ -44,7 +44,9 @@ def test_triangle_counts(seed: int, string_ids: bool, directed: bool) -> None:
     ref = _simple(el)
     per_vertex = nx.triangles(ref)
     raw = {"is_directed": directed}
-    assert _run("analytics_triangle_count", graph, {**raw, "opt": 1}) == {"COUNT": [sum(per_vertex.values()) // 3]}
+    assert _run("analytics_triangle_count", graph, {**raw, "opt": 1}) == {
+        "COUNT": [sum(per_vertex.values()) // 3]
+    }
     out = _run("analytics_triangle_count", graph, {**raw, "opt": 2})
     assert dict(zip(out["VID"], out["COUNT"], strict=True)) == per_vertex
     listed = _run("analytics_triangle_count", graph, raw)
@@ -54,7 +56,9 @@ def test_triangle_counts(seed: int, string_ids: bool, directed: bool) -> None:
         for c in itertools.combinations(ref.nodes, 3)
         if ref.has_edge(c[0], c[1]) and ref.has_edge(c[1], c[2]) and ref.has_edge(c[0], c[2])
     )
-    assert sorted(rows, key=lambda r: [graph.lookup(x) for x in r]) == sorted(expected, key=lambda r: [graph.lookup(x) for x in r])
+    assert sorted(rows, key=lambda r: [graph.lookup(x) for x in r]) == sorted(
+        expected, key=lambda r: [graph.lookup(x) for x in r]
+    )
 
 
 @pytest.mark.parametrize("directed", [True, False])
@@ -140,7 +144,11 @@ def test_node2vec_walks_follow_edges(seed: int, string_ids: bool, directed: bool
     """Every walk starts at its vertex, follows out-edges, and pads with empty cells after a dead end."""
     el = random_edges(seed, n=30, m=50, string_ids=string_ids)
     ref = _nx(el, directed=directed)
-    out = _run("analytics_node2vec", _graph(el, directed=directed, weighted=True), {"step": 6, "epoch": 2, "is_directed": directed})
+    out = _run(
+        "analytics_node2vec",
+        _graph(el, directed=directed, weighted=True),
+        {"step": 6, "epoch": 2, "is_directed": directed},
+    )
     assert list(out) == [f"VID{i}" for i in range(7)]
     walks = list(zip(*out.values(), strict=True))
     assert len(walks) == 2 * len(el.vertices)
@@ -254,7 +262,9 @@ def test_jaccard(seed: int, string_ids: bool, directed: bool) -> None:
             for b in el.vertices
             if b != a and nbrs[a] & nbrs[b]
         }
-        got_all = {(a, b): v for a, b, v in zip(everyone["VID1"], everyone["VID2"], everyone["VALUE"], strict=True)}
+        got_all = {
+            (a, b): v for a, b, v in zip(everyone["VID1"], everyone["VID2"], everyone["VALUE"], strict=True)
+        }
         assert got_all.keys() == expected_all.keys()
         for key, value in expected_all.items():
             assert got_all[key] == pytest.approx(value)
@@ -278,7 +288,10 @@ def test_apsp(seed: int, string_ids: bool, directed: bool) -> None:
     out = _run("analytics_apsp", _graph(el, directed=directed, weighted=True), {"is_directed": directed})
     got = {(a, b): d for a, b, d in zip(out["VID1"], out["VID2"], out["DISTANCE"], strict=True)}
     expected = {
-        (a, b): d for a, lengths in nx.all_pairs_dijkstra_path_length(ref) for b, d in lengths.items() if a != b
+        (a, b): d
+        for a, lengths in nx.all_pairs_dijkstra_path_length(ref)
+        for b, d in lengths.items()
+        if a != b
     }
     assert got.keys() == expected.keys()
     for key, value in expected.items():
@@ -301,7 +314,8 @@ def test_shortest_path(seed: int, string_ids: bool, directed: bool, progress: Re
     assert len(out["VALUE"]) == len(expected)
     for (s, t), text in zip(expected, out["VALUE"], strict=True):
         path = text.split(",")
-        assert path[0] == str(s) and path[-1] == str(t)
+        assert path[0] == str(s)
+        assert path[-1] == str(t)
         assert len(path) - 1 == nx.shortest_path_length(ref, s, t)
         lookup = {str(v): v for v in el.vertices}
         assert all(ref.has_edge(lookup[a], lookup[b]) for a, b in itertools.pairwise(path))

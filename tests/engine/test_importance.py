@@ -74,7 +74,8 @@ def test_kcore_subgraph_rows() -> None:
             neighbours[d].add(s)
     expected = {(v, u) for v in el.vertices if 2 <= core[v] <= 3 for u in neighbours[v]}
     rows = list(zip(out["VID"], out["VALUE"], strict=True))
-    assert set(rows) == expected and len(rows) == len(expected)
+    assert set(rows) == expected
+    assert len(rows) == len(expected)
     cores = [core[v] for v, _ in rows]
     assert cores == sorted(cores)
 
@@ -130,7 +131,9 @@ def test_degree_with_time_dates_and_units() -> None:
         np.array([1, 1]), np.array([2, 3]), np.array([t0 * 1000.0, 0.0]), vid_type="int64", directed=True
     )
     out = _run(
-        "analytics_degree_with_time", ms, {"begin_time": "2020-09-13 12:26:40", "time_unit": "ms", "type": "in"}
+        "analytics_degree_with_time",
+        ms,
+        {"begin_time": "2020-09-13 12:26:40", "time_unit": "ms", "type": "in"},
     )
     assert out == {"VID": [1, 2, 3], "IN_DEGREE": [0, 1, 0]}
     assert _run("analytics_degree_with_time", ms, {"type": "in"})["IN_DEGREE"] == [0, 1, 1]
@@ -192,7 +195,9 @@ def test_betweenness_matches_networkx_on_simple_graphs() -> None:
     usrc = np.array([u for u, v in ug.edges()])
     udst = np.array([v for u, v in ug.edges()])
     ugraph = build_graph(usrc, udst, vid_type="int64", directed=True)
-    got_u = dict(zip(*_run("analytics_bnc", ugraph, {"iterations": 0, "is_directed": False}).values(), strict=True))
+    got_u = dict(
+        zip(*_run("analytics_bnc", ugraph, {"iterations": 0, "is_directed": False}).values(), strict=True)
+    )
     expected_u = nx.betweenness_centrality(ug, normalized=False)
     assert all(got_u[v] == pytest.approx(2 * expected_u[v], abs=1e-9) for v in got_u)
 

@@ -106,14 +106,11 @@ class Graph:
         """The transpose (in-edges), built on first use and kept."""
         cached = self._cache.get("in_csr")
         if cached is None:
-            edge_ids = np.arange(self.m, dtype=np.int64)
-            out = sp.csr_array((edge_ids, self.indices, self.indptr), shape=(self.n, self.n))
-            tr = out.tocsc()  # O(n + m) counting transpose; rows within a column stay sorted
-            cached = InCSR(
-                np.asarray(tr.indptr, dtype=np.int64),
-                np.asarray(tr.indices, dtype=self.indices.dtype),
-                np.asarray(tr.data, dtype=np.int64),
-            )
+            # counting-sort transpose, compiled (numba is imported on first use only)
+            from graphmill.engine.algorithms._kernels import transpose
+
+            in_ptr, sources, edge_ids = transpose(self.indptr, self.indices, self.in_degree())
+            cached = InCSR(in_ptr, sources, edge_ids)
             self._cache["in_csr"] = cached
         result: InCSR = cached
         return result

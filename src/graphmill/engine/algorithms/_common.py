@@ -163,9 +163,7 @@ def smallest_member(labels: npt.NDArray[Any], n: int) -> npt.NDArray[np.int64]:
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     _, inverse = np.unique(labels, return_inverse=True)
-    smallest = np.full(int(inverse.max()) + 1, n, dtype=np.int64)
-    np.minimum.at(smallest, inverse, np.arange(n, dtype=np.int64))
-    out: npt.NDArray[np.int64] = smallest[inverse]
+    out: npt.NDArray[np.int64] = kernels().min_member(inverse.astype(np.int64), int(inverse.max()) + 1)
     return out
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csgraph
 
 from graphmill.engine.algorithms._common import (
     IS_DIRECTED,
@@ -17,6 +16,7 @@ from graphmill.engine.algorithms._common import (
     make_table,
     oriented,
     smallest_member,
+    threads,
     undirected_view,
 )
 from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
@@ -103,10 +103,7 @@ def weak_components(graph: Graph) -> npt.NDArray[np.int64]:
     """
     if graph.n == 0:
         return np.zeros(0, dtype=np.int64)
-    count, comp = csgraph.connected_components(graph.adjacency(), directed=True, connection="weak")
-    smallest = np.full(count, graph.n, dtype=np.int64)
-    np.minimum.at(smallest, comp, np.arange(graph.n, dtype=np.int64))
-    result: npt.NDArray[np.int64] = smallest[comp]
+    result: npt.NDArray[np.int64] = kernels().weak_min_labels(graph.indptr, graph.indices)
     return result
 
 
@@ -188,13 +185,8 @@ def strong_components(graph: Graph) -> npt.NDArray[np.int64]:
     """Per vertex, the dense index of the smallest vertex of its strongly connected component."""
     if graph.n == 0:
         return np.zeros(0, dtype=np.int64)
-    # scipy's strong-component search never returns on a matrix with duplicate entries
-    # (parallel edges): collapse them first (linear, since rows are already sorted).
-    matrix = graph.adjacency().copy()  # the CSR arrays are shared with the graph: never edit in place
-    matrix.has_sorted_indices = True
-    matrix.sum_duplicates()
-    _, comp = csgraph.connected_components(matrix, directed=True, connection="strong")
-    return smallest_member(comp, graph.n)
+    result: npt.NDArray[np.int64] = kernels().strong_min_labels(graph.indptr, graph.indices)
+    return result
 
 
 def _run_scc(graph: Graph, params: Params, progress: Progress) -> Any:
@@ -257,8 +249,10 @@ def label_propagation(
     k = kernels()
     arrays = _neighbour_arrays(graph, weighted=not graphalytics)
     out = np.empty_like(labels)
+    acc = np.zeros((threads(), graph.n), dtype=np.float64)
+    seen = np.zeros((threads(), graph.n), dtype=np.bool_)
     for it in range(1, iterations + 1):
-        changed = k.label_round(*arrays, labels, not graphalytics, seed, it, out)
+        changed = k.label_round(*arrays, labels, not graphalytics, seed, it, out, acc, seen)
         labels, out = out, labels
         progress("computing", it / iterations, f"iteration {it} of {iterations}, {changed} labels changed")
         if changed == 0 and not graphalytics:
@@ -327,8 +321,10 @@ def hanp(
     score = np.ones(graph.n, dtype=np.float64)
     out_l = np.empty_like(labels)
     out_s = np.empty_like(score)
+    acc = np.zeros((threads(), graph.n), dtype=np.float64)
+    seen = np.zeros((threads(), graph.n), dtype=np.bool_)
     for it in range(1, iterations + 1):
-        changed = k.hanp_round(*arrays, labels, score, degpow, hop_att, seed, it, out_l, out_s)
+        changed = k.hanp_round(*arrays, labels, score, degpow, hop_att, seed, it, out_l, out_s, acc, seen)
         labels, out_l = out_l, labels
         score, out_s = out_s, score
         progress("computing", it / iterations, f"iteration {it} of {iterations}, {changed} labels changed")

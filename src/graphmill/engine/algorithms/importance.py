@@ -51,8 +51,15 @@ def core_numbers(graph: Graph) -> npt.NDArray[np.int64]:
     """
     if graph.n == 0:
         return np.zeros(0, dtype=np.int64)
-    view = undirected_view(graph)
-    core: npt.NDArray[np.int64] = kernels().core_numbers(view.ptr, view.idx, view.mult)
+    k = kernels()
+    if graph.directed:
+        inc = graph.in_csr()
+        core: npt.NDArray[np.int64] = k.core_numbers_csr(
+            graph.indptr, graph.indices, inc.indptr, inc.indices, True
+        )
+    else:
+        empty = np.zeros(1, dtype=np.int64)
+        core = k.core_numbers_csr(graph.indptr, graph.indices, empty, graph.indices[:0], False)
     return core
 
 

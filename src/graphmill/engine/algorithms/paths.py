@@ -44,32 +44,13 @@ __all__ = [
 def bfs_depths(graph: Graph, root: int) -> npt.NDArray[np.int64]:
     """Hop depth of every vertex from ``root`` along out-edges; ``-1`` where unreachable.
 
-    scipy's BFS gives the visit order and a BFS tree; depths follow from the tree by
-    pointer jumping (``log2(max depth)`` vectorised passes, no per-vertex loop).
+    A compiled FIFO breadth-first search over the CSR.
     """
-    depth = np.full(graph.n, -1, dtype=np.int64)
     if graph.n == 0:
-        return depth
-    order, pred = csgraph.breadth_first_order(
-        graph.adjacency(), root, directed=True, return_predecessors=True
-    )
-    order = np.asarray(order, dtype=np.int64)
-    parent = np.asarray(pred, dtype=np.int64)
-    parent[root] = root
-    dist = np.ones(graph.n, dtype=np.int64)
-    dist[root] = 0
-    nodes = order
-    hop = parent[nodes]
-    while True:
-        pending = hop != root
-        if not pending.any():
-            break
-        nodes = nodes[pending]
-        hop = hop[pending]
-        dist[nodes] = dist[nodes] + dist[hop]
-        hop = parent[hop]
-        parent[nodes] = hop
-    depth[order] = dist[order]
+        return np.full(0, -1, dtype=np.int64)
+    from graphmill.engine.algorithms._common import kernels
+
+    depth: npt.NDArray[np.int64] = kernels().bfs_depth(graph.indptr, graph.indices, root)
     return depth
 
 
@@ -92,8 +73,7 @@ def _run_bfs(graph: Graph, params: Params, progress: Progress) -> Any:
         progress("computing", 1.0, f"reached {reached} vertices")
         progress.log(f"visited {reached} vertices, max depth {int(depth[depth != UNREACHABLE_DEPTH].max())}")
         return make_table(g, columns, [g.id_array(), depth])
-    order = csgraph.breadth_first_order(g.adjacency(), root, directed=True, return_predecessors=False)
-    visited = len(order)
+    visited = int((bfs_depths(g, root) >= 0).sum())
     progress("computing", 1.0, f"reached {visited} vertices")
     progress.log(f"visited {visited} vertices (root included)")
     return make_table(g, columns, [g.id_array(np.array([root])), [visited]])
@@ -140,16 +120,17 @@ def sssp_distances(graph: Graph, root: int) -> npt.NDArray[np.float64]:
     """Shortest-path length (sum of weights) from ``root``; ``inf`` where unreachable.
 
     Unweighted graphs use weight 1.0.  Parallel edges count with their smallest weight;
-    zero weights are traversable (scipy's csgraph treats explicitly stored zeros in a
-    sparse matrix as edges; a test pins this).  Negative weights fail the task.
+    zero weights are traversable.  Negative weights fail the task.  A compiled binary-heap
+    Dijkstra on the CSR (no copy of the graph).
     """
     weights = graph.weights if graph.weights is not None else np.ones(graph.m, dtype=np.float64)
     if graph.m and float(np.min(weights)) < 0:
         raise errors.TaskFailed("SSSP needs non-negative edge weights; the graph has a negative weight")
     if graph.n == 0:
         return np.zeros(0, dtype=np.float64)
-    matrix = _min_parallel(graph, np.asarray(weights, dtype=np.float64))
-    dist = csgraph.dijkstra(matrix, directed=True, indices=root)
+    from graphmill.engine.algorithms._common import kernels
+
+    dist = kernels().dijkstra(graph.indptr, graph.indices, np.asarray(weights, dtype=np.float64), root)
     return np.asarray(dist, dtype=np.float64)
 
 
