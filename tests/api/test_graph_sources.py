@@ -54,4 +54,5 @@ def test_job_on_unconfigured_address_is_refused(app_with_cluster: TestClient) ->
     ]
     r = app_with_cluster.post(f"/api-open/v1/workflows/{wid}/jobs", json={})
     assert r.json()["code"] == 40004001
-    assert "127.0.0.1:19669" in r.json()["detail"] and "127.0.0.9:9669" in r.json()["detail"]
+    assert "127.0.0.1:19669" in r.json()["detail"]
+    assert "127.0.0.9:9669" in r.json()["detail"]

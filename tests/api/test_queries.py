@@ -127,9 +127,8 @@ def test_write_queries_are_refused_at_save(client: TestClient) -> None:
         r = client.post("/api-open/v1/workflows", json={"schema": {"tasks": [query_task("q", ngql, [], [])]}})
         body = r.json()
         assert body["code"] == 40004001, ngql
-        assert (
-            body["data"]["problems"][0]["task"] == "q" and body["data"]["problems"][0]["field"] == "spec.ngql"
-        )
+        assert body["data"]["problems"][0]["task"] == "q"
+        assert body["data"]["problems"][0]["field"] == "spec.ngql"
 
 
 def test_query_runtime_error_fails_the_task_with_the_message(client: TestClient) -> None:
@@ -171,7 +170,8 @@ def test_pagerank_written_back_then_queried(client: TestClient) -> None:
     players = {r["vid"] for r in csv_rows("player")}
     expected = sorted((v, r) for v, r in ranks.items() if v in players and r > 0.3)
     got = sorted((v, r) for v, r in rows_of(client, detail["id"], detail["tasks"][1]["id"]))
-    assert [v for v, _ in got] == [v for v, _ in expected] and expected
+    assert [v for v, _ in got] == [v for v, _ in expected]
+    assert expected
     assert all(abs(a - b) < 1e-12 for (_, a), (_, b) in zip(got, expected, strict=True))
     logs = client.get(f"/api-open/v1/jobs/{detail['id']}/tasks/{detail['tasks'][0]['id']}/logs").json()[
         "data"
@@ -196,4 +196,5 @@ def test_nebula_sink_creates_nothing_unasked(client: TestClient) -> None:
     assert "rank_tag" not in service.graphstore.get_space("basketballplayer").tags
     bad = {**pr, "datasink": {"type": "nebula", "spec": {"tag": "t", "prop": "value", "mode": "upsert"}}}
     r = client.post(f"/api-open/v1/workflows/{make_workflow(client, [bad])}/jobs", json={})
-    assert r.json()["code"] == 40004001 and "mode" in r.json()["detail"]
+    assert r.json()["code"] == 40004001
+    assert "mode" in r.json()["detail"]

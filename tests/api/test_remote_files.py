@@ -44,7 +44,10 @@ def test_s3_csv_gz_in_pagerank_out_to_s3(s3_app: TestClient, s3_server: S3Server
         "name": "PageRank",
         "type": "analytics_pagerank",
         "spec": {"vtype": "string"},
-        "datasource": {"type": "hdfs", "spec": {"hdfsName": "lake", "path": "in/edges.csv.gz", "header": True}},
+        "datasource": {
+            "type": "hdfs",
+            "spec": {"hdfsName": "lake", "path": "in/edges.csv.gz", "header": True},
+        },
         "datasink": {"type": "hdfs", "spec": {"url": "${lake}/analytics/${job_id}/tasks/${task_id}/"}},
     }
     schema_datasources = [{"type": "hdfs", "name": "lake", "spec": {"url": f"s3://{bucket}"}}]

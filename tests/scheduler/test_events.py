@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from graphmill.api.app import create_app
 from graphmill.config import Settings
-from tests.helpers import local_task, login, wait_job
+from tests.helpers import login, wait_job
 from tests.scheduler.test_cancel import FORM, long_task, make_job, worker_pid, write_big_graph
 
 

@@ -32,6 +32,8 @@ def test_job_watch_and_cancel(server: Server) -> None:
     cancelled = graphmill("job", "cancel", str(job_id), "--url", server.url)
     assert cancelled.stdout.strip() == "the job had already ended"
     missing = graphmill("job", "cancel", "999", "--url", server.url)
-    assert missing.returncode == 1 and "50004001" in missing.stderr
+    assert missing.returncode == 1
+    assert "50004001" in missing.stderr
     wrong = graphmill("job", "watch", str(job_id), "--url", server.url, "--password", "bad")
-    assert wrong.returncode == 1 and "40004000" in wrong.stderr
+    assert wrong.returncode == 1
+    assert "40004000" in wrong.stderr

@@ -45,9 +45,16 @@ def test_log_lines_carry_job_and_task_ids() -> None:
 
     from graphmill.log import JSONFormatter, TextFormatter
 
-    record = logging.LogRecord("graphmill.scheduler", logging.INFO, __file__, 1, "task %s", ("running",), None)
+    record = logging.LogRecord(
+        "graphmill.scheduler", logging.INFO, __file__, 1, "task %s", ("running",), None
+    )
     record.job_id = 7
     record.task_id = "ab" * 16
     assert " job=7 task=" + "ab" * 16 + ": task running" in TextFormatter().format(record)
     data = json.loads(JSONFormatter().format(record))
-    assert (data["job_id"], data["task_id"], data["message"], data["level"]) == (7, "ab" * 16, "task running", "info")
+    assert (data["job_id"], data["task_id"], data["message"], data["level"]) == (
+        7,
+        "ab" * 16,
+        "task running",
+        "info",
+    )

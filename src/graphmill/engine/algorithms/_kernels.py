@@ -448,7 +448,8 @@ def hanp_round(
 def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps):
     """Louvain phase 1 on a symmetric weighted graph (sequential, in ``order``).
 
-    Returns ``(community, sweeps, moves)``; a vertex moves only on a strict modularity gain.
+    Returns ``(community, sweeps, moves)``; a vertex moves only on a strict modularity
+    gain.  After the first sweep only vertices with a neighbour that moved are revisited.
     """
     n = ptr.shape[0] - 1
     comm = np.arange(n)
@@ -456,6 +457,8 @@ def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps):
     nw = np.zeros(n, dtype=np.float64)
     seen = np.zeros(n, dtype=np.bool_)
     touched = np.empty(n, dtype=np.int64)
+    active = np.ones(n, dtype=np.bool_)
+    nxt = np.zeros(n, dtype=np.bool_)
     total_moves = 0
     sweeps = 0
     for _sweep in range(max_sweeps):
@@ -463,6 +466,9 @@ def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps):
         moves = 0
         for oi in range(n):
             v = order[oi]
+            if not active[v]:
+                continue
+            active[v] = False
             cv = comm[v]
             nt = 0
             for e in range(ptr[v], ptr[v + 1]):
@@ -489,6 +495,8 @@ def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps):
             comm[v] = best
             if best != cv:
                 moves += 1
+                for e in range(ptr[v], ptr[v + 1]):
+                    nxt[idx[e]] = True
             for t in range(nt):
                 c = touched[t]
                 nw[c] = 0.0
@@ -496,6 +504,7 @@ def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps):
         total_moves += moves
         if moves == 0:
             break
+        active, nxt = nxt, active
     return comm, sweeps, total_moves
 
 
