@@ -168,7 +168,33 @@ def test_algorithm_catalogue(client: TestClient) -> None:
     """Every algorithm is listed with a JSON Schema of its parameters."""
     items = client.get("/api-open/v1/algorithms").json()["data"]["items"]
     types = {i["type"]: i for i in items}
-    assert {"analytics_pagerank", "analytics_bfs", "analytics_sssp", "analytics_wcc"} <= set(types)
+    # algorithms.md §2.0 column EXP, plus StronglyConnectedComponent.
+    assert set(types) == {
+        "analytics_pagerank",
+        "analytics_kcore",
+        "analytics_nstepdegrees",
+        "analytics_degree_with_time",
+        "analytics_bnc",
+        "analytics_cnc",
+        "analytics_apsp",
+        "analytics_sssp",
+        "analytics_bfs",
+        "analytics_shortest_path",
+        "analytics_lpa",
+        "analytics_hanp",
+        "analytics_wcc",
+        "analytics_scc",
+        "analytics_louvain",
+        "analytics_infomap",
+        "analytics_triangle_count",
+        "analytics_node2vec",
+        "analytics_tree_stat",
+        "analytics_hyperanf",
+        "analytics_clustering_coefficient",
+        "analytics_jaccard_similarity",
+    }
+    for item in items:
+        assert item["parameters"]["type"] == "object", item["type"]
     pr = types["analytics_pagerank"]
     assert pr["outputColumns"] == ["VID", "VALUE"]
     assert pr["parameters"]["properties"]["damping"]["default"] == 0.85

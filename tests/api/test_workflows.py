@@ -122,3 +122,16 @@ def test_local_path_escaping_root_is_refused(client: TestClient) -> None:
         r = client.post("/api-open/v1/workflows", json={"schema": schema})
         assert r.json()["code"] == 40004001, path
         assert "outside the files root" in r.json()["detail"]
+
+
+def test_new_algorithms_validate_at_save_and_submit(client: TestClient) -> None:
+    """Bad options of catalogue algorithms are refused with task, parameter and reason; a missing ids1 is 50004002."""
+    bad = nebula_task("tc", "analytics_triangle_count", "TriangleCount", {"opt": "5"})
+    r = client.post("/api-open/v1/workflows", json={"schema": {"tasks": [bad]}})
+    (problem,) = r.json()["data"]["problems"]
+    assert (problem["task"], problem["field"]) == ("tc", "spec.opt")
+    jaccard = nebula_task("jc", "analytics_jaccard_similarity", "Jaccard", {})
+    wid = create(client, schema={"tasks": [jaccard]})
+    r = client.post(f"/api-open/v1/workflows/{wid}/jobs", json={})
+    assert r.json()["code"] == 50004002
+    assert r.json()["data"]["problems"][0]["field"] == "spec.ids1"
