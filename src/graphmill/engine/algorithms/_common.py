@@ -201,3 +201,13 @@ def nonempty(value: Any) -> None:
     """ParamSpec check: a list must have at least one item."""
     if not value:
         raise ValueError("must list at least one vertex id")
+
+
+#: Below this many edges, algorithms that have one take a numpy/scipy path instead of the
+#: compiled kernels: a fresh worker pays 0.2–0.7 s to load compiled kernels from numba's
+#: cache, far more than the whole computation on a graph this small.
+SMALL_GRAPH_EDGES = 200_000
+
+
+def is_small(graph: Graph) -> bool:
+    return graph.m < SMALL_GRAPH_EDGES

@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from graphmill import errors
-from graphmill.engine.algorithms._common import IS_DIRECTED, VARIANT, make_table, oriented
+from graphmill.engine.algorithms._common import IS_DIRECTED, VARIANT, is_small, make_table, oriented
 from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import Graph
@@ -33,6 +34,20 @@ def _step_function(graph: Graph, iterations: int, inv: FloatArray, k: Any) -> An
     accumulators, summed in block order) unless the in-CSR already exists.
     """
     n = graph.n
+    if is_small(graph):
+        # scipy: no compiled-kernel load for a graph this small.  A is the out-adjacency
+        # with parallel edges as separate entries, so Aᵀ·x counts each of them.
+        adjacency = sp.csr_array(
+            (np.ones(graph.m, dtype=np.float64), graph.indices, graph.indptr), shape=(n, n)
+        )
+        pull_matrix = adjacency.T.tocsr()
+
+        def scipy_step(rank: FloatArray, damping: float, base: float, out: FloatArray) -> float:
+            np.multiply(pull_matrix @ (rank * inv), damping, out=out)
+            out += base
+            return float(np.abs(out - rank).sum())
+
+        return scipy_step
     if iterations > PUSH_MAX_ITERATIONS or "in_csr" in graph._cache:
         inc = graph.in_csr()
         contrib = np.empty(n, dtype=np.float64)

@@ -6,12 +6,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
+from scipy.sparse import csgraph
 
 from graphmill.engine.algorithms._common import (
     IS_DIRECTED,
     SEED,
     VARIANT,
     is_graphalytics,
+    is_small,
     kernels,
     make_table,
     oriented,
@@ -103,6 +106,16 @@ def weak_components(graph: Graph) -> npt.NDArray[np.int64]:
     """
     if graph.n == 0:
         return np.zeros(0, dtype=np.int64)
+    if is_small(graph):
+        # scipy: no compiled-kernel load for a graph this small.
+        adjacency = sp.csr_array(
+            (np.ones(graph.m, dtype=np.int8), graph.indices, graph.indptr), shape=(graph.n, graph.n)
+        )
+        _, component = csgraph.connected_components(adjacency, directed=True, connection="weak")
+        smallest = np.full(int(component.max()) + 1, graph.n, dtype=np.int64)
+        np.minimum.at(smallest, component, np.arange(graph.n, dtype=np.int64))
+        small_result: npt.NDArray[np.int64] = smallest[component]
+        return small_result
     result: npt.NDArray[np.int64] = kernels().weak_min_labels(graph.indptr, graph.indices)
     return result
 
