@@ -15,7 +15,7 @@ from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import Graph
 
-__all__ = ["DEGREE_CENTRALITY", "PAGERANK", "SPECS", "hll_reach_counts", "pagerank"]
+__all__ = ["DEGREE_CENTRALITY", "PAGERANK", "SPECS", "degree_columns", "hll_reach_counts", "pagerank"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -293,7 +293,8 @@ def hll_reach_counts(
     return np.maximum(np.rint(estimate).astype(np.int64) - 1, 0)
 
 
-def _degree_columns(params: Params) -> list[OutputColumn]:
+def degree_columns(params: Params) -> list[OutputColumn]:
+    """The output of DegreeCentrality and DegreeWithTime, by ``type`` (in / out / both)."""
     kind = params.get("type", "both")
     if kind == "out":
         return [OutputColumn("VID", "vid"), OutputColumn("OUT_DEGREE", "int64")]
@@ -333,7 +334,7 @@ def _run_degrees(graph: Graph, params: Params, progress: Progress) -> Any:
             in_deg = hll_reach_counts(
                 inc.indptr, inc.indices, g.n, step=step, bits=bits, progress=progress, label="in"
             )
-    columns = _degree_columns(params)
+    columns = degree_columns(params)
     if kind == "out":
         values: list[Any] = [g.id_array(), out_deg]
     elif kind == "in":
@@ -363,7 +364,7 @@ DEGREE_CENTRALITY = AlgorithmSpec(
         ParamSpec("type", "string", "both", choices=("in", "out", "both"), doc="which degrees to output"),
     ),
     needs_weight=False,
-    output_columns=_degree_columns,
+    output_columns=degree_columns,
     run=_run_degrees,
     doc=(
         "In/out degrees. step=1: exact counts (parallel edges and self-loops count); other steps: "

@@ -21,6 +21,7 @@ from graphmill.engine.algorithms._common import (
     undirected_view,
 )
 from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
+from graphmill.engine.algorithms.centrality import degree_columns
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import Graph
 
@@ -183,26 +184,12 @@ def _run_degree_with_time(graph: Graph, params: Params, progress: Progress) -> A
     in_deg = np.bincount(g.indices[inside], minlength=g.n).astype(np.int64)
     progress("computing", 1.0, f"{int(inside.sum())} of {g.m} edges in range")
     progress.log(f"{int(inside.sum())} of {g.m} edges have a time in range")
-    columns = _degree_time_columns(params)
+    columns = degree_columns(params)
     if kind == "out":
         return make_table(g, columns, [g.id_array(), out_deg])
     if kind == "in":
         return make_table(g, columns, [g.id_array(), in_deg])
     return make_table(g, columns, [g.id_array(), out_deg + in_deg, out_deg, in_deg])
-
-
-def _degree_time_columns(params: Params) -> list[OutputColumn]:
-    kind = params.get("type", "both")
-    if kind == "out":
-        return [OutputColumn("VID", "vid"), OutputColumn("OUT_DEGREE", "int64")]
-    if kind == "in":
-        return [OutputColumn("VID", "vid"), OutputColumn("IN_DEGREE", "int64")]
-    return [
-        OutputColumn("VID", "vid"),
-        OutputColumn("BOTH_DEGREE", "int64"),
-        OutputColumn("OUT_DEGREE", "int64"),
-        OutputColumn("IN_DEGREE", "int64"),
-    ]
 
 
 DEGREE_WITH_TIME = AlgorithmSpec(
@@ -236,7 +223,7 @@ DEGREE_WITH_TIME = AlgorithmSpec(
         ),
     ),
     needs_weight=True,
-    output_columns=_degree_time_columns,
+    output_columns=degree_columns,
     run=_run_degree_with_time,
     doc=(
         "Degrees counting only edges whose time lies in [begin_time, end_time]. The edge time is the "
