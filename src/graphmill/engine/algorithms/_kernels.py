@@ -647,6 +647,39 @@ def aggregate(ptr, idx, w, comm, ncomm):
 # -- BFS-based: betweenness, closeness --------------------------------------------------------
 
 
+@nb.njit(**_OPTS)
+def _dependencies(ptr, idx, s, delta):
+    """Brandes' single-source pass from ``s``: adds delta_s(v) to ``delta[v]`` for every v."""
+    n = ptr.shape[0] - 1
+    sigma = np.zeros(n, dtype=np.float64)
+    dist = np.full(n, -1, dtype=np.int64)
+    stack = np.empty(n, dtype=np.int64)
+    sigma[s] = 1.0
+    dist[s] = 0
+    stack[0] = s
+    head = 0
+    tail = 1
+    while head < tail:
+        v = stack[head]
+        head += 1
+        dv = dist[v] + 1
+        for k in range(ptr[v], ptr[v + 1]):
+            u = idx[k]
+            if dist[u] < 0:
+                dist[u] = dv
+                stack[tail] = u
+                tail += 1
+            if dist[u] == dv:
+                sigma[u] += sigma[v]
+    for i in range(tail - 1, 0, -1):
+        v = stack[i]
+        dv = dist[v] + 1
+        for k in range(ptr[v], ptr[v + 1]):
+            u = idx[k]
+            if dist[u] == dv:
+                delta[v] += sigma[v] / sigma[u] * (1.0 + delta[u])
+
+
 @nb.njit(parallel=True, **_OPTS)
 def brandes(ptr, idx, sources, nthreads):
     """Brandes dependencies summed over ``sources`` (unweighted; parallel edges multiply path counts).
@@ -657,37 +690,9 @@ def brandes(ptr, idx, sources, nthreads):
     acc = np.zeros((nthreads, n), dtype=np.float64)
     ns = sources.shape[0]
     for si in nb.prange(ns):
-        t = nb.get_thread_id()
-        s = sources[si]
-        sigma = np.zeros(n, dtype=np.float64)
-        dist = np.full(n, -1, dtype=np.int64)
         delta = np.zeros(n, dtype=np.float64)
-        stack = np.empty(n, dtype=np.int64)
-        sigma[s] = 1.0
-        dist[s] = 0
-        stack[0] = s
-        head = 0
-        tail = 1
-        while head < tail:
-            v = stack[head]
-            head += 1
-            dv = dist[v] + 1
-            for k in range(ptr[v], ptr[v + 1]):
-                u = idx[k]
-                if dist[u] < 0:
-                    dist[u] = dv
-                    stack[tail] = u
-                    tail += 1
-                if dist[u] == dv:
-                    sigma[u] += sigma[v]
-        for i in range(tail - 1, 0, -1):
-            v = stack[i]
-            dv = dist[v] + 1
-            for k in range(ptr[v], ptr[v + 1]):
-                u = idx[k]
-                if dist[u] == dv:
-                    delta[v] += sigma[v] / sigma[u] * (1.0 + delta[u])
-            acc[t, v] += delta[v]
+        _dependencies(ptr, idx, sources[si], delta)
+        acc[nb.get_thread_id()] += delta
     bc = np.zeros(n, dtype=np.float64)
     for t in range(nthreads):
         bc += acc[t]
@@ -701,35 +706,7 @@ def brandes_each(ptr, idx, sources, chosen):
     ns = sources.shape[0]
     out = np.zeros((ns, n), dtype=np.float64)
     for si in nb.prange(ns):
-        s = sources[si]
-        sigma = np.zeros(n, dtype=np.float64)
-        dist = np.full(n, -1, dtype=np.int64)
-        delta = out[si]
-        stack = np.empty(n, dtype=np.int64)
-        sigma[s] = 1.0
-        dist[s] = 0
-        stack[0] = s
-        head = 0
-        tail = 1
-        while head < tail:
-            v = stack[head]
-            head += 1
-            dv = dist[v] + 1
-            for k in range(ptr[v], ptr[v + 1]):
-                u = idx[k]
-                if dist[u] < 0:
-                    dist[u] = dv
-                    stack[tail] = u
-                    tail += 1
-                if dist[u] == dv:
-                    sigma[u] += sigma[v]
-        for i in range(tail - 1, 0, -1):
-            v = stack[i]
-            dv = dist[v] + 1
-            for k in range(ptr[v], ptr[v + 1]):
-                u = idx[k]
-                if dist[u] == dv:
-                    delta[v] += sigma[v] / sigma[u] * (1.0 + delta[u])
+        _dependencies(ptr, idx, sources[si], out[si])
     return out
 
 
