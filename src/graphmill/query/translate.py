@@ -563,14 +563,8 @@ class _Translator:
 
         start = self.fresh("v")
         if isinstance(stmt.source, ast.InputCol):
-            if inputs is None:
-                fail(
-                    f"$-.{stmt.source.name} needs a statement piped into this one ('… | GO …')",
-                    stmt.source.pos,
-                )
-            if stmt.source.name not in inputs:
-                fail(f"$-.{stmt.source.name} is not a column of the statement before '|'", stmt.source.pos)
-            self.clauses.append(f"MATCH ({start}) WHERE {start}.vid = {inputs[stmt.source.name]}")
+            column = _input_column(stmt.source, inputs, "GO")
+            self.clauses.append(f"MATCH ({start}) WHERE {start}.vid = {column}")
         else:
             self.clauses.append(f"MATCH ({start}) WHERE {start}.vid IN {self.vids(stmt.source)}")
         frontier = start
@@ -605,14 +599,7 @@ class _Translator:
             tags = ("?",)
         vid = self.fresh("vid")
         if isinstance(stmt.source, ast.InputCol):
-            if inputs is None:
-                fail(
-                    f"$-.{stmt.source.name} needs a statement piped into this one ('… | FETCH …')",
-                    stmt.source.pos,
-                )
-            if stmt.source.name not in inputs:
-                fail(f"$-.{stmt.source.name} is not a column of the statement before '|'", stmt.source.pos)
-            self.clauses.append(f"WITH DISTINCT {inputs[stmt.source.name]} AS {vid}")
+            self.clauses.append(f"WITH DISTINCT {_input_column(stmt.source, inputs, 'FETCH')} AS {vid}")
         else:
             self.clauses.append(f"UNWIND {self.vids(stmt.source)} AS {vid}")
         scope = _Scope("FETCH", vid=vid)
@@ -985,6 +972,15 @@ class _Translator:
                 fail(f"{call.name}() does not take {len(args)} arguments", pos)
             return f"{target}({', '.join(self.expr(a, scope) for a in args)})"
         fail(f"function {call.name}() is not supported", pos)
+
+
+def _input_column(source: ast.InputCol, inputs: dict[str, str] | None, keyword: str) -> str:
+    """The Cypher variable of ``$-.name``: a column of the statement piped into this one."""
+    if inputs is None:
+        fail(f"$-.{source.name} needs a statement piped into this one ('… | {keyword} …')", source.pos)
+    if source.name not in inputs:
+        fail(f"$-.{source.name} is not a column of the statement before '|'", source.pos)
+    return inputs[source.name]
 
 
 def _exprs(stmt: ast.LookupStmt) -> Iterator[ast.Expr]:
