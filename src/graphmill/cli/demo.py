@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import tempfile
 import threading
@@ -12,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import click
-import httpx
 
-from graphmill.cli.watch import watch
+from graphmill.cli.watch import STATUS_NAMES, watch
+from graphmill.client import ApiError, Client
 
 SPACE = "basketballplayer"
-from graphmill.cli.watch import STATUS_NAMES  # noqa: E402
 
 DEMO_SCHEMA: dict[str, Any] = {
     "datasources": [],
@@ -65,13 +63,6 @@ DEMO_SCHEMA: dict[str, Any] = {
     ],
     "deps": [{"src": "analytics_pagerank_1", "dst": "analytics_wcc_2", "spec": {"params": []}}],
 }
-
-
-def _check(response: httpx.Response) -> Any:
-    body = response.json()
-    if body.get("code") != 0:
-        raise click.ClickException(f"{response.request.method} {response.request.url.path}: {body}")
-    return body["data"]
 
 
 def run_demo(data_dir: Path | None, port: int, keep: bool) -> int:
@@ -124,41 +115,37 @@ def run_demo(data_dir: Path | None, port: int, keep: bool) -> int:
 
 
 def _walk_through(base: str) -> None:
-    account = base64.b64encode(json.dumps(["root", "nebula"]).encode()).decode()
-    with httpx.Client(base_url=base, timeout=30) as client:
-        _check(
-            client.post(
-                "/api-open/v1/connect",
-                headers={"Authorization": f"Bearer {account}"},
-                json={"address": "127.0.0.1", "port": 9669},
-            )
-        )
-        wid = _check(
-            client.post("/api-open/v1/workflows", json={"name": "demo_pagerank", "schema": DEMO_SCHEMA})
-        )["id"]
-        click.echo(f"created workflow {wid}: PageRank over follow,serve, then WCC over follow")
-        started = time.perf_counter()
-        job_id = _check(
-            client.post(f"/api-open/v1/workflows/{wid}/jobs", json={"id": str(wid), "input": {}})
-        )["id"]
-        click.echo(f"started job {job_id}")
-        progress = watch(lambda: _check(client.get(f"/api-open/v1/jobs/{job_id}/progress")), interval_s=0.05)
-        job = _check(client.get(f"/api-open/v1/jobs/{job_id}"))
-        assert progress["status"] == job["status"]
-        elapsed = time.perf_counter() - started
-        click.echo(
-            f"job {job_id} ended with status {job['status']} ({STATUS_NAMES[job['status']]}) in {elapsed:.2f}s"
-        )
-        click.echo(json.dumps(job, indent=2))
-        for task in job["tasks"]:
-            if task["status"] != 2:
-                logs = _check(client.get(f"/api-open/v1/jobs/{job_id}/tasks/{task['id']}/logs"))
-                for item in logs["items"]:
-                    click.echo(f"  {task['name']} log: {item['message']}")
-                continue
-            rows = _check(client.get(f"/api-open/v1/jobs/{job_id}/tasks/{task['id']}/sample_result?limit=5"))
-            click.echo(f"first rows of {task['name']} ({task['id']}):")
-            for row in rows["items"]:
-                click.echo("  " + ",".join(row))
-        if job["status"] != 2:
-            raise click.ClickException(f"the demo job did not succeed (status {job['status']})")
+    with Client(base) as client:
+        try:
+            _run_sample_job(client)
+        except ApiError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def _run_sample_job(client: Client) -> None:
+    client.connect("root", "nebula")
+    wid = client.post("/workflows", {"name": "demo_pagerank", "schema": DEMO_SCHEMA})["id"]
+    click.echo(f"created workflow {wid}: PageRank over follow,serve, then WCC over follow")
+    started = time.perf_counter()
+    job_id = client.post(f"/workflows/{wid}/jobs", {"id": str(wid), "input": {}})["id"]
+    click.echo(f"started job {job_id}")
+    progress = watch(lambda: client.get(f"/jobs/{job_id}/progress"), interval_s=0.05)
+    job = client.get(f"/jobs/{job_id}")
+    assert progress["status"] == job["status"]
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"job {job_id} ended with status {job['status']} ({STATUS_NAMES[job['status']]}) in {elapsed:.2f}s"
+    )
+    click.echo(json.dumps(job, indent=2))
+    for task in job["tasks"]:
+        if task["status"] != 2:
+            logs = client.get(f"/jobs/{job_id}/tasks/{task['id']}/logs")
+            for item in logs["items"]:
+                click.echo(f"  {task['name']} log: {item['message']}")
+            continue
+        rows = client.get(f"/jobs/{job_id}/tasks/{task['id']}/sample_result", limit=5)
+        click.echo(f"first rows of {task['name']} ({task['id']}):")
+        for row in rows["items"]:
+            click.echo("  " + ",".join(row))
+    if job["status"] != 2:
+        raise click.ClickException(f"the demo job did not succeed (status {job['status']})")
