@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     remote_sinks: bool = False
     #: Log lines as JSON objects (for log shippers) instead of text.
     log_json: bool = False
+    #: Refuse a job at submission over any problem of its workflow (our strictness), instead of
+    #: only what Explorer refuses; the add-job body's ``"strict"`` overrides it per request.
+    strict_submit: bool = False
+    #: Tasks one workflow may hold; more is refused at save and at submission (ErrParam).
+    max_tasks_per_workflow: int = Field(1000, ge=1)
 
     @property
     def resolved_files_root(self) -> Path:

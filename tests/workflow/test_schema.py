@@ -141,14 +141,17 @@ def test_input_fills_placeholders_and_open_params() -> None:
 
 
 def test_missing_values_use_explorers_controller_code() -> None:
-    """A placeholder or a required parameter with no value → 50004002."""
+    """A placeholder with no value → 50004002; strictly, also a required parameter left empty."""
     schema = parse_schema(SCHEMA)
     with pytest.raises(MissingRequiredParams) as err:
         apply_input(schema, SCHEMA, {}, CAT)
     assert err.value.code == 50004002
     fields = {(p["task"], p["field"]) for p in err.value.data["problems"]}  # type: ignore[index]
-    assert ("b", "spec.n") in fields
-    assert ("b", "spec.root") in fields
+    assert fields == {("b", "spec.n")}  # an empty root fails its task at run time
+    with pytest.raises(MissingRequiredParams) as err:
+        apply_input(schema, SCHEMA, {}, CAT, strict=True)
+    fields = {(p["task"], p["field"]) for p in err.value.data["problems"]}  # type: ignore[index]
+    assert fields == {("b", "spec.n"), ("b", "spec.root")}
 
 
 @pytest.mark.parametrize(
@@ -162,8 +165,37 @@ def test_input_naming_unknown_things_is_refused(job_input: Any) -> None:
     assert err.value.code == 40004001
 
 
-def test_invalid_filled_value_is_errparam() -> None:
-    """A filled value that does not parse is ErrParam, not the missing-parameter code."""
+def test_invalid_filled_value_is_errparam_only_when_strict() -> None:
+    """A filled value that does not parse is kept (the task fails at run time); strictly it is ErrParam."""
+    job_input = {"a": {"k": "zero"}, "b": {"m": 1, "root": "q"}}
+    eff = apply_input(parse_schema(SCHEMA), SCHEMA, job_input, CAT)
+    assert eff["tasks"][0]["spec"]["n"] == "zero"
     with pytest.raises(ParamError) as err:
-        apply_input(parse_schema(SCHEMA), SCHEMA, {"a": {"k": "zero"}, "b": {"m": 1, "root": "q"}}, CAT)
+        apply_input(parse_schema(SCHEMA), SCHEMA, job_input, CAT, strict=True)
     assert err.value.code == 40004001
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "text"),
+    [
+        ("select", 3, "3"),
+        ("2024-01-01", 2.0, "2"),
+        ('he said "x"', True, "true"),
+        ("根节点：", "player100", "player100"),
+        ("a b", 0.85, "0.85"),
+    ],
+)
+def test_any_text_names_a_parameter_and_json_values_render(name: str, value: Any, text: str) -> None:
+    """${…} takes any text as its name; strings, numbers and booleans render as spec text."""
+    raw = {
+        "tasks": [
+            {
+                "id": "a",
+                "type": "algo",
+                "spec": {"n": "${" + name + "}"},
+                "graph": {"params": [{"name": name}]},
+            }
+        ]
+    }
+    eff = apply_input(parse_schema(raw), raw, {"a": {name: value}}, CAT)
+    assert eff["tasks"][0]["spec"]["n"] == text

@@ -8,17 +8,18 @@ each naming the task and the field, instead of stopping at the first.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import KeysView, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from graphmill.errors import ParamError
 from graphmill.types import JSONObject, JSONValue
 from graphmill.workflow.dag import find_cycle, upstream_map
 
-PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+#: ``${name}``: Explorer allows any text as a parameter name (keywords, dates, quotes, CJK).
+PLACEHOLDER = re.compile(r"\$\{([^{}]+)\}")
 QUERY_TASK_TYPE = "nebula_ngql"
 
 
@@ -27,12 +28,13 @@ class _Open(BaseModel):
 
 
 class Column(_Open):
-    name: str
+    name: str = ""
     dataType: str = "string"
 
 
 class GraphParam(_Open):
-    name: str
+    #: The canvas saves parameters before they are named; an unnamed one fills nothing.
+    name: str = ""
     #: Explorer spells a parameter's default value in different ways across versions.
     value: Any = None
     defaultValue: Any = None
@@ -96,12 +98,32 @@ class WorkflowSchema(_Open):
     datasources: list[NamedDatasource] = Field(default_factory=list)
     tasks: list[TaskDef] = Field(default_factory=list)
     deps: list[Dep] = Field(default_factory=list)
+    _by_id: dict[str, TaskDef] | None = PrivateAttr(default=None)
+    _deps_into: dict[str, list[tuple[int, Dep]]] | None = PrivateAttr(default=None)
 
     def task(self, task_id: str) -> TaskDef:
-        for t in self.tasks:
-            if t.id == task_id:
-                return t
-        raise KeyError(task_id)
+        """The task with id ``task_id`` (KeyError if none); O(1) after the first call."""
+        return self._index()[task_id]
+
+    def _index(self) -> dict[str, TaskDef]:
+        if self._by_id is None:  # the first task of a repeated id wins, as a linear search would
+            self._by_id = {t.id: t for t in reversed(self.tasks)}
+        return self._by_id
+
+    def deps_into(self, task_id: str) -> list[Dep]:
+        """The dependencies whose ``dst`` is ``task_id``, in schema order; O(1) after the first call."""
+        return [dep for _, dep in self.numbered_deps_into(task_id)]
+
+    def numbered_deps_into(self, task_id: str) -> list[tuple[int, Dep]]:
+        """``(i, deps[i])`` for the dependencies whose ``dst`` is ``task_id``."""
+        if self._deps_into is None:
+            self._deps_into = {}
+            for i, dep in enumerate(self.deps):
+                self._deps_into.setdefault(dep.dst, []).append((i, dep))
+        return self._deps_into.get(task_id, [])
+
+    def task_ids(self) -> KeysView[str]:
+        return self._index().keys()
 
     def upstream(self) -> dict[str, list[str]]:
         return upstream_map((t.id for t in self.tasks), ((d.src, d.dst) for d in self.deps))
@@ -166,69 +188,105 @@ def _output_width(task: TaskDef, catalog: TaskCatalog) -> int | None:
     return None if cols is None else len(cols)
 
 
-def validate_schema(schema: WorkflowSchema, catalog: TaskCatalog) -> list[Problem]:
-    """Every problem of a parsed schema, for saving a workflow."""
+def _task_problems(task: TaskDef, catalog: TaskCatalog) -> list[Problem]:
+    """The problems of one task on its own: its type, placeholders and parameter values."""
+    if not catalog.is_known(task.type):
+        return [Problem(task.id, "type", f"unknown task type {task.type!r}")]
+    problems: list[Problem] = []
+    declared = {p.name for p in task.graph.params}
+    for field, value in task.spec.items():
+        if isinstance(value, str):
+            for name in PLACEHOLDER.findall(value):
+                if name not in declared:
+                    problems.append(
+                        Problem(
+                            task.id,
+                            f"spec.{field}",
+                            f"placeholder ${{{name}}} is not declared in graph.params",
+                        )
+                    )
+    for field, reason in catalog.check_params(task.type, task.spec, allow_missing_required=True):
+        problems.append(Problem(task.id, field, reason))
+    return problems
+
+
+def _dep_problems(schema: WorkflowSchema, i: int, dep: Dep, catalog: TaskCatalog) -> list[Problem]:
+    """The problems of ``deps[i]``: its ends, and the upstream columns it names."""
+    problems: list[Problem] = []
+    ids = schema.task_ids()
+    for end in ("src", "dst"):
+        tid = getattr(dep, end)
+        if tid not in ids:
+            problems.append(Problem(tid, f"deps[{i}].{end}", f"no task with id {tid!r}"))
+    if problems:
+        return problems
+    if dep.src == dep.dst:
+        return [Problem(dep.dst, f"deps[{i}]", "a task cannot depend on itself")]
+    width = _output_width(schema.task(dep.src), catalog)
+    columns: list[tuple[str, int]] = []
+    if dep.spec.input is not None:
+        columns += [
+            ("spec.input.srcField", dep.spec.input.srcField),
+            ("spec.input.dstField", dep.spec.input.dstField),
+        ]
+    dst_task = schema.task(dep.dst)
+    known = {gp.name for gp in dst_task.graph.params} | catalog.param_names(dst_task.type)
+    for j, p in enumerate(dep.spec.params):
+        columns.append((f"spec.params[{j}].columnIndex", p.columnIndex))
+        if p.name not in known:
+            problems.append(
+                Problem(dep.dst, f"deps[{i}].spec.params[{j}].name", f"task has no parameter {p.name!r}")
+            )
+    for field, index in columns:
+        if index < 1 or (width is not None and index > width):
+            bound = f"1..{width}" if width is not None else "≥ 1"
+            problems.append(
+                Problem(
+                    dep.dst, f"deps[{i}].{field}", f"column {index} is out of range ({bound}) of {dep.src!r}"
+                )
+            )
+    return problems
+
+
+def structure_problems(schema: WorkflowSchema) -> list[Problem]:
+    """What makes a schema no job at all: no tasks, a repeated task id, a dangling or cyclic dependency.
+
+    Submission refuses these (40004001) even when it is lenient: there is no DAG to run.
+    """
+    if not schema.tasks:
+        return [Problem(None, "tasks", "the workflow has no tasks")]
     problems: list[Problem] = []
     seen: set[str] = set()
     for i, task in enumerate(schema.tasks):
         if task.id in seen:
             problems.append(Problem(task.id, f"tasks[{i}].id", f"duplicate task id {task.id!r}"))
         seen.add(task.id)
-        if not catalog.is_known(task.type):
-            problems.append(Problem(task.id, "type", f"unknown task type {task.type!r}"))
-            continue
-        declared = {p.name for p in task.graph.params}
-        for field, value in task.spec.items():
-            if isinstance(value, str):
-                for name in PLACEHOLDER.findall(value):
-                    if name not in declared:
-                        problems.append(
-                            Problem(
-                                task.id,
-                                f"spec.{field}",
-                                f"placeholder ${{{name}}} is not declared in graph.params",
-                            )
-                        )
-        for field, reason in catalog.check_params(task.type, task.spec, allow_missing_required=True):
-            problems.append(Problem(task.id, field, reason))
-    ids = {t.id for t in schema.tasks}
     for i, dep in enumerate(schema.deps):
         for end in ("src", "dst"):
             tid = getattr(dep, end)
-            if tid not in ids:
+            if tid not in seen:
                 problems.append(Problem(tid, f"deps[{i}].{end}", f"no task with id {tid!r}"))
-        if dep.src not in ids or dep.dst not in ids:
-            continue
-        if dep.src == dep.dst:
-            problems.append(Problem(dep.dst, f"deps[{i}]", "a task cannot depend on itself"))
-            continue
-        width = _output_width(schema.task(dep.src), catalog)
-        columns: list[tuple[str, int]] = []
-        if dep.spec.input is not None:
-            columns += [
-                ("spec.input.srcField", dep.spec.input.srcField),
-                ("spec.input.dstField", dep.spec.input.dstField),
-            ]
-        for j, p in enumerate(dep.spec.params):
-            columns.append((f"spec.params[{j}].columnIndex", p.columnIndex))
-            dst_task = schema.task(dep.dst)
-            if p.name not in {gp.name for gp in dst_task.graph.params} | catalog.param_names(dst_task.type):
-                problems.append(
-                    Problem(dep.dst, f"deps[{i}].spec.params[{j}].name", f"task has no parameter {p.name!r}")
-                )
-        for field, index in columns:
-            if index < 1 or (width is not None and index > width):
-                bound = f"1..{width}" if width is not None else "≥ 1"
-                problems.append(
-                    Problem(
-                        dep.dst,
-                        f"deps[{i}].{field}",
-                        f"column {index} is out of range ({bound}) of {dep.src!r}",
-                    )
-                )
     cycle = find_cycle(schema.upstream())
     if cycle:
         problems.append(Problem(cycle[0], "deps", "the dependencies form a cycle: " + " -> ".join(cycle)))
+    return problems
+
+
+def validate_schema(schema: WorkflowSchema, catalog: TaskCatalog) -> list[Problem]:
+    """Every problem of a parsed schema, in O(tasks + deps)."""
+    problems = [p for p in structure_problems(schema) if not p.field.startswith("deps[")]
+    for task in schema.tasks:
+        problems += _task_problems(task, catalog)
+    for i, dep in enumerate(schema.deps):
+        problems += _dep_problems(schema, i, dep, catalog)
+    return problems
+
+
+def task_problems(schema: WorkflowSchema, task_id: str, catalog: TaskCatalog) -> list[Problem]:
+    """The problems that stop one task from running: its own and those of the deps feeding it."""
+    problems = _task_problems(schema.task(task_id), catalog)
+    for i, dep in schema.numbered_deps_into(task_id):
+        problems += _dep_problems(schema, i, dep, catalog)
     return problems
 
 

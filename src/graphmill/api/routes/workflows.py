@@ -1,9 +1,15 @@
-"""graphmill's workflow API (Explorer has none in its open API): CRUD and clone."""
+"""graphmill's workflow API (Explorer has none in its open API): CRUD and clone.
+
+Saving answers success for any draft and lists its problems (``data.problems``); a body's
+``"strict": true`` refuses a schema with problems instead.  Checking a schema is O(tasks)
+but not free, so it runs in a worker thread, off the event loop.
+"""
 
 from __future__ import annotations
 
 import json
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -11,7 +17,10 @@ from graphmill import wire as views
 from graphmill.api.inputs import json_body, paging, path_int
 from graphmill.api.render import ok
 from graphmill.errors import ParamError
+from graphmill.models import Workflow
 from graphmill.service.core import Service
+from graphmill.service.workflows import strict_flag
+from graphmill.workflow.schema import Problem
 
 
 def _service(request: Request) -> Service:
@@ -19,10 +28,24 @@ def _service(request: Request) -> Service:
     return service
 
 
+def _strict(body: dict[str, object]) -> bool:
+    return strict_flag(body.get("strict"), default=False)
+
+
+def _problems(problems: list[Problem]) -> list[dict[str, str | None]]:
+    return [p.as_json() for p in problems]
+
+
 async def create(request: Request) -> Response:
     body = await json_body(request, required=True)
-    wid = _service(request).create_workflow(body.get("name"), body.get("schema"), body.get("webhook"))
-    return ok({"id": wid})
+    wid, problems = await run_in_threadpool(
+        _service(request).create_workflow,
+        body.get("name"),
+        body.get("schema"),
+        body.get("webhook"),
+        strict=_strict(body),
+    )
+    return ok({"id": wid, "problems": _problems(problems)})
 
 
 async def list_all(request: Request) -> Response:
@@ -40,16 +63,29 @@ async def list_all(request: Request) -> Response:
     return ok(views.page([views.workflow_item(w) for w in items], total, pg.page, pg.size))
 
 
+def _with_problems(wf: Workflow, problems: list[Problem]) -> dict[str, object]:
+    return {**views.workflow_detail(wf), "valid": not problems, "problems": _problems(problems)}
+
+
 async def detail(request: Request) -> Response:
-    wf = _service(request).get_workflow(path_int(request, "workflow_id", "workflow id"))
-    return ok(views.workflow_detail(wf))
+    service = _service(request)
+    wf = service.get_workflow(path_int(request, "workflow_id", "workflow id"))
+    problems = await run_in_threadpool(service.workflow_problems, wf)
+    return ok(_with_problems(wf, problems))
 
 
 async def update(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
     body = await json_body(request, required=True)
-    wf = _service(request).update_workflow(wid, body.get("name"), body.get("schema"), body.get("webhook"))
-    return ok(views.workflow_detail(wf))
+    wf, problems = await run_in_threadpool(
+        _service(request).update_workflow,
+        wid,
+        body.get("name"),
+        body.get("schema"),
+        body.get("webhook"),
+        strict=_strict(body),
+    )
+    return ok(_with_problems(wf, problems))
 
 
 async def delete(request: Request) -> Response:
@@ -60,4 +96,4 @@ async def delete(request: Request) -> Response:
 async def clone(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
     body = await json_body(request, required=False)
-    return ok({"id": _service(request).clone_workflow(wid, body.get("name"))})
+    return ok({"id": await run_in_threadpool(_service(request).clone_workflow, wid, body.get("name"))})

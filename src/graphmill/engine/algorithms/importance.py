@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from graphmill.engine.algorithms._common import (
     IS_DIRECTED,
+    OLD_ITERATIONS,
     SEED,
     kernels,
     major_component,
@@ -106,6 +107,11 @@ KCORE = AlgorithmSpec(
         ParamSpec("kmin", "int", 1, minimum=0, doc="smallest core number kept (type=subgraph)"),
         ParamSpec("kmax", "int", 1000000, minimum=0, doc="largest core number kept (type=subgraph)"),
         IS_DIRECTED,
+        ParamSpec(
+            "vertices", "int", None, minimum=0, doc="older NA docs: vertex count, 0 = counted; not used"
+        ),
+        ParamSpec("edges", "int", None, minimum=0, doc="older NA docs: edge count, 0 = counted; not used"),
+        OLD_ITERATIONS,
     ),
     needs_weight=False,
     output_columns=_kcore_columns,
@@ -412,6 +418,7 @@ CLOSENESS = AlgorithmSpec(
         IS_DIRECTED,
         ParamSpec("num_samples", "int", 10, minimum=1, doc="number of sampled source vertices"),
         SEED,
+        OLD_ITERATIONS,
     ),
     needs_weight=False,
     output_columns=lambda params: list(VID_VALUE_DOUBLE),
