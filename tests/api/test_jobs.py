@@ -275,7 +275,10 @@ def test_job_records_workflow_version(client: TestClient) -> None:
     ("task", "reason"),
     [
         (nebula_task("t", "analytics_wcc", "WCC", {}, space="nope"), "nope"),
-        (nebula_task("t", "analytics_wcc", "WCC", {}, edges="likes", props=""), "edge type 'likes' does not exist"),
+        (
+            nebula_task("t", "analytics_wcc", "WCC", {}, edges="likes", props=""),
+            "edge type 'likes' does not exist",
+        ),
         (local_task("t", "analytics_wcc", "missing.csv"), "'missing.csv' does not exist"),
     ],
 )
