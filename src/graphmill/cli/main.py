@@ -13,14 +13,51 @@ import click
 
 from graphmill import __version__
 
-_DATA_DIR = click.option(
+
+class SettingOption(click.Option):
+    """An option for one field of :class:`graphmill.config.Settings`.
+
+    Its default and its environment variable are the setting's own: the option passes
+    nothing when it is not given, and Settings applies ``GRAPHMILL_*`` and the default.
+    The help text reads both from Settings when it is shown, so ``graphmill --help``
+    stays light and no default is written twice.
+    """
+
+    def __init__(self, *args: Any, setting: str, env: str | None = None, **kwargs: Any) -> None:
+        kwargs.update(default=None, show_default=False)
+        super().__init__(*args, **kwargs)
+        self.setting = setting
+        self.env = env or f"GRAPHMILL_{setting.upper()}"
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from graphmill.config import Settings
+
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        field = Settings.model_fields[self.setting]
+        default = field.get_default(call_default_factory=True)
+        shown = "" if default is None else f"default: {default}; "
+        return record[0], f"{record[1]}  [{shown}env {self.env}]".strip()
+
+
+def setting_option(*names: str, setting: str, **kwargs: Any) -> Callable[[Any], Any]:
+    return click.option(*names, cls=SettingOption, setting=setting, **kwargs)
+
+
+_DATA_DIR = setting_option(
     "--data-dir",
+    setting="data_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("graphmill-data"),
-    show_default=True,
-    envvar="GRAPHMILL_DATA_DIR",
     help="Holds the metadata database, the embedded graph store and the files root.",
 )
+
+
+def _data_dir(given: Path | None) -> Path:
+    """``--data-dir``, else GRAPHMILL_DATA_DIR, else the default: what the server would use."""
+    from graphmill.config import load_settings
+
+    return given if given is not None else load_settings().data_dir
 
 
 def _fail(exc: Exception) -> None:
@@ -39,47 +76,43 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="GRAPHMILL_HOST")
-@click.option(
-    "--port", default=7002, show_default=True, type=click.IntRange(0, 65535), envvar="GRAPHMILL_PORT"
-)
+@setting_option("--host", setting="host")
+@setting_option("--port", setting="port", type=click.IntRange(0, 65535))
 @_DATA_DIR
-@click.option(
+@setting_option(
     "--files-root",
+    setting="files_root",
     type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    envvar="GRAPHMILL_FILES_ROOT",
     help="Root of local datasource paths and result files [default: <data-dir>/files].",
 )
-@click.option(
-    "--max-running-jobs",
-    type=click.IntRange(1),
-    default=3,
-    show_default=True,
-    envvar="GRAPHMILL_MAX_RUNNING_JOBS",
+@setting_option(
+    "--config",
+    "config_file",
+    setting="config_file",
+    env="GRAPHMILL_CONFIG",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="graphmill.toml mapping graph addresses to NebulaGraph clusters [default: <data-dir>/graphmill.toml].",
 )
-@click.option(
-    "--max-running-tasks",
+@setting_option("--max-running-jobs", setting="max_running_jobs", type=click.IntRange(1))
+@setting_option("--max-running-tasks", setting="max_running_tasks", type=click.IntRange(1))
+@setting_option(
+    "--max-tasks-per-workflow",
+    setting="max_tasks_per_workflow",
     type=click.IntRange(1),
-    default=10,
-    show_default=True,
-    envvar="GRAPHMILL_MAX_RUNNING_TASKS",
+    help="Tasks one workflow may hold.",
 )
-@click.option(
+@setting_option(
     "--token-max-age",
     "token_max_age_s",
+    setting="token_max_age_s",
     type=click.IntRange(1),
-    default=259200,
-    show_default=True,
-    envvar="GRAPHMILL_TOKEN_MAX_AGE_S",
     help="Lifetime of a login token, in seconds.",
 )
-@click.option(
-    "--log-level",
-    default="info",
-    show_default=True,
-    envvar="GRAPHMILL_LOG_LEVEL",
-    type=click.Choice(["debug", "info", "warning", "error"]),
+@setting_option("--log-level", setting="log_level", type=click.Choice(["debug", "info", "warning", "error"]))
+@setting_option(
+    "--strict-submit/--lenient-submit",
+    setting="strict_submit",
+    help="Refuse a job at submission over any problem of its workflow (not only what Explorer refuses).",
 )
 def serve(**options: Any) -> None:
     """Run the HTTP server."""
@@ -107,13 +140,13 @@ def space() -> None:
     envvar="GRAPHMILL_VID_TYPE",
     help="Vertex id type of a CSV folder [default: inferred].",
 )
-def space_import(name: str, path: Path, data_dir: Path, replace: bool, vid_type: str | None) -> None:
+def space_import(name: str, path: Path, data_dir: Path | None, replace: bool, vid_type: str | None) -> None:
     """Load space NAME from an nGQL script or a folder of CSV files."""
     import time
 
     from graphmill.graphstore.embedded import EmbeddedGraphStore
 
-    store = EmbeddedGraphStore(data_dir / "graph")
+    store = EmbeddedGraphStore(_data_dir(data_dir) / "graph")
     started = time.perf_counter()
     try:
         if path.is_dir():
@@ -132,11 +165,11 @@ def space_import(name: str, path: Path, data_dir: Path, replace: bool, vid_type:
 
 @space.command("list")
 @_DATA_DIR
-def space_list(data_dir: Path) -> None:
+def space_list(data_dir: Path | None) -> None:
     """List the spaces of the embedded store."""
     from graphmill.graphstore.embedded import EmbeddedGraphStore
 
-    for info in EmbeddedGraphStore(data_dir / "graph").list_spaces():
+    for info in EmbeddedGraphStore(_data_dir(data_dir) / "graph").list_spaces():
         edges = ", ".join(f"{k} {v}" for k, v in info.edge_counts.items())
         click.echo(
             f"{info.name}\tvid_type={info.vid_type}\tversion={info.version}\tvertices={info.vertex_count}\t{edges}"
@@ -155,11 +188,11 @@ def user() -> None:
 )
 @click.option("--replace", is_flag=True, help="Change the password of an existing account.")
 @_DATA_DIR
-def user_add(name: str, password: str, replace: bool, data_dir: Path) -> None:
+def user_add(name: str, password: str, replace: bool, data_dir: Path | None) -> None:
     """Add an account (or change its password with --replace)."""
     from graphmill.graphstore.embedded import EmbeddedGraphStore
 
-    store = EmbeddedGraphStore(data_dir / "graph")
+    store = EmbeddedGraphStore(_data_dir(data_dir) / "graph")
     try:
         store.ensure_default_account()
         store.add_account(name, password, replace=replace)

@@ -70,7 +70,8 @@ class JobUseCases(WorkflowUseCases):
             if problems:
                 raise problems_error("invalid workflow schema", problems)
         effective = apply_input(schema, raw, job_input, self.catalog, strict=strict)
-        parsed = parse_schema(effective)
+        tasks: list[Any] = effective["tasks"]  # type: ignore[assignment]
+        parsed = schema.with_specs([t.get("spec") or {} for t in tasks])
         if strict:
             runnable = [Problem(t, f, r) for t, f, r in self.planner.check_runnable(parsed)]
             if runnable:

@@ -17,7 +17,6 @@ Rules (api.md §3.1):
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
@@ -105,8 +104,10 @@ def apply_input(
 ) -> JSONObject:
     """The schema a job runs: ``raw_schema`` with ``job_input`` applied.  Raises on bad input."""
     job_input = check_input(schema, job_input, catalog)
-    effective: JSONObject = copy.deepcopy(raw_schema)
-    raw_tasks: list[Any] = effective.get("tasks", [])  # type: ignore[assignment]
+    # Only the tasks' specs change: copy the task objects, share everything beneath them.
+    given_tasks: list[Any] = raw_schema.get("tasks", [])  # type: ignore[assignment]
+    raw_tasks = [dict(t) for t in given_tasks]
+    effective: JSONObject = {**raw_schema, "tasks": raw_tasks}
     fed_by_dep = {(d.dst, p.name) for d in schema.deps for p in d.spec.params}
     missing: list[Problem] = []
     invalid: list[Problem] = []

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import KeysView, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from graphmill.errors import ParamError
 from graphmill.types import JSONObject, JSONValue
@@ -98,17 +99,27 @@ class WorkflowSchema(_Open):
     datasources: list[NamedDatasource] = Field(default_factory=list)
     tasks: list[TaskDef] = Field(default_factory=list)
     deps: list[Dep] = Field(default_factory=list)
-    _by_id: dict[str, TaskDef] | None = PrivateAttr(default=None)
-    _deps_into: dict[str, list[tuple[int, Dep]]] | None = PrivateAttr(default=None)
 
     def task(self, task_id: str) -> TaskDef:
         """The task with id ``task_id`` (KeyError if none); O(1) after the first call."""
-        return self._index()[task_id]
+        return self._index[task_id]
 
+    @cached_property
     def _index(self) -> dict[str, TaskDef]:
-        if self._by_id is None:  # the first task of a repeated id wins, as a linear search would
-            self._by_id = {t.id: t for t in reversed(self.tasks)}
-        return self._by_id
+        # The first task of a repeated id wins, as a linear search would.
+        return {t.id: t for t in reversed(self.tasks)}
+
+    @cached_property
+    def _deps_by_dst(self) -> dict[str, list[tuple[int, Dep]]]:
+        by_dst: dict[str, list[tuple[int, Dep]]] = {}
+        for i, dep in enumerate(self.deps):
+            by_dst.setdefault(dep.dst, []).append((i, dep))
+        return by_dst
+
+    def with_specs(self, specs: list[dict[str, Any]]) -> WorkflowSchema:
+        """This schema with each task's spec replaced (in task order), without validating again."""
+        tasks = [t.model_copy(update={"spec": spec}) for t, spec in zip(self.tasks, specs, strict=True)]
+        return self.model_copy(update={"tasks": tasks})
 
     def deps_into(self, task_id: str) -> list[Dep]:
         """The dependencies whose ``dst`` is ``task_id``, in schema order; O(1) after the first call."""
@@ -116,14 +127,10 @@ class WorkflowSchema(_Open):
 
     def numbered_deps_into(self, task_id: str) -> list[tuple[int, Dep]]:
         """``(i, deps[i])`` for the dependencies whose ``dst`` is ``task_id``."""
-        if self._deps_into is None:
-            self._deps_into = {}
-            for i, dep in enumerate(self.deps):
-                self._deps_into.setdefault(dep.dst, []).append((i, dep))
-        return self._deps_into.get(task_id, [])
+        return self._deps_by_dst.get(task_id, [])
 
     def task_ids(self) -> KeysView[str]:
-        return self._index().keys()
+        return self._index.keys()
 
     def upstream(self) -> dict[str, list[str]]:
         return upstream_map((t.id for t in self.tasks), ((d.src, d.dst) for d in self.deps))
