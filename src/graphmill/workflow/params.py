@@ -106,7 +106,7 @@ def apply_input(
     job_input = check_input(schema, job_input, catalog)
     # Only the tasks' specs change: copy the task objects, share everything beneath them.
     given_tasks: list[Any] = raw_schema.get("tasks", [])  # type: ignore[assignment]
-    raw_tasks = [dict(t) for t in given_tasks]
+    raw_tasks: list[Any] = [dict(t) for t in given_tasks]
     effective: JSONObject = {**raw_schema, "tasks": raw_tasks}
     fed_by_dep = {(d.dst, p.name) for d in schema.deps for p in d.spec.params}
     missing: list[Problem] = []
