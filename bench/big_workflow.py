@@ -67,6 +67,11 @@ def timed(url: str, label: str, call: Callable[[], Any]) -> Any:
     return result
 
 
+def wait_ended(client: Any, job_id: int) -> None:
+    while client.get(f"/jobs/{job_id}/progress")["status"] not in (2, 3, 4):
+        time.sleep(0.05)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tasks", type=int, default=5000)
@@ -87,6 +92,7 @@ def main() -> None:
             timed(server.url, "progress", lambda: client.get(f"/jobs/{job_id}/progress"))
             timed(server.url, "detail", lambda: client.get(f"/jobs/{job_id}"))
             timed(server.url, "cancel", lambda: client.put_form(f"/jobs/{job_id}/cancel"))
+            timed(server.url, "cancel until status 4", lambda: wait_ended(client, job_id))
             timed(
                 server.url,
                 "rerun from failure",

@@ -168,24 +168,53 @@ def problems_error(message: str, problems: list[Problem]) -> ParamError:
     return ParamError(f"{message}: {detail}", data={"problems": items})
 
 
+def _located_problems(
+    exc: ValidationError, prefix: tuple[str | int, ...], raw: dict[str, Any]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for err in exc.errors():
+        loc = [*prefix, *err["loc"]]
+        task: str | None = None
+        if len(loc) >= 2 and loc[0] == "tasks" and isinstance(loc[1], int):
+            tasks = raw.get("tasks")
+            if isinstance(tasks, list) and loc[1] < len(tasks) and isinstance(tasks[loc[1]], dict):
+                tid = tasks[loc[1]].get("id")
+                task = tid if isinstance(tid, str) else None
+        problems.append(Problem(task, ".".join(str(p) for p in loc), err["msg"]))
+    return problems
+
+
+#: The schema's lists, validated item by item: one validator call per task rather than one for
+#: the whole schema, so a workflow of thousands of tasks never holds the interpreter for long.
+_ITEM_MODELS: dict[str, type[BaseModel]] = {"datasources": NamedDatasource, "tasks": TaskDef, "deps": Dep}
+
+
 def parse_schema(raw: object) -> WorkflowSchema:
     """Structure only: a JSON object with the right shapes.  Raises ParamError."""
     if not isinstance(raw, dict):
         raise problems_error("invalid workflow schema", [Problem(None, "schema", "must be a JSON object")])
+    problems: list[Problem] = []
+    lists: dict[str, list[Any]] = {}
+    for key, model in _ITEM_MODELS.items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        if not isinstance(value, list):
+            problems.append(Problem(None, key, "Input should be a valid list"))
+            continue
+        lists[key] = []
+        for i, item in enumerate(value):
+            try:
+                lists[key].append(model.model_validate(item))
+            except ValidationError as exc:
+                problems += _located_problems(exc, (key, i), raw)
     try:
-        return WorkflowSchema.model_validate(raw)
+        shell = WorkflowSchema.model_validate({k: v for k, v in raw.items() if k not in _ITEM_MODELS})
     except ValidationError as exc:
-        problems: list[Problem] = []
-        for err in exc.errors():
-            loc = list(err["loc"])
-            task: str | None = None
-            if len(loc) >= 2 and loc[0] == "tasks" and isinstance(loc[1], int):
-                tasks = raw.get("tasks")
-                if isinstance(tasks, list) and loc[1] < len(tasks) and isinstance(tasks[loc[1]], dict):
-                    tid = tasks[loc[1]].get("id")
-                    task = tid if isinstance(tid, str) else None
-            problems.append(Problem(task, ".".join(str(p) for p in loc), err["msg"]))
-        raise problems_error("invalid workflow schema", problems) from None
+        problems += _located_problems(exc, (), raw)
+    if problems:
+        raise problems_error("invalid workflow schema", problems)
+    return shell.model_copy(update=lists)
 
 
 def _output_width(task: TaskDef, catalog: TaskCatalog) -> int | None:

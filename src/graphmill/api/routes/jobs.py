@@ -59,8 +59,9 @@ async def list_of_workflow(request: Request) -> Response:
 
 
 async def detail(request: Request) -> Response:
-    job = _service(request).get_job(path_int(request, "job_id", "job id"))
-    return ok(views.job_item(job, with_tasks=True))
+    job_id = path_int(request, "job_id", "job id")
+    item = await run_in_threadpool(lambda: views.job_item(_service(request).get_job(job_id), with_tasks=True))
+    return ok(item)
 
 
 async def cancel(request: Request) -> Response:
