@@ -199,3 +199,12 @@ def test_any_text_names_a_parameter_and_json_values_render(name: str, value: Any
     }
     eff = apply_input(parse_schema(raw), raw, {"a": {name: value}}, CAT)
     assert eff["tasks"][0]["spec"]["n"] == text
+
+
+def test_with_specs_replaces_what_task_lookups_return() -> None:
+    """A schema with new specs answers task() with the new specs, even after the old one was indexed."""
+    schema = parse_schema(SCHEMA)
+    assert schema.task("a").spec["root"] == "r"  # builds the index
+    changed = schema.with_specs([{"root": "changed"}, {}])
+    assert changed.task("a").spec == {"root": "changed"}
+    assert schema.task("a").spec["root"] == "r"

@@ -82,6 +82,7 @@ class Runner:
         self._cancel: dict[JobId, asyncio.Event] = {}
         self._handles: dict[JobId, dict[TaskRunId, RunningTask]] = {}
         self._main: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closing = False
         #: Latest progress report of each running task.
         self.progress: dict[TaskRunId, TaskProgress] = {}
@@ -153,11 +154,28 @@ class Runner:
 
     async def start(self) -> None:
         self.reconcile()
+        self._loop = asyncio.get_running_loop()
         self._main = asyncio.create_task(self._admit_forever(), name="graphmill-scheduler")
 
+    def _on_loop(self, call: Callable[[], None]) -> None:
+        """Run ``call`` on the scheduler's event loop: now if this is it, else as soon as it can.
+
+        Submission runs in a worker thread (a big workflow takes a while to check); asyncio
+        events and the SSE queues may only be touched from the loop's own thread.
+        """
+        loop = self._loop
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if loop is None or running is loop:
+            call()
+        else:
+            loop.call_soon_threadsafe(call)
+
     def notify(self) -> None:
-        """Something changed (a job was added or finished): look for work now."""
-        self._wake.set()
+        """Something changed (a job was added or finished): look for work now.  Any thread."""
+        self._on_loop(self._wake.set)
 
     async def shutdown(self) -> None:
         """Stop admitting jobs, stop running tasks and record why."""
@@ -223,7 +241,10 @@ class Runner:
         self.notify()
 
     def finish_without_tasks(self, job_id: JobId) -> None:
-        """A job with nothing to run (no tasks, or every result kept) succeeds at once."""
+        """A job with nothing to run (every result kept by a rerun) succeeds at once.  Any thread."""
+        self._on_loop(lambda: self._finish_without_tasks(job_id))
+
+    def _finish_without_tasks(self, job_id: JobId) -> None:
         now = self.clock()
         self._move_job(job_id, Status.RUNNING, now_ms=now)
         self._move_job(job_id, Status.SUCCESS, now_ms=self.clock())

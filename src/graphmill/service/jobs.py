@@ -107,7 +107,7 @@ class JobUseCases(WorkflowUseCases):
             workflow.id,
             workflow.name,
             workflow.version,
-            effective,
+            (effective, schema),
             job_input,
             tasks,
             idempotency_key=idempotency_key,
@@ -149,7 +149,7 @@ class JobUseCases(WorkflowUseCases):
         workflow_id: WorkflowId,
         workflow_name: str,
         version: int,
-        effective: JSONObject,
+        schemas: tuple[JSONObject, WorkflowSchema],
         job_input: object,
         tasks: list[TaskRun],
         *,
@@ -157,6 +157,7 @@ class JobUseCases(WorkflowUseCases):
         webhook: str = "",
         rerun_of: JobId | None = None,
     ) -> JobId:
+        effective, parsed = schemas
         now = wall_clock_ms()
         job = Job(
             id=0,
@@ -174,6 +175,8 @@ class JobUseCases(WorkflowUseCases):
             webhook=webhook,
         )
         job_id = self.store.create_job(job)
+        # Parsed here, in the request's worker thread: the scheduler's event loop need not parse it.
+        self.planner.remember(job_id, parsed)
         if all(t.status is Status.SUCCESS for t in tasks):
             # Nothing to run (a rerun that kept every result): done at once.
             self.runner.finish_without_tasks(job_id)
@@ -201,7 +204,7 @@ class JobUseCases(WorkflowUseCases):
             old.workflow_id,
             old.workflow_name,
             old.workflow_version,
-            effective,
+            (effective, schema),
             new_input,
             tasks,
             webhook=old.webhook,

@@ -93,13 +93,17 @@ class Planner:
         # A job's schema never changes: parse it once for all of its tasks, not once per task.
         self._parsed: OrderedDict[int, WorkflowSchema] = OrderedDict()
 
+    def remember(self, job_id: int, schema: WorkflowSchema) -> None:
+        """The parsed schema of a job just created (parsed off the event loop, at submission)."""
+        self._parsed[job_id] = schema
+        while len(self._parsed) > _PARSED_JOBS_KEPT:
+            self._parsed.popitem(last=False)
+
     def job_schema(self, job: Job) -> WorkflowSchema:
         schema = self._parsed.get(job.id)
-        if schema is None:
+        if schema is None:  # a job from before a restart
             schema = parse_schema(job.schema)
-            self._parsed[job.id] = schema
-            while len(self._parsed) > _PARSED_JOBS_KEPT:
-                self._parsed.popitem(last=False)
+            self.remember(job.id, schema)
         return schema
 
     # -- checks at save / submit time ------------------------------------------------------

@@ -119,7 +119,9 @@ class WorkflowSchema(_Open):
     def with_specs(self, specs: list[dict[str, Any]]) -> WorkflowSchema:
         """This schema with each task's spec replaced (in task order), without validating again."""
         tasks = [t.model_copy(update={"spec": spec}) for t, spec in zip(self.tasks, specs, strict=True)]
-        return self.model_copy(update={"tasks": tasks})
+        copy = self.model_copy(update={"tasks": tasks})
+        copy.__dict__.pop("_index", None)  # a cached index of the old tasks must not carry over
+        return copy
 
     def deps_into(self, task_id: str) -> list[Dep]:
         """The dependencies whose ``dst`` is ``task_id``, in schema order; O(1) after the first call."""
