@@ -50,7 +50,9 @@ def test_input_naming_an_unknown_task_or_parameter_is_errparam(client: TestClien
     assert (got["code"], got["message"]) == (40004001, "ErrParam")
     assert got["detail"] == "invalid job input: query_9: input: the workflow has no task 'query_9'"
     got = refusal(client, JOBS.format(wid), {"input": {"bfs_1": {"depth": 3}}})
-    assert got["detail"] == "invalid job input: bfs_1: input.bfs_1.depth: task 'bfs_1' has no parameter 'depth'"
+    assert (
+        got["detail"] == "invalid job input: bfs_1: input.bfs_1.depth: task 'bfs_1' has no parameter 'depth'"
+    )
 
 
 @pytest.mark.parametrize(
@@ -125,7 +127,7 @@ def test_bad_values_fail_at_run_time_with_the_reason(client: TestClient) -> None
 
 
 def test_strict_submission_refuses_what_would_fail(client: TestClient, settings: Any) -> None:
-    """"strict": true refuses at submit with every problem listed; lenient submission creates the job."""
+    """ "strict": true refuses at submit with every problem listed; lenient submission creates the job."""
     wid = save(client, [nebula_task("pr", "analytics_pagerank", "PR", {"damping": "2", "iterations": "x"})])
     got = refusal(client, JOBS.format(wid), {"input": {}, "strict": True})
     assert got["code"] == 40004001

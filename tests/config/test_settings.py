@@ -65,7 +65,11 @@ def test_s3_and_hdfs_settings_are_nested(monkeypatch: pytest.MonkeyPatch) -> Non
         True,
         "eu-west-1",
     )
-    assert (config.s3.access_key, config.s3.secret_key, config.hdfs.user) == ("key", "s3cr3t-value", "hdfs-user")
+    assert (config.s3.access_key, config.s3.secret_key, config.hdfs.user) == (
+        "key",
+        "s3cr3t-value",
+        "hdfs-user",
+    )
     assert "s3cr3t-value" not in repr(settings)
 
 
@@ -74,7 +78,9 @@ def test_cli_defaults_come_from_settings(monkeypatch: pytest.MonkeyPatch) -> Non
     out = CliRunner().invoke(cli, ["serve", "--help"], terminal_width=200).output
     defaults = Settings.model_fields
     assert f"default: {defaults['port'].default}; env GRAPHMILL_PORT" in out
-    assert f"default: {defaults['max_tasks_per_workflow'].default}; env GRAPHMILL_MAX_TASKS_PER_WORKFLOW" in out
+    assert (
+        f"default: {defaults['max_tasks_per_workflow'].default}; env GRAPHMILL_MAX_TASKS_PER_WORKFLOW" in out
+    )
     assert "--config FILE" in out
     assert "env GRAPHMILL_CONFIG]" in out
     seen: dict[str, object] = {}
