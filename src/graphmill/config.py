@@ -55,30 +55,31 @@ class Settings(BaseSettings):
     )
 
     host: str = "127.0.0.1"
-    port: int = Field(7002, ge=0, le=65535)
+    port: int = Field(default=7002, ge=0, le=65535)
     data_dir: Path = Path("graphmill-data")
     #: Root of every local datasource path and of the result files; default <data_dir>/files.
     files_root: Path | None = None
     #: graphmill.toml mapping graph addresses to NebulaGraph clusters; default <data_dir>/graphmill.toml.
     #: ``--config`` / ``GRAPHMILL_CONFIG`` (the older ``GRAPHMILL_CONFIG_FILE`` is still read).
     config_file: Path | None = Field(
-        None, validation_alias=AliasChoices("config_file", "GRAPHMILL_CONFIG", "GRAPHMILL_CONFIG_FILE")
+        default=None,
+        validation_alias=AliasChoices("config_file", "GRAPHMILL_CONFIG", "GRAPHMILL_CONFIG_FILE"),
     )
     #: Graph address (host:port) that the embedded store answers to.
     embedded_address: str = EMBEDDED_GRAPH_ADDRESS
-    token_max_age_s: int = Field(259200, gt=0)
-    max_running_jobs: int = Field(3, ge=1)
-    max_running_tasks: int = Field(10, ge=1)
+    token_max_age_s: int = Field(default=259200, gt=0)
+    max_running_jobs: int = Field(default=3, ge=1)
+    max_running_tasks: int = Field(default=10, ge=1)
     #: Seconds a stopping task gets after SIGTERM before it is killed.
-    cancel_grace_s: float = Field(0.5, ge=0)
+    cancel_grace_s: float = Field(default=0.5, ge=0)
     log_level: str = "info"
     #: Memory all running tasks together may be estimated to need; default 75% of the machine's.
-    memory_budget_mb: int | None = Field(None, ge=1)
+    memory_budget_mb: int | None = Field(default=None, ge=1)
     #: URL prefixes webhooks may be sent to; empty = webhooks refused.
     webhook_allow: list[str] = Field(default_factory=list)
     #: Seconds between webhook delivery attempts double from this, for this many attempts.
-    webhook_backoff_s: float = Field(1.0, gt=0)
-    webhook_attempts: int = Field(5, ge=1)
+    webhook_backoff_s: float = Field(default=1.0, gt=0)
+    webhook_attempts: int = Field(default=5, ge=1)
     #: Also upload results to a task's hdfs:// or s3:// datasink (results always stay local too).
     remote_sinks: bool = False
     #: Log lines as JSON objects (for log shippers) instead of text.
@@ -87,15 +88,17 @@ class Settings(BaseSettings):
     #: only what Explorer refuses; the add-job body's ``"strict"`` overrides it per request.
     strict_submit: bool = False
     #: Tasks one workflow may hold; more is refused at save and at submission (ErrParam).
-    max_tasks_per_workflow: int = Field(1000, ge=1)
+    max_tasks_per_workflow: int = Field(default=1000, ge=1)
     s3: S3Settings = Field(default_factory=S3Settings)
     hdfs: HdfsSettings = Field(default_factory=HdfsSettings)
     #: Static S3 credentials; unset: the AWS SDK's default chain (~/.aws, web identity, instance profile).
-    aws_access_key_id: str | None = Field(None, validation_alias=_aws("AWS_ACCESS_KEY_ID"))
-    aws_secret_access_key: SecretStr | None = Field(None, validation_alias=_aws("AWS_SECRET_ACCESS_KEY"))
-    aws_session_token: SecretStr | None = Field(None, validation_alias=_aws("AWS_SESSION_TOKEN"))
-    aws_region: str | None = Field(None, validation_alias=_aws("AWS_REGION"))
-    aws_default_region: str | None = Field(None, validation_alias=_aws("AWS_DEFAULT_REGION"))
+    aws_access_key_id: str | None = Field(default=None, validation_alias=_aws("AWS_ACCESS_KEY_ID"))
+    aws_secret_access_key: SecretStr | None = Field(
+        default=None, validation_alias=_aws("AWS_SECRET_ACCESS_KEY")
+    )
+    aws_session_token: SecretStr | None = Field(default=None, validation_alias=_aws("AWS_SESSION_TOKEN"))
+    aws_region: str | None = Field(default=None, validation_alias=_aws("AWS_REGION"))
+    aws_default_region: str | None = Field(default=None, validation_alias=_aws("AWS_DEFAULT_REGION"))
 
     @property
     def resolved_files_root(self) -> Path:
