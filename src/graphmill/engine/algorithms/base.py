@@ -193,6 +193,9 @@ RUN_CONTROL_PARAMS: tuple[ParamSpec, ...] = (
 )
 
 
+_RUN_CONTROL_NAMES = frozenset(p.name for p in RUN_CONTROL_PARAMS)
+
+
 def _num(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
@@ -361,6 +364,8 @@ class AlgorithmSpec:
         for param in self.params:
             if param.name in given:
                 parsed[param.name] = given[param.name]
+            elif param.name in _RUN_CONTROL_NAMES:
+                continue  # not given: nothing to say, and no kernel reads them
             elif param.required:
                 if not any(isinstance(p, dict) and p.get("field") == param.name for p in problems):
                     problems.append({"field": param.name, "reason": "required"})
