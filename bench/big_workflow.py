@@ -75,7 +75,9 @@ def wait_ended(client: Any, job_id: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tasks", type=int, default=5000)
-    ap.add_argument("--no-cap-option", dest="cap_option", action="store_false", help="for servers before the cap")
+    ap.add_argument(
+        "--no-cap-option", dest="cap_option", action="store_false", help="for servers before the cap"
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)

@@ -172,7 +172,7 @@ def test_input_naming_unknown_things_is_refused(job_input: Any) -> None:
 def test_invalid_filled_value_is_errparam_only_when_strict() -> None:
     """A filled value that does not parse is kept (the task fails at run time); strictly it is ErrParam."""
     job_input = {"a": {"k": "zero"}, "b": {"m": 1, "root": "q"}}
-    eff = apply_input(parse_schema(SCHEMA), SCHEMA, job_input, CAT)
+    eff: Any = apply_input(parse_schema(SCHEMA), SCHEMA, job_input, CAT)
     assert eff["tasks"][0]["spec"]["n"] == "zero"
     with pytest.raises(ParamError) as err:
         apply_input(parse_schema(SCHEMA), SCHEMA, job_input, CAT, strict=True)
@@ -191,7 +191,7 @@ def test_invalid_filled_value_is_errparam_only_when_strict() -> None:
 )
 def test_any_text_names_a_parameter_and_json_values_render(name: str, value: Any, text: str) -> None:
     """${…} takes any text as its name; strings, numbers and booleans render as spec text."""
-    raw = {
+    raw: Any = {
         "tasks": [
             {
                 "id": "a",
@@ -201,7 +201,7 @@ def test_any_text_names_a_parameter_and_json_values_render(name: str, value: Any
             }
         ]
     }
-    eff = apply_input(parse_schema(raw), raw, {"a": {name: value}}, CAT)
+    eff: Any = apply_input(parse_schema(raw), raw, {"a": {name: value}}, CAT)
     assert eff["tasks"][0]["spec"]["n"] == text
 
 
