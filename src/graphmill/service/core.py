@@ -20,6 +20,7 @@ from graphmill.config import Settings
 from graphmill.engine.results import read_result_rows
 from graphmill.errors import BadRequest, Forbidden, NotFound, ParamError
 from graphmill.fs import FsConfig
+from graphmill.fs.confine import PathOutsideRoot, resolve_within
 from graphmill.graphstore.base import GraphStore
 from graphmill.graphstore.sources import load_graph_sources, resolve_config_path
 from graphmill.models import Job, Status, TaskRun, Workflow
@@ -422,11 +423,22 @@ class Service:
                 return task
         raise NotFound(f"job {job_id} has no task {task_id}")
 
-    def sample_result(self, job_id: JobId, task_id: str, limit: int) -> list[list[str]]:
-        task = self._task_of(job_id, task_id)
+    def _result_dir(self, task: TaskRun) -> Path:
+        """A successful task's result folder, every file in it checked to be inside the files root."""
         if task.status is not Status.SUCCESS or not task.result_dir:
-            raise NotFound(f"task {task_id} has no result: its status is {task.status.name.title()}")
-        return read_result_rows(Path(task.result_dir), limit)
+            raise NotFound(f"task {task.id} has no result: its status is {task.status.name.title()}")
+        root = self.settings.resolved_files_root
+        try:
+            folder = resolve_within(root, task.result_dir, what="result folder")
+            if folder.is_dir():
+                for entry in folder.iterdir():
+                    resolve_within(root, entry, what="result file")
+        except PathOutsideRoot as exc:
+            raise Forbidden(f"the result of task {task.id} is not readable: {exc.detail}") from None
+        return folder
+
+    def sample_result(self, job_id: JobId, task_id: str, limit: int) -> list[list[str]]:
+        return read_result_rows(self._result_dir(self._task_of(job_id, task_id)), limit)
 
     def task_logs(self, job_id: JobId, task_id: str, offset: int, limit: int) -> list[dict[str, Any]]:
         self._task_of(job_id, task_id)
@@ -440,9 +452,7 @@ class Service:
 
     def result_of(self, job_id: JobId, task_id: str) -> tuple[TaskRun, dict[str, Any]]:
         task = self._task_of(job_id, task_id)
-        if task.status is not Status.SUCCESS or not task.result_dir:
-            raise NotFound(f"task {task_id} has no result: its status is {task.status.name.title()}")
-        return task, manifest_of(Path(task.result_dir))
+        return task, manifest_of(self._result_dir(task))
 
     def estimate(self, task_type: str, space: str, edges: str, props: str) -> dict[str, Any]:
         if not self.catalog.is_runnable(task_type):
