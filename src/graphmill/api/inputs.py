@@ -9,8 +9,9 @@ from typing import Any
 import anyio.to_thread
 from starlette.requests import Request
 
-from graphmill.errors import ParamError
+from graphmill.errors import ParamError, UnsupportedMediaType
 from graphmill.models import Status
+from graphmill.service.access import AccessControl
 from graphmill.service.core import MAX_PAGE_SIZE, Page
 from graphmill.store.base import JobFilter
 
@@ -43,6 +44,12 @@ def path_int(request: Request, name: str, what: str) -> int:
     if value is None:
         raise ParamError(f"{what} must be a positive integer below 2^63, not {_excerpt(raw)}")
     return value
+
+
+def path_id(request: Request, name: str) -> int | None:
+    """The id in path parameter ``name`` if there is one and it is valid, else None."""
+    raw = request.path_params.get(name)
+    return None if raw is None else _ascii_int(raw)
 
 
 def _encodable(text: str) -> bool:
@@ -80,6 +87,12 @@ def parse_json(text: str | bytes, what: str) -> Any:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def is_json_type(content_type: str) -> bool:
+    """``application/json`` or any ``application/…+json``, parameters (charset) ignored."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
 def _check_tree(value: Any, what: str) -> None:
@@ -128,6 +141,9 @@ async def json_body(request: Request, *, required: bool) -> dict[str, Any]:
         if required:
             raise ParamError("a JSON body is required")
         return {}
+    if not is_json_type(request.headers.get("content-type", "")):
+        # A form or text/plain body is what a cross-site page can send without asking: refused.
+        raise UnsupportedMediaType("the body must be JSON, sent with Content-Type: application/json")
     if len(raw) > _INLINE_PARSE_BYTES:
         body = await anyio.to_thread.run_sync(parse_json, raw, "the body")
     else:
@@ -154,9 +170,11 @@ def _epoch_ms(value: Any, field: str) -> int | None:
 
 
 def job_filter(request: Request, workflow_id: int | None = None) -> JobFilter:
+    """The documented ``filter``, limited to the jobs the logged-in account may see."""
+    visible_to = AccessControl.visible_to(getattr(request.state, "principal", None))
     raw = request.query_params.get("filter")
     if not raw:
-        return JobFilter(workflow_id=workflow_id)
+        return JobFilter(workflow_id=workflow_id, visible_to=visible_to)
     spec = parse_json(raw, "filter")
     if not isinstance(spec, dict):
         raise ParamError("filter must be a JSON object")
@@ -183,4 +201,5 @@ def job_filter(request: Request, workflow_id: int | None = None) -> JobFilter:
         to_create_time_ms=_epoch_ms(spec.get("toCreateTime"), "toCreateTime"),
         newest_first=order == "desc",
         workflow_id=workflow_id,
+        visible_to=visible_to,
     )
