@@ -125,6 +125,7 @@ class Service:
             self._render_job,
             attempts=settings.webhook_attempts,
             backoff_s=settings.webhook_backoff_s,
+            allow=settings.webhook_allow,
         )
         self.runner.hub.on_job_end(self.webhooks.job_ended)
 
