@@ -12,15 +12,8 @@ from typing import Any
 import click
 
 from graphmill import __version__
-
-_DATA_DIR = click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("graphmill-data"),
-    show_default=True,
-    envvar="GRAPHMILL_DATA_DIR",
-    help="Holds the metadata database, the embedded graph store and the files root.",
-)
+from graphmill.cli.options import DATA_DIR as _DATA_DIR
+from graphmill.cli.users import user
 
 
 def _fail(exc: Exception) -> None:
@@ -144,31 +137,6 @@ def space_list(data_dir: Path) -> None:
 
 
 @cli.group()
-def user() -> None:
-    """Accounts of the embedded graph database."""
-
-
-@user.command("add")
-@click.argument("name")
-@click.option(
-    "--password", prompt=True, hide_input=True, confirmation_prompt=True, envvar="GRAPHMILL_PASSWORD"
-)
-@click.option("--replace", is_flag=True, help="Change the password of an existing account.")
-@_DATA_DIR
-def user_add(name: str, password: str, replace: bool, data_dir: Path) -> None:
-    """Add an account (or change its password with --replace)."""
-    from graphmill.graphstore.embedded import EmbeddedGraphStore
-
-    store = EmbeddedGraphStore(data_dir / "graph")
-    try:
-        store.ensure_default_account()
-        store.add_account(name, password, replace=replace)
-    except Exception as exc:
-        _fail(exc)
-    click.echo(f"account {name} saved")
-
-
-@cli.group()
 def job() -> None:
     """Jobs on a running server."""
 
@@ -241,6 +209,9 @@ def demo(data_dir: Path | None, port: int, keep: bool) -> None:
     from graphmill.cli.demo import run_demo
 
     sys.exit(run_demo(data_dir, port, keep))
+
+
+cli.add_command(user)
 
 
 def main() -> None:
