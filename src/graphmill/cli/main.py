@@ -13,16 +13,8 @@ import click
 
 from graphmill import __version__
 from graphmill.cli.options import DATA_DIR as _DATA_DIR
+from graphmill.cli.options import fail as _fail
 from graphmill.cli.users import user
-
-
-def _fail(exc: Exception) -> None:
-    from graphmill.errors import GraphmillError
-
-    if isinstance(exc, GraphmillError):
-        click.echo(f"error: {exc.detail or exc.name} ({exc.code} {exc.name})", err=True)
-        sys.exit(2)
-    raise exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

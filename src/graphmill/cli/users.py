@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from graphmill.cli.options import DATA_DIR
+from graphmill.cli.options import DATA_DIR, fail
 
 if TYPE_CHECKING:
     from graphmill.service.accounts import AccountAdmin
@@ -35,7 +35,7 @@ def _admin(data_dir: Path) -> Iterator[AccountAdmin]:
     try:
         yield AccountAdmin(EmbeddedGraphStore(settings.graph_dir), store)
     except GraphmillError as exc:
-        raise click.ClickException(f"{exc.detail or exc.name} ({exc.code} {exc.name})") from None
+        fail(exc)
     finally:
         store.close()
 
