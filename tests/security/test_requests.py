@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -131,18 +132,32 @@ def test_failed_logins_are_limited_with_retry_after(strict: TestClient) -> None:
     assert strict.post(f"{P}/connect", headers=account_header(), json=CONNECT).status_code == 429
 
 
+def test_concurrent_wrong_logins_cannot_outrun_the_limit(strict: TestClient) -> None:
+    """Eight wrong passwords at once: three are judged, the other five are refused unhashed."""
+    wrong = account_header("root", "wrong")
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(
+            pool.map(lambda _: strict.post(f"{P}/connect", headers=wrong, json=CONNECT).status_code, range(8))
+        )
+    assert sorted(codes) == [400] * 3 + [429] * 5
+
+
 def test_limiter_counts_accounts_and_addresses_apart() -> None:
     from graphmill.auth.ratelimit import LoginLimiter
     from graphmill.errors import TooManyRequests
 
     now = [0.0]
     limiter = LoginLimiter(2, 10, clock=lambda: now[0])
-    limiter.failed("alice", "10.0.0.1")
-    limiter.failed("alice", "10.0.0.2")
+    limiter.admit("alice", "10.0.0.1")
+    limiter.admit("alice", "10.0.0.2")
     with pytest.raises(TooManyRequests):  # alice from anywhere
         limiter.check("alice", "10.0.0.3")
     limiter.check("bob", "10.0.0.3")
-    limiter.failed("bob", "10.0.0.1")
+    mark = limiter.admit("dave", "10.0.0.4")
+    limiter.succeeded("dave", "10.0.0.4", mark)  # a success takes its mark back
+    limiter.admit("dave", "10.0.0.4")
+    limiter.check("dave", "10.0.0.4")
+    limiter.admit("bob", "10.0.0.1")
     with pytest.raises(TooManyRequests) as caught:  # anyone from 10.0.0.1
         limiter.check("carol", "10.0.0.1")
     assert caught.value.retry_after_s == 10

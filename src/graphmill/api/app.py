@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -159,6 +159,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error(40004000, str(exc.detail))
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    # The client hung up mid-body: nobody reads this answer, and it is not our error.
+    return error(40004000, "the client disconnected before the request body was complete")
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error(50004000, f"internal error: {type(exc).__name__}")
@@ -213,6 +218,7 @@ def create_app(settings: Settings, *, service: Any = None) -> Starlette:
         exception_handlers={
             GraphmillError: _graphmill_error,
             HTTPException: _http_error,
+            ClientDisconnect: _client_gone,
             Exception: _unexpected,
         },
     )

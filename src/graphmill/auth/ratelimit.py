@@ -3,9 +3,12 @@
 After ``max_failures`` failed logins within ``window_s`` seconds, further attempts for
 that account (from anywhere) or from that address (for any account) are refused with
 :class:`~graphmill.errors.TooManyRequests` until the oldest failure leaves the window —
-before any password is hashed, so a flood costs the server almost nothing.  A successful
-login clears the account's failures (not the address's: one right password must not
-reopen an address that is guessing others).
+before any password is hashed, so a flood costs the server almost nothing.
+
+An attempt counts as a failure from the moment it is admitted (:meth:`LoginLimiter.admit`),
+so many concurrent attempts cannot all slip in before the first is judged; a successful one
+takes its own mark back and clears the account's failures (not the address's other marks:
+one right password must not reopen an address that is guessing others).
 """
 
 from __future__ import annotations
@@ -45,7 +48,9 @@ class LoginLimiter:
                 retry_after_s=max(1, math.ceil(wait)),
             )
 
-    def failed(self, user: str, address: str) -> None:
+    def admit(self, user: str, address: str) -> float:
+        """Check the limits and count this attempt as failed until :meth:`succeeded` says otherwise."""
+        self.check(user, address)
         now = self._clock()
         with self._lock:
             for key in (f"user:{user}", f"addr:{address}"):
@@ -54,10 +59,14 @@ class LoginLimiter:
                 self._failures[key] = times  # re-inserted: most recent last
             while len(self._failures) > MAX_KEYS:
                 del self._failures[next(iter(self._failures))]
+        return now
 
-    def succeeded(self, user: str) -> None:
+    def succeeded(self, user: str, address: str, mark: float) -> None:
         with self._lock:
             self._failures.pop(f"user:{user}", None)
+            times = self._failures.get(f"addr:{address}")
+            if times is not None and mark in times:
+                times.remove(mark)
 
     def _wait(self, key: str, now: float) -> float:
         times = self._failures.get(key)

@@ -56,12 +56,11 @@ class AccessControl:
     # -- logging in --------------------------------------------------------------------------
     async def login(self, user: str, client: str, verify: Callable[[], bool], address: str) -> str:
         """A token for ``user`` if ``verify()`` (run in a worker thread) accepts the password."""
-        self.logins.check(user, client)
+        mark = self.logins.admit(user, client)
         accepted = await anyio.to_thread.run_sync(verify, limiter=self._hash_slots)
         if not accepted:
-            self.logins.failed(user, client)
             raise BadRequest("wrong user name or password")
-        self.logins.succeeded(user)
+        self.logins.succeeded(user, client, mark)
         # An account that logs in for the first time (e.g. of a cluster) becomes a user.
         account = self.store.ensure_account(user, ADMIN if user == DEFAULT_OWNER else "user")
         self._cache.pop(user, None)

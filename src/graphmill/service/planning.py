@@ -356,8 +356,9 @@ class Planner:
             cluster,
         )
 
-    @staticmethod
-    def _upstream_values(schema: WorkflowSchema, task_id: str, dirs: dict[str, Path]) -> dict[str, object]:
+    def _upstream_values(
+        self, schema: WorkflowSchema, task_id: str, dirs: dict[str, Path]
+    ) -> dict[str, object]:
         """Parameters fed from upstream result columns (``deps[].spec.params``).
 
         A column with one row gives its value; a longer column gives the list of its values
@@ -367,7 +368,8 @@ class Planner:
         for dep in schema.deps:
             if dep.dst != task_id or not dep.spec.params:
                 continue
-            table = pq.read_table(dirs[dep.src] / "result.parquet")
+            # An upstream result is ours, but the folder is on disk: read it only inside the root.
+            table = pq.read_table(resolve_within(self.files_root, dirs[dep.src] / "result.parquet"))
             for param in dep.spec.params:
                 if not 1 <= param.columnIndex <= table.num_columns:
                     raise ParamError(
