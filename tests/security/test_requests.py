@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -164,3 +165,34 @@ def test_limiter_counts_accounts_and_addresses_apart() -> None:
     now[0] = 10.5
     limiter.check("alice", "10.0.0.3")
     limiter.check("carol", "10.0.0.1")
+
+
+def test_password_check_runs_off_the_event_loop(anon: TestClient) -> None:
+    """While a login's password check is stuck, other requests are still answered."""
+    import threading
+
+    release = threading.Event()
+    service = anon.app.state.service  # type: ignore[attr-defined]
+    store = service.graphs.embedded
+    real_verify = store.verify_account
+
+    def stuck_verify(user: str, password: str) -> bool:
+        release.wait()  # a check that would block the loop, if it ran there
+        return bool(real_verify(user, password))
+
+    # Unstuck after 3 s at the latest: on a blocked loop /healthz answers only after that.
+    timer = threading.Timer(3, release.set)
+    timer.start()
+
+    store.verify_account = stuck_verify
+    login = threading.Thread(target=lambda: anon.post(f"{P}/connect", headers=account_header(), json=CONNECT))
+    login.start()
+    try:
+        time.sleep(0.2)  # the login is now inside the stuck check
+        assert anon.get("/healthz").json()["data"] == {"status": "ok"}
+        assert not release.is_set()  # answered while the check was still stuck
+    finally:
+        release.set()
+        timer.cancel()
+        login.join()
+        store.verify_account = real_verify
