@@ -187,7 +187,7 @@ def _num(value: float) -> int | float:
 
 
 #: Upper bounds for loop counts: far beyond any useful run, far below "never ends".
-MAX_ITERATIONS = 100_000
+MAX_ITERATIONS = 10_000_000
 #: Upper bound for counts and sizes (samples, core numbers, communities listed).
 MAX_COUNT = 2**31 - 1
 #: Every integer parameter fits a signed 64-bit integer, whatever its declared range.
