@@ -111,3 +111,21 @@ def test_upload_skips_links_planted_in_the_result_folder(tmp_path: Path) -> None
     uris = upload_dir(result, parse_location("copy", files_root=root), FsConfig())
     assert [u.rsplit("/", 1)[1] for u in uris] == ["part-00000.csv", "manifest.json"]
     assert not (root / "copy" / "stolen.csv").exists()
+
+
+def test_upload_into_a_linked_folder_stays_inside(tmp_path: Path) -> None:
+    """A local sink folder whose subfolder links out of the root is refused, nothing written outside."""
+    from graphmill.errors import TaskFailed
+    from graphmill.fs import FsConfig, parse_location, upload_dir
+
+    root = tmp_path / "files"
+    result = root / "analytics" / "1" / "tasks" / "t"
+    result.mkdir(parents=True)
+    (result / "part-00000.csv").write_text("a,1\n")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (root / "sink").mkdir()
+    (root / "sink" / "out").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(TaskFailed, match="outside the files root"):
+        upload_dir(result, parse_location("sink", files_root=root).child("out"), FsConfig())
+    assert list(outside.iterdir()) == []

@@ -543,6 +543,7 @@ def upload_dir(
             if location.scheme != "s3" and parent not in made:
                 fs.create_dir(parent, recursive=True)
                 made.add(parent)
+            target = _confined(target, location)  # a local destination stays inside the files root
             _copy_to(local_dir / rel, fs, target, chunk_size)
             uri = location.child(rel).uri
             uploaded.append(uri)
