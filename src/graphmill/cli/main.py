@@ -12,61 +12,10 @@ from typing import Any
 import click
 
 from graphmill import __version__
-
-
-class SettingOption(click.Option):
-    """An option for one field of :class:`graphmill.config.Settings`.
-
-    Its default and its environment variable are the setting's own: the option passes
-    nothing when it is not given, and Settings applies ``GRAPHMILL_*`` and the default.
-    The help text reads both from Settings when it is shown, so ``graphmill --help``
-    stays light and no default is written twice.
-    """
-
-    def __init__(self, *args: Any, setting: str, env: str | None = None, **kwargs: Any) -> None:
-        kwargs.update(default=None, show_default=False)
-        super().__init__(*args, **kwargs)
-        self.setting = setting
-        self.env = env or f"GRAPHMILL_{setting.upper()}"
-
-    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        from graphmill.config import Settings
-
-        record = super().get_help_record(ctx)
-        if record is None:
-            return None
-        field = Settings.model_fields[self.setting]
-        default = field.get_default(call_default_factory=True)
-        shown = "" if default is None else f"default: {default}; "
-        return record[0], f"{record[1]}  [{shown}env {self.env}]".strip()
-
-
-def setting_option(*names: str, setting: str, **kwargs: Any) -> Callable[[Any], Any]:
-    return click.option(*names, cls=SettingOption, setting=setting, **kwargs)
-
-
-_DATA_DIR = setting_option(
-    "--data-dir",
-    setting="data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Holds the metadata database, the embedded graph store and the files root.",
-)
-
-
-def _data_dir(given: Path | None) -> Path:
-    """``--data-dir``, else GRAPHMILL_DATA_DIR, else the default: what the server would use."""
-    from graphmill.config import load_settings
-
-    return given if given is not None else load_settings().data_dir
-
-
-def _fail(exc: Exception) -> None:
-    from graphmill.errors import GraphmillError
-
-    if isinstance(exc, GraphmillError):
-        click.echo(f"error: {exc.detail or exc.name} ({exc.code} {exc.name})", err=True)
-        sys.exit(2)
-    raise exc
+from graphmill.cli.options import DATA_DIR as _DATA_DIR
+from graphmill.cli.options import fail as _fail
+from graphmill.cli.options import setting_option
+from graphmill.cli.users import user
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -140,13 +89,13 @@ def space() -> None:
     envvar="GRAPHMILL_VID_TYPE",
     help="Vertex id type of a CSV folder [default: inferred].",
 )
-def space_import(name: str, path: Path, data_dir: Path | None, replace: bool, vid_type: str | None) -> None:
+def space_import(name: str, path: Path, data_dir: Path, replace: bool, vid_type: str | None) -> None:
     """Load space NAME from an nGQL script or a folder of CSV files."""
     import time
 
     from graphmill.graphstore.embedded import EmbeddedGraphStore
 
-    store = EmbeddedGraphStore(_data_dir(data_dir) / "graph")
+    store = EmbeddedGraphStore(data_dir / "graph")
     started = time.perf_counter()
     try:
         if path.is_dir():
@@ -165,40 +114,15 @@ def space_import(name: str, path: Path, data_dir: Path | None, replace: bool, vi
 
 @space.command("list")
 @_DATA_DIR
-def space_list(data_dir: Path | None) -> None:
+def space_list(data_dir: Path) -> None:
     """List the spaces of the embedded store."""
     from graphmill.graphstore.embedded import EmbeddedGraphStore
 
-    for info in EmbeddedGraphStore(_data_dir(data_dir) / "graph").list_spaces():
+    for info in EmbeddedGraphStore(data_dir / "graph").list_spaces():
         edges = ", ".join(f"{k} {v}" for k, v in info.edge_counts.items())
         click.echo(
             f"{info.name}\tvid_type={info.vid_type}\tversion={info.version}\tvertices={info.vertex_count}\t{edges}"
         )
-
-
-@cli.group()
-def user() -> None:
-    """Accounts of the embedded graph database."""
-
-
-@user.command("add")
-@click.argument("name")
-@click.option(
-    "--password", prompt=True, hide_input=True, confirmation_prompt=True, envvar="GRAPHMILL_PASSWORD"
-)
-@click.option("--replace", is_flag=True, help="Change the password of an existing account.")
-@_DATA_DIR
-def user_add(name: str, password: str, replace: bool, data_dir: Path | None) -> None:
-    """Add an account (or change its password with --replace)."""
-    from graphmill.graphstore.embedded import EmbeddedGraphStore
-
-    store = EmbeddedGraphStore(_data_dir(data_dir) / "graph")
-    try:
-        store.ensure_default_account()
-        store.add_account(name, password, replace=replace)
-    except Exception as exc:
-        _fail(exc)
-    click.echo(f"account {name} saved")
 
 
 @cli.group()
@@ -274,6 +198,9 @@ def demo(data_dir: Path | None, port: int, keep: bool) -> None:
     from graphmill.cli.demo import run_demo
 
     sys.exit(run_demo(data_dir, port, keep))
+
+
+cli.add_command(user)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import psutil
 
-from graphmill.auth.tokens import Principal, TokenIssuer, decode_account, load_or_create_secret
+from graphmill.auth.tokens import Principal, TokenIssuer, load_or_create_secret
 from graphmill.config import Settings
 from graphmill.errors import BadRequest, NotFound, ParamError
 from graphmill.fs import FsConfig
@@ -20,6 +20,7 @@ from graphmill.graphstore.sources import load_graph_sources, resolve_config_path
 from graphmill.models import Status
 from graphmill.scheduler.events import JobEvent
 from graphmill.scheduler.runner import Runner
+from graphmill.service.access import AccessControl
 from graphmill.service.catalog import EngineCatalog
 from graphmill.service.estimate import estimate_bytes
 from graphmill.service.graphs import GraphSources
@@ -34,6 +35,17 @@ from graphmill.wire import job_detail
 from graphmill.workflow.schema import TaskDef, WorkflowSchema
 
 __all__ = ["MAX_PAGE_SIZE", "MAX_SAMPLE_LIMIT", "Page", "Service"]
+
+
+def _port(value: object) -> int:
+    """A TCP port from a JSON number or ASCII digits: 1 to 65535."""
+    if isinstance(value, str) and value.isascii() and value.strip().isdigit() and len(value.strip()) <= 5:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ParamError("port must be a number")
+    if not 0 < value < 65536:
+        raise ParamError("port must be between 1 and 65535")
+    return value
 
 
 class Service(JobUseCases):
@@ -61,6 +73,7 @@ class Service(JobUseCases):
         )
         self.planner = Planner(settings, self.graphs, fs_config)
         self.tokens = TokenIssuer(load_or_create_secret(settings.secret_path), settings.token_max_age_s)
+        self.access = AccessControl(settings, store, self.tokens)
         self.memory_budget_bytes = settings.memory_budget_bytes
         self.runner = Runner(
             store,
@@ -77,6 +90,7 @@ class Service(JobUseCases):
             self._render_job,
             attempts=settings.webhook_attempts,
             backoff_s=settings.webhook_backoff_s,
+            allow=settings.webhook_allow,
         )
         self.runner.hub.on_job_end(self.webhooks.job_ended)
 
@@ -113,25 +127,19 @@ class Service(JobUseCases):
         return job_detail(self.store.get_job(job_id))
 
     # -- auth ----------------------------------------------------------------------------------
-    def connect(self, authorization: str | None, address: object, port: object) -> str:
-        user, password = decode_account(authorization)
+    async def connect(self, user: str, password: str, address: object, port: object, client: str) -> str:
+        """Log in to the graph database at address:port; a token, or BadRequest/TooManyRequests."""
         if not isinstance(address, str) or not address.strip():
             raise ParamError("address must be a non-empty string")
-        if isinstance(port, bool) or not (
-            isinstance(port, int) or (isinstance(port, str) and port.isdigit())
-        ):
-            raise ParamError("port must be a number")
-        target = f"{address.strip()}:{int(port)}"
+        target = f"{address.strip()}:{_port(port)}"
         try:
             store = self.graphs.store(target)
         except ParamError as exc:
             raise BadRequest(exc.detail) from None
-        if not store.verify_account(user, password):
-            raise BadRequest("wrong user name or password")
-        return self.tokens.issue(Principal(user, target))
+        return await self.access.login(user, client, lambda: store.verify_account(user, password), target)
 
     def authenticate(self, token: str | None) -> Principal:
-        return self.tokens.verify(token)
+        return self.access.authenticate(token)
 
     def estimate(self, task_type: str, space: str, edges: str, props: str) -> dict[str, Any]:
         if not self.catalog.is_runnable(task_type):

@@ -20,7 +20,8 @@ from typing import Any
 
 from graphmill.engine.results import read_result_rows
 from graphmill.errors import BadRequest, DatabaseError, Forbidden, NotFound, ParamError
-from graphmill.models import Job, Status, TaskRun
+from graphmill.fs.confine import PathOutsideRoot, resolve_within
+from graphmill.models import DEFAULT_OWNER, Job, Status, TaskRun
 from graphmill.scheduler.runner import Runner, wall_clock_ms
 from graphmill.service.estimate import describe, estimate_bytes
 from graphmill.service.progress import job_progress
@@ -86,6 +87,7 @@ class JobUseCases(WorkflowUseCases):
         strict: bool = False,
         idempotency_key: str | None = None,
         webhook: object = None,
+        owner: str = DEFAULT_OWNER,
     ) -> JobId:
         try:
             workflow = self.store.get_workflow(workflow_id)
@@ -112,6 +114,7 @@ class JobUseCases(WorkflowUseCases):
             tasks,
             idempotency_key=idempotency_key,
             webhook=hook,
+            owner=owner,
         )
 
     def _plan_tasks(
@@ -156,6 +159,7 @@ class JobUseCases(WorkflowUseCases):
         idempotency_key: str | None = None,
         webhook: str = "",
         rerun_of: JobId | None = None,
+        owner: str = DEFAULT_OWNER,
     ) -> JobId:
         effective, parsed = schemas
         now = wall_clock_ms()
@@ -173,6 +177,7 @@ class JobUseCases(WorkflowUseCases):
             rerun_of=rerun_of,
             idempotency_key=idempotency_key,
             webhook=webhook,
+            owner=owner,
         )
         job_id = self.store.create_job(job)
         # Parsed here, in the request's worker thread: the scheduler's event loop need not parse it.
@@ -185,7 +190,13 @@ class JobUseCases(WorkflowUseCases):
         return job_id
 
     def rerun_job(
-        self, job_id: JobId, job_input: object, from_failure: object, *, strict: bool = False
+        self,
+        job_id: JobId,
+        job_input: object,
+        from_failure: object,
+        *,
+        strict: bool = False,
+        owner: str = DEFAULT_OWNER,
     ) -> JobId:
         """A new job of the same workflow version; with ``from_failure`` successful tasks keep their results."""
         if from_failure is not None and not isinstance(from_failure, bool):
@@ -209,6 +220,7 @@ class JobUseCases(WorkflowUseCases):
             tasks,
             webhook=old.webhook,
             rerun_of=old.id,
+            owner=owner,
         )
 
     def _reusable_tasks(self, old: Job, new_schema: WorkflowSchema) -> dict[str, TaskRun]:
@@ -256,11 +268,22 @@ class JobUseCases(WorkflowUseCases):
                 return task
         raise NotFound(f"job {job_id} has no task {task_id}")
 
-    def sample_result(self, job_id: JobId, task_id: str, limit: int) -> list[list[str]]:
-        task = self.task_of(job_id, task_id)
+    def _result_dir(self, task: TaskRun) -> Path:
+        """A successful task's result folder, every file in it checked to be inside the files root."""
         if task.status is not Status.SUCCESS or not task.result_dir:
-            raise NotFound(f"task {task_id} has no result: its status is {task.status.name.title()}")
-        return read_result_rows(Path(task.result_dir), limit)
+            raise NotFound(f"task {task.id} has no result: its status is {task.status.name.title()}")
+        root = self.settings.resolved_files_root
+        try:
+            folder = resolve_within(root, task.result_dir, what="result folder")
+            if folder.is_dir():
+                for entry in folder.iterdir():
+                    resolve_within(root, entry, what="result file")
+        except PathOutsideRoot as exc:
+            raise Forbidden(f"the result of task {task.id} is not readable: {exc.detail}") from None
+        return folder
+
+    def sample_result(self, job_id: JobId, task_id: str, limit: int) -> list[list[str]]:
+        return read_result_rows(self._result_dir(self.task_of(job_id, task_id)), limit)
 
     def task_logs(self, job_id: JobId, task_id: str, offset: int, limit: int) -> list[dict[str, Any]]:
         task = self.task_of(job_id, task_id)
@@ -274,9 +297,7 @@ class JobUseCases(WorkflowUseCases):
 
     def result_of(self, job_id: JobId, task_id: str) -> tuple[TaskRun, dict[str, Any]]:
         task = self.task_of(job_id, task_id)
-        if task.status is not Status.SUCCESS or not task.result_dir:
-            raise NotFound(f"task {task_id} has no result: its status is {task.status.name.title()}")
-        return task, manifest_of(Path(task.result_dir))
+        return task, manifest_of(self._result_dir(task))
 
 
 def _kept_task(schema_task_id: str, task_type: str, kept: TaskRun) -> TaskRun:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from graphmill.config import Settings
 from graphmill.errors import BadRequest, ParamError
-from graphmill.models import Workflow
+from graphmill.models import DEFAULT_OWNER, Workflow
 from graphmill.scheduler.runner import wall_clock_ms
 from graphmill.service.catalog import EngineCatalog
 from graphmill.service.planning import Planner
@@ -119,7 +119,13 @@ class WorkflowUseCases:
 
     # -- use cases -----------------------------------------------------------------------------
     def create_workflow(
-        self, name: object, schema: object, webhook: object = None, *, strict: bool = False
+        self,
+        name: object,
+        schema: object,
+        webhook: object = None,
+        *,
+        strict: bool = False,
+        owner: str = DEFAULT_OWNER,
     ) -> tuple[WorkflowId, list[Problem]]:
         if name is not None and not isinstance(name, str):
             raise ParamError("name must be a string")
@@ -134,14 +140,20 @@ class WorkflowUseCases:
                 break
         else:  # pragma: no cover - 20 collisions below 2^32 do not happen
             raise BadRequest("could not allocate a workflow id")
-        self.store.create_workflow(Workflow(wid, name or default_workflow_name(), raw, 1, now, now, hook))
+        self.store.create_workflow(
+            Workflow(wid, name or default_workflow_name(), raw, 1, now, now, hook, owner=owner)
+        )
         return wid, problems
 
     def get_workflow(self, workflow_id: WorkflowId) -> Workflow:
         return self.store.get_workflow(workflow_id)
 
-    def list_workflows(self, name: str | None, page: Page) -> tuple[list[Workflow], int]:
-        return self.store.list_workflows(name=name, offset=page.offset, limit=page.size)
+    def list_workflows(
+        self, name: str | None, page: Page, *, visible_to: str | None = None
+    ) -> tuple[list[Workflow], int]:
+        return self.store.list_workflows(
+            name=name, offset=page.offset, limit=page.size, visible_to=visible_to
+        )
 
     def workflow_problems(self, workflow: Workflow) -> list[Problem]:
         return self.schema_problems(workflow.schema)
@@ -169,9 +181,13 @@ class WorkflowUseCases:
     def delete_workflow(self, workflow_id: WorkflowId) -> None:
         self.store.delete_workflow(workflow_id)
 
-    def clone_workflow(self, workflow_id: WorkflowId, name: object = None) -> WorkflowId:
+    def clone_workflow(
+        self, workflow_id: WorkflowId, name: object = None, *, owner: str = DEFAULT_OWNER
+    ) -> WorkflowId:
         source = self.store.get_workflow(workflow_id)
         if name is not None and not isinstance(name, str):
             raise ParamError("name must be a string")
-        wid, _ = self.create_workflow(name or f"{source.name}_copy", source.schema, source.webhook or None)
+        wid, _ = self.create_workflow(
+            name or f"{source.name}_copy", source.schema, source.webhook or None, owner=owner
+        )
         return wid

@@ -39,6 +39,7 @@ async def add(request: Request) -> Response:
         strict=strict_flag(body.get("strict"), default=service.settings.strict_submit),
         idempotency_key=request.headers.get("idempotency-key"),
         webhook=body.get("webhook"),
+        owner=request.state.principal.user,
     )
     return ok({"id": job_id})
 

@@ -59,6 +59,7 @@ async def rerun(request: Request) -> Response:
         body.get("input"),
         body.get("fromFailure", False),
         strict=strict_flag(body.get("strict"), default=service.settings.strict_submit),
+        owner=request.state.principal.user,
     )
     return ok({"id": new_id})
 
