@@ -39,10 +39,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from graphmill.config import Settings
 from graphmill.errors import ParamError
+
+if TYPE_CHECKING:  # worker processes import this module: they need not load the settings stack
+    from graphmill.config import Settings
 
 __all__ = ["FsConfig", "HdfsConfig", "S3Config", "endpoint_parts"]
 
