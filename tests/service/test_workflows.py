@@ -1,0 +1,107 @@
+"""Workflow use cases called directly: a lenient save stores drafts and reports, a strict one refuses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from graphmill.errors import NotFound, ParamError
+from graphmill.service.core import Service
+from tests.service.conftest import ServiceMaker, unknown_task
+
+
+def outside_root_task(tid: str = "b") -> dict[str, object]:
+    return {
+        "id": tid,
+        "type": "analytics_wcc",
+        "spec": {},
+        "datasource": {"type": "local", "spec": {"path": "/etc/passwd"}},
+    }
+
+
+def test_lenient_save_stores_the_draft_verbatim_and_lists_its_problems(service: Service) -> None:
+    raw = {"tasks": [unknown_task("a"), outside_root_task("b")], "extra": {"kept": True}}
+    wid, problems = service.create_workflow("draft", raw)
+    assert {(p.task, p.field) for p in problems} == {("a", "type"), ("b", "datasource.spec.path")}
+    assert any("outside the files root" in p.reason for p in problems)
+    stored = service.get_workflow(wid)
+    assert stored.schema == raw
+    assert stored.name == "draft"
+    assert service.workflow_problems(stored) == problems
+
+
+def test_strict_save_refuses_with_every_problem_and_stores_nothing(service: Service) -> None:
+    raw = {"tasks": [unknown_task("a"), outside_root_task("b")]}
+    with pytest.raises(ParamError) as caught:
+        service.create_workflow("strict", raw, strict=True)
+    assert caught.value.code == 40004001
+    data: Any = caught.value.data
+    fields = {(p["task"], p["field"]) for p in data["problems"]}
+    assert fields == {("a", "type"), ("b", "datasource.spec.path")}
+    _, total = service.store.list_workflows(name=None, offset=0, limit=10)
+    assert total == 0
+
+
+def test_a_valid_schema_has_no_problems_either_way(service: Service) -> None:
+    raw = {"tasks": [{"id": "w", "type": "analytics_wcc", "spec": {}}]}
+    _, lenient = service.create_workflow(None, raw)
+    _, strict = service.create_workflow(None, raw, strict=True)
+    assert lenient == strict == []
+
+
+@pytest.mark.parametrize(
+    ("schema", "needle"),
+    [(None, "required"), ([1, 2], "JSON object"), ("{nope", "not valid JSON"), ("[]", "JSON object")],
+)
+def test_a_body_without_a_usable_schema_is_refused_even_leniently(
+    service: Service, schema: object, needle: str
+) -> None:
+    with pytest.raises(ParamError, match=needle):
+        service.create_workflow("w", schema)
+
+
+def test_a_schema_given_as_a_json_string_is_stored_as_an_object(service: Service) -> None:
+    raw = {"tasks": [unknown_task()]}
+    wid, problems = service.create_workflow("w", json.dumps(raw))
+    assert service.get_workflow(wid).schema == raw
+    assert [p.field for p in problems] == ["type"]
+
+
+def test_the_task_cap_is_refused_even_leniently(make_service: ServiceMaker) -> None:
+    capped = make_service(max_tasks_per_workflow=2)
+    with pytest.raises(ParamError) as caught:
+        capped.create_workflow("w", {"tasks": [unknown_task(str(i)) for i in range(3)]})
+    assert caught.value.data == {"field": "schema.tasks", "tasks": 3, "limit": 2}
+    _, problems = capped.create_workflow("w", {"tasks": [unknown_task(str(i)) for i in range(2)]})
+    assert len(problems) == 2
+
+
+def test_update_reports_the_problems_of_what_is_stored_now(service: Service) -> None:
+    wid, _ = service.create_workflow("w", {"tasks": [{"id": "w", "type": "analytics_wcc", "spec": {}}]})
+    renamed, problems = service.update_workflow(wid, "renamed", None)
+    assert (renamed.name, problems) == ("renamed", [])
+    updated, problems = service.update_workflow(wid, None, {"tasks": [unknown_task()]})
+    assert updated.version == renamed.version + 1
+    assert [p.field for p in problems] == ["type"]
+    with pytest.raises(ParamError):
+        service.update_workflow(wid, None, {"tasks": [outside_root_task()]}, strict=True)
+    assert service.get_workflow(wid).schema == {"tasks": [unknown_task()]}
+    with pytest.raises(ParamError, match="nothing to update"):
+        service.update_workflow(wid, None, None)
+    with pytest.raises(ParamError, match="non-empty"):
+        service.update_workflow(wid, "", None)
+
+
+def test_clone_copies_schema_and_owner_under_a_new_id(service: Service) -> None:
+    raw = {"tasks": [unknown_task()]}
+    wid, _ = service.create_workflow("orig", raw)
+    copy = service.clone_workflow(wid, owner="alice")
+    assert copy != wid
+    cloned = service.get_workflow(copy)
+    assert (cloned.name, cloned.schema, cloned.owner) == ("orig_copy", raw, "alice")
+    service.delete_workflow(wid)
+    with pytest.raises(NotFound):
+        service.get_workflow(wid)
+    assert service.get_workflow(copy).schema == raw
