@@ -3,12 +3,21 @@
 Processes come from a forkserver that has the engine preloaded.  The parent reads the
 pipe with ``loop.add_reader`` (no thread per task), and a stop is SIGTERM, then SIGKILL
 after a grace period: a task busy inside a native kernel cannot ignore it.
+
+Each process has exactly one owner that reads its exit status: the event-loop thread.
+A forkserver child's exit code arrives once, as 8 bytes on its sentinel pipe; a second
+reader gets EOF and multiprocessing reports 255.  So the process is taken out of
+multiprocessing's registry of children right after it starts (else any ``Process.start()``
+or ``active_children()``, in any thread, polls it too), and its exit is awaited on the
+loop (never ``join()`` in a thread pool).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing as mp
+import multiprocessing.process
 import signal
 from multiprocessing.connection import Connection
 from typing import Any
@@ -44,12 +53,14 @@ class ProcessTask:
         self._done: dict[str, Any] | None = None
         self._error: str | None = None
         self._peak = 0
+        self._exit: asyncio.Future[None] | None = None
         reader, writer = ctx.Pipe(duplex=False)
         self._conn: Connection = reader
         self.process = ctx.Process(
             target=child.run, args=(plan, writer), name=f"graphmill-task-{plan.task_id}"
         )
         self.process.start()
+        _detach(self.process)
         writer.close()
 
     @property
@@ -90,8 +101,32 @@ class ProcessTask:
         finally:
             loop.remove_reader(fd)
             self._conn.close()
-        await loop.run_in_executor(None, self.process.join)
+        await self._exited()
         return self._outcome()
+
+    def _exit_signal(self) -> asyncio.Future[None]:
+        """Done once the process's sentinel is readable: one loop reader shared by wait() and stop()."""
+        if self._exit is None:
+            loop = asyncio.get_running_loop()
+            self._exit = exit_future = loop.create_future()
+            sentinel = self.process.sentinel
+
+            def on_exit() -> None:
+                loop.remove_reader(sentinel)
+                if not exit_future.done():
+                    exit_future.set_result(None)
+
+            loop.add_reader(sentinel, on_exit)
+        return self._exit
+
+    async def _exited(self, timeout_s: float | None = None) -> bool:
+        """Wait (on the loop) until the process has exited, at most ``timeout_s``; whether it has."""
+        if self.process.exitcode is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._exit_signal()), timeout_s)
+            # Readable sentinel or not, join(0) never blocks; it runs on this thread only.
+            self.process.join(0)
+        return self.process.exitcode is not None
 
     def _outcome(self) -> TaskOutcome:
         plan = self.plan
@@ -125,10 +160,15 @@ class ProcessTask:
 
     async def stop(self) -> None:
         self._stopped = True
-        loop = asyncio.get_running_loop()
-        if self.process.is_alive():
-            self.process.terminate()
-            await loop.run_in_executor(None, self.process.join, self._grace_s)
-        if self.process.is_alive():
+        if await self._exited(0):
+            return
+        self.process.terminate()
+        if not await self._exited(self._grace_s):
             self.process.kill()
-        await loop.run_in_executor(None, self.process.join)
+            await self._exited()
+
+
+def _detach(process: Any) -> None:
+    """Make this module the only code that polls ``process`` (see the module docstring)."""
+    children: set[Any] = getattr(multiprocessing.process, "_children", set())
+    children.discard(process)
