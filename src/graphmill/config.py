@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     token_max_age_s: int = Field(259200, gt=0)
     max_running_jobs: int = Field(3, ge=1)
     max_running_tasks: int = Field(10, ge=1)
+    #: Idle worker processes kept warm for the next task; 0 = a fresh process for every task.
+    warm_workers: int = Field(2, ge=0, le=64)
     #: Seconds a stopping task gets after SIGTERM before it is killed.
     cancel_grace_s: float = Field(0.5, ge=0)
     log_level: str = "info"

@@ -13,39 +13,28 @@ import multiprocessing
 import threading
 from pathlib import Path
 
-from graphmill.engine.loader import EdgeSource
 from graphmill.scheduler.base import TaskOutcome
-from graphmill.worker.plan import TaskPlan
-from graphmill.worker.process import ProcessTask
-
-
-class _Quiet:
-    def log(self, level: str, message: str) -> None:
-        pass
-
-    def progress(self, phase: str, fraction: float | None, message: str) -> None:
-        pass
-
-
-def _plan(tmp_path: Path, n: int) -> TaskPlan:
-    edges = tmp_path / "edges.csv"
-    if not edges.exists():
-        edges.write_text("".join(f"{i},{(i * 7 + 1) % 50}\n" for i in range(50)))
-    source = EdgeSource(path=edges, format="csv", src=0, dst=1, weight=None, has_header=False)
-    return TaskPlan(
-        task_id=f"t{n}",
-        task_type="analytics_wcc",
-        params={},
-        sources=(source,),
-        vid_type="int64",
-        out_dir=tmp_path / "out" / f"t{n}",
-        cache_dir=None,
-    )
+from graphmill.worker.process import ProcessTask, WorkerProcess
+from tests.worker.tasks import QuietEvents, wcc_plan
 
 
 async def _run_batch(tmp_path: Path, first: int, count: int) -> list[TaskOutcome]:
-    tasks = [ProcessTask(_plan(tmp_path, first + i), _Quiet(), grace_s=0.5) for i in range(count)]
-    return list(await asyncio.gather(*(t.wait() for t in tasks)))
+    finished: list[WorkerProcess] = []
+    tasks = [
+        ProcessTask(
+            lambda: WorkerProcess(reusable=False),
+            wcc_plan(tmp_path, first + i),
+            QuietEvents(),
+            grace_s=0.5,
+            release=lambda worker, _reusable: finished.append(worker),
+        )
+        for i in range(count)
+    ]
+    outcomes = list(await asyncio.gather(*(t.wait() for t in tasks)))
+    # A one-task worker exits by itself after its task: its exit code is read once, correctly.
+    assert all([await w.exited(30) for w in finished])
+    assert [w.exitcode for w in finished] == [0] * count
+    return outcomes
 
 
 def test_no_spurious_exit_code_while_other_threads_poll_children(tmp_path: Path) -> None:
@@ -67,4 +56,4 @@ def test_no_spurious_exit_code_while_other_threads_poll_children(tmp_path: Path)
         poller.join()
     failed = [o.error for o in outcomes if not o.ok]
     assert failed == [], failed
-    assert all(o.rows == 50 for o in outcomes)
+    assert all(o.rows > 0 for o in outcomes)

@@ -29,13 +29,14 @@ from graphmill.service.catalog import EngineCatalog
 from graphmill.service.estimate import describe, estimate_bytes
 from graphmill.service.graphs import GraphSources
 from graphmill.service.metrics import Metrics
-from graphmill.service.planning import Planner, ProcessLauncher
+from graphmill.service.planning import Planner
 from graphmill.service.progress import job_progress
 from graphmill.service.results import manifest_of
 from graphmill.service.webhooks import WebhookSender, check_allowed
 from graphmill.store.base import JobFilter, MetadataStore
 from graphmill.types import JobId, JSONObject, WorkflowId
 from graphmill.wire import job_detail
+from graphmill.worker.launcher import ProcessLauncher
 from graphmill.workflow.dag import topological_order
 from graphmill.workflow.params import apply_input
 from graphmill.workflow.schema import (
@@ -96,9 +97,12 @@ class Service:
         self.planner = Planner(settings, self.graphs, fs_config)
         self.tokens = TokenIssuer(load_or_create_secret(settings.secret_path), settings.token_max_age_s)
         self.memory_budget_bytes = settings.memory_budget_bytes
+        self.launcher = ProcessLauncher(
+            self.planner, grace_s=settings.cancel_grace_s, warm_workers=settings.warm_workers
+        )
         self.runner = Runner(
             store,
-            ProcessLauncher(self.planner, grace_s=settings.cancel_grace_s),
+            self.launcher,
             max_jobs=settings.max_running_jobs,
             max_tasks=settings.max_running_tasks,
             memory_budget_bytes=self.memory_budget_bytes,
@@ -119,6 +123,7 @@ class Service:
 
     async def close(self) -> None:
         await self.runner.shutdown()
+        await self.launcher.close()
         await self.webhooks.close()
         self.store.close()
 

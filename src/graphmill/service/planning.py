@@ -14,7 +14,6 @@ Sinks: results always go to ``<files-root>/analytics/<job id>/tasks/<task id>/``
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -29,11 +28,9 @@ from graphmill.fs import FsConfig, datasource_urls, parse_location, resolve_sink
 from graphmill.graphstore.base import SpaceInfo
 from graphmill.graphstore.sources import NebulaClusterConfig
 from graphmill.models import Job, TaskRun
-from graphmill.scheduler.base import RunningTask, TaskEvents
 from graphmill.service.estimate import InputSize
 from graphmill.service.graphs import GraphSources
 from graphmill.worker.plan import NebulaScan, QueryPlan, RemoteInput, TaskPlan, WriteBackPlan
-from graphmill.worker.process import ProcessTask
 from graphmill.workflow.params import QUERY_PARAMS_KEY
 from graphmill.workflow.schema import QUERY_TASK_TYPE, TaskDef, WorkflowSchema, parse_schema
 
@@ -460,26 +457,3 @@ def _column_count(path: Path, fmt: str) -> int:
     with path.open("rb") as fh:
         first = fh.readline().decode("utf-8", errors="replace").strip()
     return len(first.split(",")) if first else 0
-
-
-class ProcessLauncher:
-    """Implements ``scheduler.base.TaskLauncher`` with one worker process per task."""
-
-    def __init__(self, planner: Planner, *, grace_s: float) -> None:
-        self.planner = planner
-        self.grace_s = grace_s
-
-    def launch(
-        self, job: Job, task: TaskRun, upstream: dict[str, TaskRun], events: TaskEvents
-    ) -> RunningTask:
-        plan, note, description = self.planner.plan(job, task, upstream)
-        events.log("info", f"input: {description}")
-        if note:
-            events.log("warning", note)
-        shutil.rmtree(plan.out_dir, ignore_errors=True)
-        return ProcessTask(plan, events, grace_s=self.grace_s, note=note)
-
-    def discard_result(self, job: Job, task: TaskRun) -> None:
-        out_dir = self.planner.out_dir(job.id, task.id)
-        shutil.rmtree(out_dir, ignore_errors=True)
-        shutil.rmtree(out_dir.parent / f".staging-{task.id}", ignore_errors=True)

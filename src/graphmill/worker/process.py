@@ -1,6 +1,6 @@
-"""Starting, watching and stopping worker processes from the event loop.
+"""Worker processes, watched from the event loop, and a task running in one.
 
-Processes come from a forkserver that has the engine preloaded.  The parent reads the
+Processes come from a forkserver that has the engine preloaded.  The parent reads each
 pipe with ``loop.add_reader`` (no thread per task), and a stop is SIGTERM, then SIGKILL
 after a grace period: a task busy inside a native kernel cannot ignore it.
 
@@ -15,10 +15,12 @@ loop (never ``join()`` in a thread pool).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import multiprocessing as mp
 import multiprocessing.process
 import signal
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -27,6 +29,8 @@ from graphmill.worker import child
 from graphmill.worker.plan import TaskPlan
 
 _context: Any = None
+
+Message = tuple[Any, ...]
 
 
 def _mp_context() -> Any:
@@ -40,72 +44,71 @@ def _mp_context() -> Any:
     return _context
 
 
-class ProcessTask:
-    """One task running in a worker process (implements scheduler.base.RunningTask)."""
+class WorkerProcess:
+    """One worker process and the duplex pipe to it; every method runs on the event loop."""
 
-    def __init__(self, plan: TaskPlan, events: TaskEvents, *, grace_s: float, note: str = "") -> None:
+    def __init__(self, *, reusable: bool) -> None:
         ctx = _mp_context()
-        self.plan = plan
-        self._events = events
-        self._grace_s = grace_s
-        self._note = note
-        self._stopped = False
-        self._done: dict[str, Any] | None = None
-        self._error: str | None = None
-        self._peak = 0
+        ours, theirs = ctx.Pipe(duplex=True)
+        self._conn: Connection = ours
+        self._inbox: collections.deque[Message | None] = collections.deque()
         self._exit: asyncio.Future[None] | None = None
-        reader, writer = ctx.Pipe(duplex=False)
-        self._conn: Connection = reader
-        self.process = ctx.Process(
-            target=child.run, args=(plan, writer), name=f"graphmill-task-{plan.task_id}"
-        )
+        self._closed = False
+        self.process = ctx.Process(target=child.serve, args=(theirs, reusable), name="graphmill-worker")
         self.process.start()
         _detach(self.process)
-        writer.close()
+        theirs.close()
 
     @property
     def pid(self) -> int | None:
         pid: int | None = self.process.pid
         return pid
 
-    def _handle(self, msg: tuple[Any, ...]) -> None:
-        kind = msg[0]
-        if kind == "log":
-            self._events.log(msg[1], msg[2])
-        elif kind == "progress":
-            self._events.progress(msg[1], msg[2], msg[3])
-        elif kind == "done":
-            self._done = msg[1]
-        elif kind == "error":
-            self._error = msg[1]
-        elif kind == "peak":
-            self._peak = int(msg[1])
+    @property
+    def exitcode(self) -> int | None:
+        code: int | None = self.process.exitcode
+        return code
 
-    async def wait(self) -> TaskOutcome:
+    def send(self, *message: Any) -> bool:
+        """Send a message; False if the process is gone (its pipe is closed)."""
+        try:
+            self._conn.send(message)
+        except (OSError, ValueError):
+            return False
+        return True
+
+    async def receive(self) -> Message | None:
+        """The next message from the process; None once it closed its end (exited)."""
+        if self._closed:
+            return None
+        if not self._inbox:
+            await self._fill_inbox()
+        message = self._inbox.popleft()
+        self._closed = message is None
+        return message
+
+    async def _fill_inbox(self) -> None:
         loop = asyncio.get_running_loop()
-        eof: asyncio.Future[None] = loop.create_future()
+        arrived: asyncio.Future[None] = loop.create_future()
         fd = self._conn.fileno()
 
         def on_readable() -> None:
             try:
                 while self._conn.poll():
-                    self._handle(self._conn.recv())
+                    self._inbox.append(self._conn.recv())
             except (EOFError, OSError):
-                loop.remove_reader(fd)
-                if not eof.done():
-                    eof.set_result(None)
+                self._inbox.append(None)
+            if self._inbox and not arrived.done():
+                arrived.set_result(None)
 
         loop.add_reader(fd, on_readable)
         try:
-            await eof
+            await arrived
         finally:
             loop.remove_reader(fd)
-            self._conn.close()
-        await self._exited()
-        return self._outcome()
 
     def _exit_signal(self) -> asyncio.Future[None]:
-        """Done once the process's sentinel is readable: one loop reader shared by wait() and stop()."""
+        """Done once the process's sentinel is readable: one loop reader for every waiter."""
         if self._exit is None:
             loop = asyncio.get_running_loop()
             self._exit = exit_future = loop.create_future()
@@ -119,7 +122,7 @@ class ProcessTask:
             loop.add_reader(sentinel, on_exit)
         return self._exit
 
-    async def _exited(self, timeout_s: float | None = None) -> bool:
+    async def exited(self, timeout_s: float | None = None) -> bool:
         """Wait (on the loop) until the process has exited, at most ``timeout_s``; whether it has."""
         if self.process.exitcode is None:
             with contextlib.suppress(TimeoutError):
@@ -128,13 +131,110 @@ class ProcessTask:
             self.process.join(0)
         return self.process.exitcode is not None
 
-    def _outcome(self) -> TaskOutcome:
+    async def stop(self, grace_s: float) -> None:
+        """SIGTERM, then SIGKILL after ``grace_s``; returns once the process is gone."""
+        if not await self.exited(0):
+            self.process.terminate()
+            if not await self.exited(grace_s):
+                self.process.kill()
+                await self.exited()
+
+    async def retire(self, grace_s: float) -> None:
+        """Close the pipe (an idle process then ends by itself), stop it if it does not, reap it."""
+        self._closed = True
+        self._conn.close()
+        if not await self.exited(grace_s):
+            await self.stop(grace_s)
+
+
+def _detach(process: Any) -> None:
+    """Make this module the only code that polls ``process`` (see the module docstring)."""
+    children: set[Any] = getattr(multiprocessing.process, "_children", set())
+    children.discard(process)
+
+
+#: Called when a task is over: its worker, and whether the task ran to its end (else the
+#: process is gone or going).
+Release = Callable[[WorkerProcess, bool], None]
+
+
+class ProcessTask:
+    """One task running in a worker process (implements scheduler.base.RunningTask).
+
+    ``acquire`` gives the worker: an idle one can have died unnoticed (killed from outside,
+    its exit not yet reported), so a worker that goes away before it says a word about the
+    task is replaced by another, once, instead of failing a task that never ran.
+    """
+
+    def __init__(
+        self,
+        acquire: Callable[[], WorkerProcess],
+        plan: TaskPlan,
+        events: TaskEvents,
+        *,
+        grace_s: float,
+        release: Release,
+        note: str = "",
+    ) -> None:
+        self.plan = plan
+        self._acquire = acquire
+        self._events = events
+        self._grace_s = grace_s
+        self._release = release
+        self._note = note
+        self._stopped = False
+        self._released = False
+        self._done: dict[str, Any] | None = None
+        self._error: str | None = None
+        self._peak = 0
+        self.worker = acquire()
+        self._sent = self.worker.send("task", plan)
+
+    @property
+    def pid(self) -> int | None:
+        return self.worker.pid
+
+    def _handle(self, msg: Message) -> None:
+        kind = msg[0]
+        if kind == "log":
+            self._events.log(msg[1], msg[2])
+        elif kind == "progress":
+            self._events.progress(msg[1], msg[2], msg[3])
+        elif kind == "done":
+            self._done = msg[1]
+        elif kind == "error":
+            self._error = msg[1]
+        elif kind == "peak":
+            self._peak = int(msg[1])
+
+    async def wait(self) -> TaskOutcome:
+        # ("peak", bytes) is the task's last message: what the process does after it (tidy up
+        # and offer itself for another task, or exit) is the pool's business, not the task's.
+        finished = heard = False
+        for attempt in range(2):
+            if self._sent:
+                while not finished and (msg := await self.worker.receive()) is not None:
+                    heard = True
+                    self._handle(msg)
+                    finished = msg[0] == "peak"
+            if finished or heard or self._stopped or attempt:
+                break
+            self._release(self.worker, False)  # gone before it started the task: use another
+            self.worker = self._acquire()
+            self._sent = self.worker.send("task", self.plan)
+        if not finished:
+            await self.worker.exited()
+        self._released = True
+        self._release(self.worker, finished and not self._stopped)
+        return self._outcome(finished=finished)
+
+    def _outcome(self, *, finished: bool) -> TaskOutcome:
         plan = self.plan
         if self._stopped:
             return TaskOutcome(
                 ok=False, stopped=True, error="stopped by cancel", note=self._note, peak_bytes=self._peak
             )
-        if self._done is not None and self.process.exitcode == 0:
+        if self._done is not None and finished:
             return TaskOutcome(
                 ok=True,
                 result_dir=str(plan.out_dir),
@@ -145,7 +245,7 @@ class ProcessTask:
             )
         if self._error is not None:
             return TaskOutcome(ok=False, error=self._error, note=self._note, peak_bytes=self._peak)
-        code = self.process.exitcode
+        code = self.worker.exitcode
         if code is not None and code < 0:
             try:
                 name = signal.Signals(-code).name
@@ -159,16 +259,7 @@ class ProcessTask:
         return TaskOutcome(ok=False, error=why, note=self._note)
 
     async def stop(self) -> None:
-        self._stopped = True
-        if await self._exited(0):
+        if self._released:  # over already: the process may be running someone else's task now
             return
-        self.process.terminate()
-        if not await self._exited(self._grace_s):
-            self.process.kill()
-            await self._exited()
-
-
-def _detach(process: Any) -> None:
-    """Make this module the only code that polls ``process`` (see the module docstring)."""
-    children: set[Any] = getattr(multiprocessing.process, "_children", set())
-    children.discard(process)
+        self._stopped = True
+        await self.worker.stop(self._grace_s)
