@@ -1,7 +1,7 @@
 """Soak: many identical demo jobs through a real server, and not one fails by accident (issue 8).
 
 The short version runs in CI.  The full one (1,000 jobs) is deselected by default; run it with
-``.venv/bin/pytest -m soak tests/server/test_soak.py -s``.  It prints jobs, failures and wall time.
+``.venv/bin/pytest -m slow tests/server/test_soak.py -s``.  It prints jobs, failures and wall time.
 """
 
 from __future__ import annotations
@@ -53,6 +53,6 @@ def test_soak_short(tmp_path: Path) -> None:
     run_soak(tmp_path / "data", jobs=30)
 
 
-@pytest.mark.soak
+@pytest.mark.slow
 def test_soak_1000_jobs(tmp_path: Path) -> None:
     run_soak(tmp_path / "data", jobs=1000)
