@@ -5,6 +5,7 @@ Nothing else in graphmill reads ``os.environ``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -73,3 +74,10 @@ class Settings(BaseSettings):
     @property
     def secret_path(self) -> Path:
         return self.data_dir / "secret.key"
+
+
+def fs_environment() -> dict[str, str]:
+    """The variables S3 and HDFS connections are configured by (``GRAPHMILL_S3_*``,
+    ``GRAPHMILL_HDFS_*``, ``AWS_*``), read here as the AWS tools read them."""
+    prefixes = ("GRAPHMILL_S3_", "GRAPHMILL_HDFS_", "AWS_", "HADOOP_")
+    return {k: v for k, v in os.environ.items() if k.startswith(prefixes)}

@@ -15,13 +15,11 @@ from typing import Any
 
 import psutil
 
-from graphmill.auth.tokens import Principal, TokenIssuer, decode_account, load_or_create_secret
+from graphmill.auth.tokens import Principal, TokenIssuer, decode_account
 from graphmill.config import Settings
 from graphmill.engine.results import read_result_rows
 from graphmill.errors import BadRequest, Forbidden, NotFound, ParamError
-from graphmill.fs import FsConfig
 from graphmill.graphstore.base import GraphStore
-from graphmill.graphstore.sources import load_graph_sources, resolve_config_path
 from graphmill.models import Job, Status, TaskRun, Workflow
 from graphmill.scheduler.events import JobEvent
 from graphmill.scheduler.runner import Runner, wall_clock_ms
@@ -35,8 +33,6 @@ from graphmill.service.results import manifest_of
 from graphmill.service.webhooks import WebhookSender, check_allowed
 from graphmill.store.base import JobFilter, MetadataStore
 from graphmill.types import JobId, JSONObject, WorkflowId
-from graphmill.wire import job_detail
-from graphmill.worker.launcher import ProcessLauncher
 from graphmill.workflow.dag import topological_order
 from graphmill.workflow.params import apply_input
 from graphmill.workflow.schema import (
@@ -74,56 +70,38 @@ class Page:
 
 
 class Service:
+    """The use cases.  Its parts are built and wired by ``service.factory.build_service``."""
+
     def __init__(
         self,
         settings: Settings,
         store: MetadataStore,
         graphstore: GraphStore,
-        fs_config: FsConfig | None = None,
+        *,
+        graphs: GraphSources,
+        planner: Planner,
+        runner: Runner,
+        tokens: TokenIssuer,
+        webhooks: WebhookSender,
     ) -> None:
         self.settings = settings
         self.store = store
         self.graphstore = graphstore
         self.catalog = EngineCatalog()
-        self.graphs = GraphSources(
-            graphstore,
-            settings.embedded_address,
-            load_graph_sources(
-                resolve_config_path(settings.config_file, settings.data_dir),
-                embedded_address=settings.embedded_address,
-            ),
-            settings.data_dir.resolve() / "cache",
-        )
-        self.planner = Planner(settings, self.graphs, fs_config)
-        self.tokens = TokenIssuer(load_or_create_secret(settings.secret_path), settings.token_max_age_s)
-        self.memory_budget_bytes = settings.memory_budget_bytes
-        self.launcher = ProcessLauncher(
-            self.planner, grace_s=settings.cancel_grace_s, warm_workers=settings.warm_workers
-        )
-        self.runner = Runner(
-            store,
-            self.launcher,
-            max_jobs=settings.max_running_jobs,
-            max_tasks=settings.max_running_tasks,
-            memory_budget_bytes=self.memory_budget_bytes,
-        )
+        self.graphs = graphs
+        self.planner = planner
+        self.tokens = tokens
+        self.runner = runner
+        self.memory_budget_bytes = runner.memory_budget_bytes
+        self.webhooks = webhooks
         self.metrics = Metrics(store.count_by_status, self._worker_rss)
         self.runner.hub.listen(self._observe)
-        self.webhooks = WebhookSender(
-            store,
-            load_or_create_secret(settings.webhook_secret_path),
-            self._render_job,
-            attempts=settings.webhook_attempts,
-            backoff_s=settings.webhook_backoff_s,
-        )
-        self.runner.hub.on_job_end(self.webhooks.job_ended)
 
     async def start(self) -> None:
         await self.runner.start()
 
     async def close(self) -> None:
         await self.runner.shutdown()
-        await self.launcher.close()
         await self.webhooks.close()
         self.store.close()
 
@@ -147,9 +125,6 @@ class Service:
                 self.metrics.running_tasks.dec()
                 duration = max(0, task.end_time_ms - task.begin_time_ms) / 1000
                 self.metrics.task_duration.labels(task.type, status.name.lower()).observe(duration)
-
-    def _render_job(self, job_id: JobId) -> dict[str, Any]:
-        return job_detail(self.store.get_job(job_id))
 
     # -- auth ----------------------------------------------------------------------------------
     def connect(self, authorization: str | None, address: object, port: object) -> str:

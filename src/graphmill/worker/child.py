@@ -235,7 +235,7 @@ def _write_back(plan: TaskPlan, reporter: _Reporter) -> None:
     )
 
 
-def _run_plan(plan: TaskPlan, reporter: _Reporter) -> bool:
+def run_plan(plan: TaskPlan, reporter: _Reporter) -> bool:
     """Run one task, ending with ``("done", …)`` or ``("error", …)``; whether it succeeded."""
     reporter.log(f"worker process {os.getpid()} started")
     try:
@@ -328,7 +328,7 @@ def _serve(conn: Connection, reporter: _Reporter, reusable: bool) -> None:
             continue
         if reuse:
             memory.reset_peak()
-        ok = _run_plan(message[1], reporter)
+        ok = run_plan(message[1], reporter)
         peak = memory.peak_bytes()
         reporter.log(f"peak memory {peak / 2**20:.1f} MiB")
         reporter.send("peak", peak)

@@ -37,6 +37,10 @@ class ProcessLauncher:
         if note:
             events.log("warning", note)
         shutil.rmtree(plan.out_dir, ignore_errors=True)
+        return self.start(plan, events, note)
+
+    def start(self, plan: TaskPlan, events: TaskEvents, note: str) -> RunningTask:
+        """Run a planned task (in a worker process of the pool)."""
         return ProcessTask(
             self.pool.acquire, plan, events, grace_s=self.grace_s, release=self.pool.release, note=note
         )
