@@ -14,61 +14,36 @@ from graphmill.scheduler.base import RunningTask, TaskEvents, TaskOutcome
 from graphmill.worker import child
 from graphmill.worker.launcher import ProcessLauncher, TaskPlanner
 from graphmill.worker.plan import TaskPlan
+from graphmill.worker.report import TaskReport
 
 
 class _ToLoop:
     """Stands in for the worker's pipe: each message is handled on the event loop, in order."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, task: InProcessTask) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, report: TaskReport) -> None:
         self._loop = loop
-        self._task = task
+        self._report = report
 
     def send(self, message: tuple[Any, ...]) -> None:
-        self._loop.call_soon_threadsafe(self._task.handle, message)
+        self._loop.call_soon_threadsafe(self._report.handle, message)
 
 
 class InProcessTask:
     pid = None
 
     def __init__(self, plan: TaskPlan, events: TaskEvents, note: str) -> None:
-        self.plan = plan
-        self._events = events
-        self._note = note
-        self._stopped = False
-        self._done: dict[str, Any] | None = None
-        self._error: str | None = None
+        self.report = TaskReport(plan, events, note)
         loop = asyncio.get_running_loop()
-        reporter = child._Reporter(_ToLoop(loop, self))  # type: ignore[arg-type]
+        reporter = child._Reporter(_ToLoop(loop, self.report))  # type: ignore[arg-type]
         self._thread = loop.run_in_executor(None, child.run_plan, plan, reporter)
-
-    def handle(self, message: tuple[Any, ...]) -> None:
-        kind = message[0]
-        if kind == "log":
-            self._events.log(message[1], message[2])
-        elif kind == "progress":
-            self._events.progress(message[1], message[2], message[3])
-        elif kind == "done":
-            self._done = message[1]
-        elif kind == "error":
-            self._error = message[1]
 
     async def wait(self) -> TaskOutcome:
         await self._thread
         await asyncio.sleep(0)  # the messages the thread queued on the loop are handled first
-        if self._stopped:
-            return TaskOutcome(ok=False, stopped=True, error="stopped by cancel", note=self._note)
-        if self._done is not None:
-            return TaskOutcome(
-                ok=True,
-                result_dir=str(self.plan.out_dir),
-                rows=int(self._done["rows"]),
-                columns=list(self._done["columns"]),
-                note=self._note,
-            )
-        return TaskOutcome(ok=False, error=self._error or "no result", note=self._note)
+        return self.report.outcome(finished=True, exitcode=0)
 
     async def stop(self) -> None:
-        self._stopped = True
+        self.report.stopped = True
         await self._thread
 
 

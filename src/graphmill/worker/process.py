@@ -19,7 +19,6 @@ import collections
 import contextlib
 import multiprocessing as mp
 import multiprocessing.process
-import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 from graphmill.scheduler.base import TaskEvents, TaskOutcome
 from graphmill.worker import child
 from graphmill.worker.plan import TaskPlan
+from graphmill.worker.report import TaskReport
 
 _context: Any = None
 
@@ -178,34 +178,16 @@ class ProcessTask:
     ) -> None:
         self.plan = plan
         self._acquire = acquire
-        self._events = events
         self._grace_s = grace_s
         self._release = release
-        self._note = note
-        self._stopped = False
+        self.report = TaskReport(plan, events, note)
         self._released = False
-        self._done: dict[str, Any] | None = None
-        self._error: str | None = None
-        self._peak = 0
         self.worker = acquire()
         self._sent = self.worker.send("task", plan)
 
     @property
     def pid(self) -> int | None:
         return self.worker.pid
-
-    def _handle(self, msg: Message) -> None:
-        kind = msg[0]
-        if kind == "log":
-            self._events.log(msg[1], msg[2])
-        elif kind == "progress":
-            self._events.progress(msg[1], msg[2], msg[3])
-        elif kind == "done":
-            self._done = msg[1]
-        elif kind == "error":
-            self._error = msg[1]
-        elif kind == "peak":
-            self._peak = int(msg[1])
 
     async def wait(self) -> TaskOutcome:
         # ("peak", bytes) is the task's last message: what the process does after it (tidy up
@@ -215,9 +197,9 @@ class ProcessTask:
             if self._sent:
                 while not finished and (msg := await self.worker.receive()) is not None:
                     heard = True
-                    self._handle(msg)
+                    self.report.handle(msg)
                     finished = msg[0] == "peak"
-            if finished or heard or self._stopped or attempt:
+            if finished or heard or self.report.stopped or attempt:
                 break
             self._release(self.worker, False)  # gone before it started the task: use another
             self.worker = self._acquire()
@@ -225,41 +207,11 @@ class ProcessTask:
         if not finished:
             await self.worker.exited()
         self._released = True
-        self._release(self.worker, finished and not self._stopped)
-        return self._outcome(finished=finished)
-
-    def _outcome(self, *, finished: bool) -> TaskOutcome:
-        plan = self.plan
-        if self._stopped:
-            return TaskOutcome(
-                ok=False, stopped=True, error="stopped by cancel", note=self._note, peak_bytes=self._peak
-            )
-        if self._done is not None and finished:
-            return TaskOutcome(
-                ok=True,
-                result_dir=str(plan.out_dir),
-                rows=int(self._done["rows"]),
-                columns=list(self._done["columns"]),
-                note=self._note,
-                peak_bytes=self._peak,
-            )
-        if self._error is not None:
-            return TaskOutcome(ok=False, error=self._error, note=self._note, peak_bytes=self._peak)
-        code = self.worker.exitcode
-        if code is not None and code < 0:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = str(-code)
-            why = f"the worker process was killed by {name}"
-            if -code == signal.SIGKILL:
-                why += " (out of memory?)"
-        else:
-            why = f"the worker process exited with code {code}"
-        return TaskOutcome(ok=False, error=why, note=self._note)
+        self._release(self.worker, finished and not self.report.stopped)
+        return self.report.outcome(finished=finished, exitcode=self.worker.exitcode)
 
     async def stop(self) -> None:
         if self._released:  # over already: the process may be running someone else's task now
             return
-        self._stopped = True
+        self.report.stopped = True
         await self.worker.stop(self._grace_s)
