@@ -12,15 +12,10 @@ from typing import Any
 import click
 
 from graphmill import __version__
+from graphmill.cli.cache import cache
+from graphmill.cli.options import DATA_DIR
 
-_DATA_DIR = click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("graphmill-data"),
-    show_default=True,
-    envvar="GRAPHMILL_DATA_DIR",
-    help="Holds the metadata database, the embedded graph store and the files root.",
-)
+_DATA_DIR = DATA_DIR
 
 
 def _fail(exc: Exception) -> None:
@@ -241,6 +236,9 @@ def demo(data_dir: Path | None, port: int, keep: bool) -> None:
     from graphmill.cli.demo import run_demo
 
     sys.exit(run_demo(data_dir, port, keep))
+
+
+cli.add_command(cache)
 
 
 def main() -> None:

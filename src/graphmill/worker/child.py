@@ -26,6 +26,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from graphmill.engine import graph_cache
 from graphmill.engine.base import Phase
 from graphmill.engine.execute import run_task
 from graphmill.engine.loader import EdgeSource
@@ -298,6 +299,13 @@ def _warm_up() -> None:
                 )
 
 
+def _bound_graph_cache(plan: TaskPlan) -> None:
+    """After the task (off its path): keep the graph cache within its budget."""
+    if plan.cache_dir is not None and plan.cache_budget_bytes:
+        with contextlib.suppress(OSError):
+            graph_cache.enforce(plan.cache_dir, plan.cache_budget_bytes)
+
+
 def serve(conn: Connection, reusable: bool) -> None:
     """A worker's life: run the tasks that come over the pipe, one at a time.
 
@@ -328,10 +336,12 @@ def _serve(conn: Connection, reporter: _Reporter, reusable: bool) -> None:
             continue
         if reuse:
             memory.reset_peak()
-        ok = run_plan(message[1], reporter)
+        plan: TaskPlan = message[1]
+        ok = run_plan(plan, reporter)
         peak = memory.peak_bytes()
         reporter.log(f"peak memory {peak / 2**20:.1f} MiB")
         reporter.send("peak", peak)
+        _bound_graph_cache(plan)
         if not (reuse and ok):
             return
         if memory.rss_bytes() > baseline + _REUSE_SLACK_BYTES:
