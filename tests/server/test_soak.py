@@ -54,5 +54,6 @@ def test_soak_short(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_soak_1000_jobs(tmp_path: Path) -> None:
     run_soak(tmp_path / "data", jobs=1000)

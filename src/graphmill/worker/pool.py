@@ -111,4 +111,8 @@ class WorkerPool:
         for warming in self._warming.values():
             warming.cancel()
         idle, self._idle = self._idle, []
-        await asyncio.gather(*(w.retire(self._grace_s) for w in idle), *self._background)
+        for worker in idle:
+            self._in_background(worker.retire(self._grace_s))
+        # Bounded: whatever is still busy then (a worker tidying up) dies with the server anyway.
+        if self._background:
+            await asyncio.wait(set(self._background), timeout=self._grace_s + 5)
