@@ -22,7 +22,7 @@ async def _run_batch(tmp_path: Path, first: int, count: int) -> list[TaskOutcome
     finished: list[WorkerProcess] = []
     tasks = [
         ProcessTask(
-            lambda: WorkerProcess(reusable=False),
+            lambda _fresh: WorkerProcess(reusable=False),
             wcc_plan(tmp_path, first + i),
             QuietEvents(),
             grace_s=0.5,

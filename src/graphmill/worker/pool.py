@@ -26,7 +26,8 @@ class WorkerPool:
     def __init__(self, spares: int, *, grace_s: float) -> None:
         self.spares = spares
         self._grace_s = grace_s
-        self._idle: list[WorkerProcess] = []
+        #: Idle workers, each with the task that watches it for an early death.
+        self._idle: dict[WorkerProcess, asyncio.Task[None]] = {}
         self._warming: dict[WorkerProcess, asyncio.Task[None]] = {}
         self._background: set[asyncio.Task[None]] = set()
         self._closed = False
@@ -36,19 +37,20 @@ class WorkerPool:
     def idle_pids(self) -> list[int]:
         return [w.pid for w in self._idle if w.pid is not None]
 
-    def acquire(self) -> WorkerProcess:
-        """A live idle worker, else a new process.
+    def acquire(self, fresh: bool = False) -> WorkerProcess:
+        """A live idle worker, else (or when ``fresh``) a new process.
 
         A borrowed worker comes back, so borrowing starts no spare; losing one does (see
         ``release``).  The first task starts the pool: a server that never runs a task never
         forks spares.
         """
         worker = None
-        while self._idle and worker is None:
-            candidate = self._idle.pop()
+        while self._idle and worker is None and not fresh:
+            candidate, watch = self._idle.popitem()
+            watch.cancel()
             if candidate.exitcode is None:
                 worker = candidate
-            else:  # died while idle (killed from outside): reap and replace it, take the next
+            else:  # died while idle, not yet noticed: reap and replace it, take the next
                 self._in_background(self._retire(candidate))
         if worker is None:
             worker = WorkerProcess(reusable=self.spares > 0)
@@ -77,9 +79,19 @@ class WorkerPool:
 
     def _keep(self, worker: WorkerProcess) -> None:
         if not self._closed and len(self._idle) < self.spares:
-            self._idle.append(worker)
+            self._idle[worker] = self._in_background(self._watch_idle(worker))
         else:  # a burst is over: more workers than spares came back
             self._in_background(worker.retire(self._grace_s))
+
+    async def _watch_idle(self, worker: WorkerProcess) -> None:
+        """An idle worker says nothing: its pipe closing means it died (killed from outside)."""
+        try:
+            await worker.receive()
+        except asyncio.CancelledError:
+            return  # acquired, or the pool closes
+        if self._idle.pop(worker, None) is not None:
+            log.warning("an idle worker process died (exit code %s); replacing it", worker.exitcode)
+            await self._retire(worker)
 
     def _top_up(self) -> None:
         while not self._closed and len(self._idle) + len(self._warming) < self.spares:
@@ -110,8 +122,9 @@ class WorkerPool:
         self._closed = True
         for warming in self._warming.values():
             warming.cancel()
-        idle, self._idle = self._idle, []
-        for worker in idle:
+        idle, self._idle = self._idle, {}
+        for worker, watch in idle.items():
+            watch.cancel()
             self._in_background(worker.retire(self._grace_s))
         # Bounded: whatever is still busy then (a worker tidying up) dies with the server anyway.
         if self._background:

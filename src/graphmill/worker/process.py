@@ -51,9 +51,12 @@ class WorkerProcess:
         ctx = _mp_context()
         ours, theirs = ctx.Pipe(duplex=True)
         self._conn: Connection = ours
-        self._inbox: collections.deque[Message | None] = collections.deque()
+        self._inbox: collections.deque[Message] = collections.deque()
+        self._fd = ours.fileno()
+        self._watching = False
+        self._eof = False
+        self._arrived: asyncio.Future[None] | None = None
         self._exit: asyncio.Future[None] | None = None
-        self._closed = False
         self.process = ctx.Process(target=child.serve, args=(theirs, reusable), name="graphmill-worker")
         self.process.start()
         _detach(self.process)
@@ -78,34 +81,36 @@ class WorkerProcess:
         return True
 
     async def receive(self) -> Message | None:
-        """The next message from the process; None once it closed its end (exited)."""
-        if self._closed:
-            return None
-        if not self._inbox:
-            await self._fill_inbox()
-        message = self._inbox.popleft()
-        self._closed = message is None
-        return message
+        """The next message from the process; None once it closed its end (exited).
 
-    async def _fill_inbox(self) -> None:
-        loop = asyncio.get_running_loop()
-        arrived: asyncio.Future[None] = loop.create_future()
-        fd = self._conn.fileno()
+        One loop reader per pipe, kept while the process lives: a waiter that is cancelled
+        (an idle worker's watch, when a task takes the worker) leaves it in place.
+        """
+        while not self._inbox and not self._eof:
+            self._watch_pipe()
+            self._arrived = asyncio.get_running_loop().create_future()
+            await self._arrived
+        return self._inbox.popleft() if self._inbox else None
 
-        def on_readable() -> None:
-            try:
-                while self._conn.poll():
-                    self._inbox.append(self._conn.recv())
-            except (EOFError, OSError):
-                self._inbox.append(None)
-            if self._inbox and not arrived.done():
-                arrived.set_result(None)
+    def _watch_pipe(self) -> None:
+        if not self._watching and not self._eof:
+            asyncio.get_running_loop().add_reader(self._fd, self._on_readable)
+            self._watching = True
 
-        loop.add_reader(fd, on_readable)
+    def _unwatch_pipe(self) -> None:
+        if self._watching:
+            asyncio.get_running_loop().remove_reader(self._fd)
+            self._watching = False
+
+    def _on_readable(self) -> None:
         try:
-            await arrived
-        finally:
-            loop.remove_reader(fd)
+            while self._conn.poll():
+                self._inbox.append(self._conn.recv())
+        except (EOFError, OSError):
+            self._eof = True
+            self._unwatch_pipe()
+        if self._arrived is not None and not self._arrived.done():
+            self._arrived.set_result(None)
 
     def _exit_signal(self) -> asyncio.Future[None]:
         """Done once the process's sentinel is readable: one loop reader for every waiter."""
@@ -141,7 +146,10 @@ class WorkerProcess:
 
     async def retire(self, grace_s: float) -> None:
         """Close the pipe (an idle process then ends by itself), stop it if it does not, reap it."""
-        self._closed = True
+        self._unwatch_pipe()
+        self._eof = True
+        if self._arrived is not None and not self._arrived.done():
+            self._arrived.set_result(None)  # a waiting receive() gets None
         self._conn.close()
         if not await self.exited(grace_s):
             await self.stop(grace_s)
@@ -163,12 +171,13 @@ class ProcessTask:
 
     ``acquire`` gives the worker: an idle one can have died unnoticed (killed from outside,
     its exit not yet reported), so a worker that goes away before it says a word about the
-    task is replaced by another, once, instead of failing a task that never ran.
+    task is replaced, once, by a new process (``acquire(True)``), instead of failing a task
+    that never ran.
     """
 
     def __init__(
         self,
-        acquire: Callable[[], WorkerProcess],
+        acquire: Callable[[bool], WorkerProcess],
         plan: TaskPlan,
         events: TaskEvents,
         *,
@@ -182,7 +191,7 @@ class ProcessTask:
         self._release = release
         self.report = TaskReport(plan, events, note)
         self._released = False
-        self.worker = acquire()
+        self.worker = acquire(False)
         self._sent = self.worker.send("task", plan)
 
     @property
@@ -202,7 +211,7 @@ class ProcessTask:
             if finished or heard or self.report.stopped or attempt:
                 break
             self._release(self.worker, False)  # gone before it started the task: use another
-            self.worker = self._acquire()
+            self.worker = self._acquire(True)
             self._sent = self.worker.send("task", self.plan)
         if not finished:
             await self.worker.exited()
