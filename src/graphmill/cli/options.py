@@ -1,7 +1,8 @@
-"""Options shared by several commands."""
+"""Options and error reporting shared by several commands."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -14,3 +15,13 @@ DATA_DIR = click.option(
     envvar="GRAPHMILL_DATA_DIR",
     help="Holds the metadata database, the embedded graph store and the files root.",
 )
+
+
+def fail(exc: Exception) -> None:
+    """Report a graphmill error as one line and exit 2; anything else is a bug: re-raised."""
+    from graphmill.errors import GraphmillError
+
+    if isinstance(exc, GraphmillError):
+        click.echo(f"error: {exc.detail or exc.name} ({exc.code} {exc.name})", err=True)
+        sys.exit(2)
+    raise exc

@@ -55,6 +55,7 @@ def build_service(settings: Settings, *, launcher: LauncherFactory | None = None
         lambda job_id: job_detail(store.get_job(job_id)),
         attempts=settings.webhook_attempts,
         backoff_s=settings.webhook_backoff_s,
+        allow=settings.webhook_allow,
     )
     runner.hub.on_job_end(webhooks.job_ended)
     tokens = TokenIssuer(load_or_create_secret(settings.secret_path), settings.token_max_age_s)
