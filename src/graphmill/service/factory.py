@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graphmill.auth.tokens import TokenIssuer, load_or_create_secret
-from graphmill.config import Settings, fs_environment
+from graphmill.config import Settings
 from graphmill.fs import FsConfig
 from graphmill.graphstore.embedded import EmbeddedGraphStore
 from graphmill.graphstore.sources import load_graph_sources, resolve_config_path
@@ -38,7 +38,8 @@ def build_service(settings: Settings, *, launcher: LauncherFactory | None = None
         ),
         settings.data_dir.resolve() / "cache",
     )
-    planner = Planner(settings, graphs, FsConfig.from_env(fs_environment()))
+    # S3/HDFS connection settings are nested in Settings (GRAPHMILL_S3_*, GRAPHMILL_HDFS_*, AWS_*).
+    planner = Planner(settings, graphs, FsConfig.from_settings(settings))
     make_launcher = launcher or (
         lambda p: ProcessLauncher(p, grace_s=settings.cancel_grace_s, warm_workers=settings.warm_workers)
     )

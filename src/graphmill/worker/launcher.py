@@ -22,6 +22,10 @@ class TaskPlanner(Protocol):
 
     def out_dir(self, job_id: int, task_id: str) -> Path: ...
 
+    def warnings(self, job: Job, task: TaskRun) -> list[str]:
+        """Lines for the task log before it runs (spec keys kept but not used)."""
+        ...
+
 
 class ProcessLauncher:
     def __init__(self, planner: TaskPlanner, *, grace_s: float, warm_workers: int = 0) -> None:
@@ -32,6 +36,8 @@ class ProcessLauncher:
     def launch(
         self, job: Job, task: TaskRun, upstream: dict[str, TaskRun], events: TaskEvents
     ) -> RunningTask:
+        for line in self.planner.warnings(job, task):
+            events.log("warning", line)
         plan, note, description = self.planner.plan(job, task, upstream)
         events.log("info", f"input: {description}")
         if note:
