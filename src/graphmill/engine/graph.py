@@ -107,7 +107,7 @@ class Graph:
         cached = self._cache.get("in_csr")
         if cached is None:
             # counting-sort transpose, compiled (numba is imported on first use only)
-            from graphmill.engine.algorithms._kernels import transpose
+            from graphmill.engine.csr_kernels import transpose
 
             in_ptr, sources, edge_ids = transpose(self.indptr, self.indices, self.in_degree())
             cached = InCSR(in_ptr, sources, edge_ids)

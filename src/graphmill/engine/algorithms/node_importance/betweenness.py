@@ -1,9 +1,7 @@
-"""Node importance beyond PageRank/degrees: KCore, DegreeWithTime, Betweenness, Closeness."""
+"""BetweennessCentrality (exact / Bader sampling) and ClosenessCentrality."""
 
 from __future__ import annotations
 
-import math
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -12,227 +10,21 @@ import numpy.typing as npt
 from graphmill.engine.algorithms._common import (
     IS_DIRECTED,
     SEED,
-    kernels,
     major_component,
     make_table,
     oriented,
     resolve_vertex,
     threads,
-    undirected_view,
 )
 from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
-from graphmill.engine.algorithms.centrality import degree_columns
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import Graph
 
-__all__ = [
-    "BETWEENNESS",
-    "CLOSENESS",
-    "DEGREE_WITH_TIME",
-    "KCORE",
-    "SPECS",
-    "betweenness",
-    "closeness",
-    "core_numbers",
-    "parse_time",
-]
+__all__ = ["BETWEENNESS", "CLOSENESS", "betweenness", "closeness"]
 
-FloatArray = npt.NDArray[np.float64]
 VID_VALUE_DOUBLE = [OutputColumn("VID", "vid"), OutputColumn("VALUE", "double")]
+FloatArray = npt.NDArray[np.float64]
 
-# -- KCore ---------------------------------------------------------------------------------
-
-
-def core_numbers(graph: Graph) -> npt.NDArray[np.int64]:
-    """Core number of every vertex of the undirected multigraph behind ``graph``.
-
-    Direction is ignored; every input edge counts once for both endpoints (parallel edges
-    each count; the reverse copies of a graph loaded with ``is_directed=false`` are not
-    counted twice); self-loops are ignored.
-    """
-    if graph.n == 0:
-        return np.zeros(0, dtype=np.int64)
-    k = kernels()
-    if graph.directed:
-        inc = graph.in_csr()
-        core: npt.NDArray[np.int64] = k.core_numbers_csr(
-            graph.indptr, graph.indices, inc.indptr, inc.indices, True
-        )
-    else:
-        empty = np.zeros(1, dtype=np.int64)
-        core = k.core_numbers_csr(graph.indptr, graph.indices, empty, graph.indices[:0], False)
-    return core
-
-
-def _kcore_columns(params: Params) -> list[OutputColumn]:
-    if params.get("type") == "subgraph":
-        return [OutputColumn("VID", "vid"), OutputColumn("VALUE", "vid")]
-    return [OutputColumn("VID", "vid"), OutputColumn("VALUE", "int64")]
-
-
-def _run_kcore(graph: Graph, params: Params, progress: Progress) -> Any:
-    kind = str(params["type"])
-    progress.log(f"KCore: type={kind} on {graph.n} vertices, {graph.m} edges")
-    progress("computing", 0.0, "peeling")
-    core = core_numbers(graph)
-    progress("computing", 1.0, f"max core number {int(core.max()) if graph.n else 0}")
-    columns = _kcore_columns(params)
-    if kind == "vertex":
-        return make_table(graph, columns, [graph.id_array(), core])
-    kmin, kmax = int(params["kmin"]), int(params["kmax"])
-    view = undirected_view(graph)
-    src = np.repeat(np.arange(graph.n, dtype=np.int64), view.degree())
-    keep = (core[src] >= kmin) & (core[src] <= kmax)
-    src = src[keep]
-    dst = np.asarray(view.idx, dtype=np.int64)[keep]
-    order = np.argsort(core[src], kind="stable")
-    src, dst = src[order], dst[order]
-    progress.log(f"{int(np.unique(src).shape[0])} vertices with core number in [{kmin}, {kmax}]")
-    return make_table(graph, columns, [graph.id_array(src), graph.id_array(dst)])
-
-
-KCORE = AlgorithmSpec(
-    type="analytics_kcore",
-    name="KCore",
-    group="nodeImportance",
-    params=(
-        ParamSpec(
-            "type",
-            "string",
-            "vertex",
-            choices=("vertex", "subgraph"),
-            doc="vertex: core number of every vertex; subgraph: neighbours of the vertices whose core number is in [kmin, kmax]",
-        ),
-        ParamSpec("kmin", "int", 1, minimum=0, doc="smallest core number kept (type=subgraph)"),
-        ParamSpec("kmax", "int", 1000000, minimum=0, doc="largest core number kept (type=subgraph)"),
-        IS_DIRECTED,
-    ),
-    needs_weight=False,
-    output_columns=_kcore_columns,
-    run=_run_kcore,
-    doc=(
-        "k-core decomposition of the undirected multigraph (direction ignored, parallel edges count, "
-        "self-loops ignored). type=vertex: VID, VALUE = core number; type=subgraph: one row per "
-        "(vertex, distinct neighbour) for vertices whose core number lies in [kmin, kmax], ordered by core number."
-    ),
-)
-
-# -- DegreeWithTime -----------------------------------------------------------------------------
-
-_TIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d",
-)
-
-
-def parse_time(text: str) -> float:
-    """Seconds since the Unix epoch of ``yyyy-MM-dd HH:mm:ss[.SSS]`` (UTC) or of a plain number."""
-    value = text.strip()
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if math.isfinite(number):
-        return number
-    for fmt in _TIME_FORMATS:
-        try:
-            moment = datetime.strptime(value, fmt).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-        return moment.timestamp()
-    raise ValueError(f"must be a time 'yyyy-MM-dd HH:mm:ss.SSS' or an epoch number; got {text!r}")
-
-
-def _check_time(value: Any) -> None:
-    parse_time(str(value))
-
-
-def _time_bound(params: Params, name: str, default: float) -> float:
-    raw = params.get(name)
-    if raw is None:
-        return default
-    seconds = parse_time(str(raw))
-    if _looks_like_text_time(str(raw)) and params.get("time_unit") == "ms":
-        return seconds * 1000.0
-    return seconds
-
-
-def _looks_like_text_time(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return True
-    return False
-
-
-def _run_degree_with_time(graph: Graph, params: Params, progress: Progress) -> Any:
-    g = oriented(graph, params, progress)
-    kind = str(params["type"])
-    begin = _time_bound(params, "begin_time", -math.inf)
-    end = _time_bound(params, "end_time", math.inf)
-    progress.log(
-        f"DegreeWithTime: type={kind}, edge times in [{begin}, {end}] ({params['time_unit']}) "
-        f"on {g.n} vertices, {g.m} edges"
-    )
-    progress("computing", 0.0, "counting edges in the time range")
-    times = g.weights if g.weights is not None else np.ones(g.m, dtype=np.float64)
-    inside = (times >= begin) & (times <= end)
-    out_deg = np.bincount(g.sources()[inside], minlength=g.n).astype(np.int64)
-    in_deg = np.bincount(g.indices[inside], minlength=g.n).astype(np.int64)
-    progress("computing", 1.0, f"{int(inside.sum())} of {g.m} edges in range")
-    progress.log(f"{int(inside.sum())} of {g.m} edges have a time in range")
-    columns = degree_columns(params)
-    if kind == "out":
-        return make_table(g, columns, [g.id_array(), out_deg])
-    if kind == "in":
-        return make_table(g, columns, [g.id_array(), in_deg])
-    return make_table(g, columns, [g.id_array(), out_deg + in_deg, out_deg, in_deg])
-
-
-DEGREE_WITH_TIME = AlgorithmSpec(
-    type="analytics_degree_with_time",
-    name="DegreeWithTime",
-    group="nodeImportance",
-    params=(
-        ParamSpec("iterations", "int", 10, minimum=1, doc="accepted for compatibility (EN docs); not used"),
-        IS_DIRECTED,
-        ParamSpec("type", "string", "both", choices=("in", "out", "both"), doc="which degrees to output"),
-        ParamSpec(
-            "begin_time",
-            "string",
-            None,
-            check=_check_time,
-            doc="earliest edge time counted: 'yyyy-MM-dd HH:mm:ss.SSS' (UTC) or an epoch number; none = unbounded",
-        ),
-        ParamSpec(
-            "end_time",
-            "string",
-            None,
-            check=_check_time,
-            doc="latest edge time counted (inclusive), same formats; none = unbounded",
-        ),
-        ParamSpec(
-            "time_unit",
-            "string",
-            "s",
-            choices=("s", "ms"),
-            doc="unit of the edge times (ranks) when begin/end are given as dates: seconds or milliseconds",
-        ),
-    ),
-    needs_weight=True,
-    output_columns=degree_columns,
-    run=_run_degree_with_time,
-    doc=(
-        "Degrees counting only edges whose time lies in [begin_time, end_time]. The edge time is the "
-        "column the server loads as weight — for this algorithm the edge rank (needs_weight=True means "
-        "'needs the time column'); edges without one have time 1.0. Parallel edges each count."
-    ),
-)
-
-# -- Betweenness ----------------------------------------------------------------------------------
 
 #: Source batch of the sampled mode (fixed, so the stopping point never depends on threads).
 _BADER_BATCH = 8
@@ -260,7 +52,8 @@ def betweenness(
     n = graph.n
     if n == 0:
         return np.zeros(0, dtype=np.float64)
-    k = kernels()
+    from graphmill.engine.algorithms.node_importance import betweenness_kernels as k
+
     nthreads = threads()
     if iterations == 0:
         bc = np.zeros(n, dtype=np.float64)
@@ -378,7 +171,8 @@ def closeness(graph: Graph, *, num_samples: int, seed: int, progress: Progress) 
     rng = np.random.default_rng(seed)
     sample_count = min(num_samples, big_n)
     samples = rng.choice(major, size=sample_count, replace=False).astype(np.int64)
-    k = kernels()
+    from graphmill.engine.algorithms.node_importance import betweenness_kernels as k
+
     total = np.zeros(n, dtype=np.float64)
     chunk = max(1, threads() * 4)
     for start in range(0, sample_count, chunk):
@@ -422,6 +216,3 @@ CLOSENESS = AlgorithmSpec(
         "num_samples >= N gives the exact reciprocal average distance from the component."
     ),
 )
-
-
-SPECS = (KCORE, DEGREE_WITH_TIME, BETWEENNESS, CLOSENESS)
