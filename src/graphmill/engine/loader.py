@@ -28,6 +28,8 @@ Disk cache
     With ``cache_dir``, the built CSR (``indptr``, ``indices``, ``weights``, ids) is stored
     as ``.npy`` files under ``cache_dir/<key>/`` (written to a temporary directory, then
     renamed into place atomically) and memory-mapped (``mmap_mode="r"``) on later loads.
+    :func:`load_graph_deferred` writes the entry in a background thread while the task
+    goes on (the task runner waits for it at the end).
     ``key`` is a sha256 over each source's resolved path, size, mtime_ns, format, columns,
     header and delimiter, plus ``vid_type``, ``directed`` and ``weighted``.  A cache hit
     does not open the source files.  Old entries are never deleted here.
@@ -46,6 +48,7 @@ import os
 import re
 import secrets
 import shutil
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +65,14 @@ from graphmill import errors
 from graphmill.engine.base import ProgressFn
 from graphmill.engine.graph import STRING_ID_TYPE, Graph, VidType, build_graph
 
-__all__ = ["CACHE_FORMAT_VERSION", "EdgeSource", "cache_key", "load_graph"]
+__all__ = [
+    "CACHE_FORMAT_VERSION",
+    "CacheWrite",
+    "EdgeSource",
+    "cache_key",
+    "load_graph",
+    "load_graph_deferred",
+]
 
 #: Bumped whenever the on-disk cache layout changes (part of the cache key).
 CACHE_FORMAT_VERSION = 1
@@ -493,6 +503,62 @@ def load_graph(
         cache_dir: where built graphs are cached, or ``None`` for no cache.
         progress: optional ``progress(phase, done, message)`` callable.
     """
+    graph, pending = load_graph_deferred(
+        sources,
+        vid_type=vid_type,
+        directed=directed,
+        weighted=weighted,
+        cache_dir=cache_dir,
+        progress=progress,
+    )
+    pending.wait()
+    return graph
+
+
+class CacheWrite:
+    """A cache entry being written in a background thread (or nothing to write).
+
+    ``np.save`` writes with the GIL released, so the algorithm runs while the entry is
+    written; :meth:`wait` before the process ends (a write cut short leaves only a
+    temporary directory, never a half entry).
+    """
+
+    def __init__(self, entry: Path | None, graph: Graph | None, report: ProgressFn) -> None:
+        self._report = report
+        self._error: OSError | None = None
+        self._thread: threading.Thread | None = None
+        if entry is not None and graph is not None:
+            self._thread = threading.Thread(
+                target=self._write, args=(entry, graph), name="graph-cache-write", daemon=True
+            )
+            self._thread.start()
+
+    def _write(self, entry: Path, graph: Graph) -> None:
+        try:
+            _write_cache(entry, graph)
+        except OSError as exc:  # a cache that cannot be written is not fatal
+            self._error = exc
+
+    def wait(self) -> None:
+        """Wait for the write; a failed write is reported (from the caller's thread), not raised."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            self._report("loading", 1.0, f"graph cache not written: {self._error}")
+            self._error = None
+
+
+def load_graph_deferred(
+    sources: Sequence[EdgeSource],
+    *,
+    vid_type: VidType | None,
+    directed: bool,
+    weighted: bool,
+    cache_dir: Path | None,
+    progress: ProgressFn | None = None,
+) -> tuple[Graph, CacheWrite]:
+    """:func:`load_graph`, returning before the new cache entry is written (call ``wait()`` on it)."""
     if not sources:
         raise errors.TaskFailed("no edge source given")
     report = progress if progress is not None else _no_progress
@@ -500,22 +566,36 @@ def load_graph(
     if cache_dir is not None:
         key = cache_key(sources, vid_type=vid_type, directed=directed, weighted=weighted)
         entry = Path(cache_dir) / key
-        try:
-            cached = _read_cache(entry)
-        except (OSError, ValueError, KeyError) as exc:  # a damaged entry is rebuilt, not fatal
-            report("loading", None, f"graph cache entry unreadable ({exc}); rebuilding")
-            shutil.rmtree(entry, ignore_errors=True)
-            cached = None
+        cached = _cache_hit(entry, report)
         if cached is not None:
-            report("loading", 1.0, f"graph cache hit: {cached.n} vertices, {cached.m} edges")
-            return cached
+            return cached, CacheWrite(None, None, report)
+    src_all, dst_all, weight_all, resolved = _edge_columns(sources, vid_type, weighted, report)
+    graph = build_graph(src_all, dst_all, weight_all, vid_type=resolved, directed=directed)
+    report("loading", 1.0, f"built graph: {graph.n} vertices, {graph.m} edges")
+    return graph, CacheWrite(entry, graph, report)
 
+
+def _cache_hit(entry: Path, report: ProgressFn) -> Graph | None:
+    try:
+        cached = _read_cache(entry)
+    except (OSError, ValueError, KeyError) as exc:  # a damaged entry is rebuilt, not fatal
+        report("loading", None, f"graph cache entry unreadable ({exc}); rebuilding")
+        shutil.rmtree(entry, ignore_errors=True)
+        return None
+    if cached is not None:
+        report("loading", 1.0, f"graph cache hit: {cached.n} vertices, {cached.m} edges")
+    return cached
+
+
+def _edge_columns(
+    sources: Sequence[EdgeSource], vid_type: VidType | None, weighted: bool, report: ProgressFn
+) -> tuple[Any, Any, Any | None, VidType]:
+    """Every source read and checked: (src, dst, weight or None) chunked arrays and the id type."""
     parts: list[tuple[EdgeSource, _Edges]] = []
     for i, source in enumerate(sources):
         edges = _read_source(source, vid_type, weighted)
         parts.append((source, edges))
         report("loading", (i + 1) / (len(sources) + 1), f"read {len(edges.src)} edges from {source.path}")
-
     for source, edges in parts:
         _check_vids(source, edges.src, edges.names[0])
         _check_vids(source, edges.dst, edges.names[1])
@@ -525,7 +605,6 @@ def load_graph(
         resolved = "int64" if all_int else "string"
     else:
         resolved = vid_type
-
     src_chunks: list[Any] = []
     dst_chunks: list[Any] = []
     weight_chunks: list[Any] = []
@@ -548,14 +627,7 @@ def load_graph(
     src_all = pa.chunked_array(src_chunks, type=target)
     dst_all = pa.chunked_array(dst_chunks, type=target)
     weight_all = pa.chunked_array(weight_chunks, type=pa.float64()) if weighted else None
-    graph = build_graph(src_all, dst_all, weight_all, vid_type=resolved, directed=directed)
-    report("loading", 1.0, f"built graph: {graph.n} vertices, {graph.m} edges")
-    if entry is not None:
-        try:
-            _write_cache(entry, graph)
-        except OSError as exc:  # a cache that cannot be written is not fatal
-            report("loading", 1.0, f"graph cache not written: {exc}")
-    return graph
+    return src_all, dst_all, weight_all, resolved
 
 
 def _chunk_list(values: Any) -> list[Any]:
