@@ -167,3 +167,17 @@ def test_compiled_build_string_ids(monkeypatch: pytest.MonkeyPatch) -> None:
     assert plain.ids.to_pylist() == compiled.ids.to_pylist()  # type: ignore[attr-defined]
     assert np.array_equal(plain.indptr, compiled.indptr)  # type: ignore[attr-defined]
     assert np.array_equal(plain.indices, compiled.indices)  # type: ignore[attr-defined]
+
+
+def test_parallel_transpose_blocks_keep_rows_sorted() -> None:
+    """The transpose split into source blocks equals a stable sort of the edges by destination."""
+    from graphmill.engine.csr_kernels import transpose
+
+    rng = np.random.default_rng(11)
+    g = build_graph(rng.integers(0, 90, 3000), rng.integers(0, 90, 3000), vid_type="int64", directed=True)
+    order = np.argsort(g.indices, kind="stable")
+    for bounds in ([0, g.n], [0, 10, 45, g.n], [0, 0, 30, g.n, g.n]):
+        in_ptr, sources, edge_ids = transpose(g.indptr, g.indices, np.array(bounds, dtype=np.int64))
+        assert np.array_equal(edge_ids, order)
+        assert np.array_equal(sources, g.sources()[order])
+        assert np.array_equal(in_ptr[1:], np.cumsum(g.in_degree()))

@@ -1,5 +1,5 @@
 # mypy: disable-error-code="no-untyped-def"
-"""Compiled CSR construction kernels: the in-CSR transpose.
+"""Compiled CSR construction kernels: vertex codes, CSR assembly, the in-CSR transpose.
 
 Imported lazily (numba loads on first use); see :mod:`graphmill.engine._numba`."""
 
@@ -12,24 +12,41 @@ from graphmill.engine._numba import OPTS, nb
 __all__: list[str] = []
 
 
-@nb.njit(**OPTS)
-def transpose(indptr, indices, in_degree):
-    """In-CSR of an out-CSR by counting sort: ``(in_ptr, sources, edge_ids)``; rows sorted by source."""
+@nb.njit(parallel=True, **OPTS)
+def transpose(indptr, indices, bounds):
+    """In-CSR of an out-CSR by a parallel counting sort: ``(in_ptr, sources, edge_ids)``.
+
+    Block ``b`` owns the sources ``bounds[b]..bounds[b+1]``: it counts its edges per
+    destination, gets its own slot range in every in-row (blocks in order), and scatters
+    there, so every in-row lists its sources in ascending order whatever the threads do.
+    """
     n = indptr.shape[0] - 1
+    blocks = bounds.shape[0] - 1
+    slot = np.zeros((blocks, n), dtype=np.int64)
+    for b in nb.prange(blocks):
+        row = slot[b]
+        for k in range(indptr[bounds[b]], indptr[bounds[b + 1]]):
+            row[indices[k]] += 1
     in_ptr = np.zeros(n + 1, dtype=np.int64)
     for v in range(n):
-        in_ptr[v + 1] = in_ptr[v] + in_degree[v]
-    pos = in_ptr[:n].copy()
+        start = in_ptr[v]
+        for b in range(blocks):
+            count = slot[b, v]
+            slot[b, v] = start
+            start += count
+        in_ptr[v + 1] = start
     m = indices.shape[0]
     sources = np.empty(m, dtype=indices.dtype)
     edge_ids = np.empty(m, dtype=np.int64)
-    for u in range(n):
-        for k in range(indptr[u], indptr[u + 1]):
-            v = indices[k]
-            p = pos[v]
-            sources[p] = u
-            edge_ids[p] = k
-            pos[v] = p + 1
+    for b in nb.prange(blocks):
+        row = slot[b]
+        for u in range(bounds[b], bounds[b + 1]):
+            for k in range(indptr[u], indptr[u + 1]):
+                v = indices[k]
+                p = row[v]
+                sources[p] = u
+                edge_ids[p] = k
+                row[v] = p + 1
     return in_ptr, sources, edge_ids
 
 

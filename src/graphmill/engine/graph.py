@@ -108,9 +108,15 @@ class Graph:
         cached = self._cache.get("in_csr")
         if cached is None:
             # counting-sort transpose, compiled (numba is imported on first use only)
+            import numba
+
             from graphmill.engine.csr_kernels import transpose
 
-            in_ptr, sources, edge_ids = transpose(self.indptr, self.indices, self.in_degree())
+            # one block of about m / threads edges per thread
+            blocks = max(1, min(int(numba.get_num_threads()), self.m // 65536))
+            bounds = np.searchsorted(self.indptr, np.linspace(0, self.m, blocks + 1), side="left")
+            bounds[0], bounds[-1] = 0, self.n
+            in_ptr, sources, edge_ids = transpose(self.indptr, self.indices, bounds.astype(np.int64))
             cached = InCSR(in_ptr, sources, edge_ids)
             self._cache["in_csr"] = cached
         result: InCSR = cached
