@@ -22,11 +22,12 @@ written once as a Parquet file ``src, dst, weight`` (int64 ids, uniform weights 
   allow).  scipy builds a ``csr_array`` from COO; NetworKit gets that CSR through
   ``GraphFromCsr`` (so its pipeline includes the scipy build); graphblas builds a Matrix
   from COO (duplicates summed).  Peers write no result files.
-* Every time is the best of ``--repeat`` runs; ratios divide by the fastest peer's whole
-  pipeline.  The machine is shared: only ratios measured in the same run are comparable.
+* Every time is the best of ``--repeat`` rounds; in a round each algorithm's contenders run
+  back to back, so they meet the same machine load.  Ratios divide by the fastest peer's
+  whole pipeline.  The machine is shared: only ratios measured in the same run are comparable.
 
-Algorithms: PageRank (20 iterations, NA variant), WCC, BFS (from the highest-out-degree
-vertex), SSSP (weighted, same root), KCore.  Each graphmill result is read back from its
+Algorithms: PageRank (20 iterations, NA variant), WCC, BFS (depth of every vertex: the
+Graphalytics variant, from the highest-out-degree vertex), SSSP (weighted, same root), KCore.  Each graphmill result is read back from its
 ``result.parquet`` and checked against a peer's.
 """
 
@@ -56,7 +57,7 @@ from graphmill.client import Client
 ALGORITHMS: dict[str, tuple[str, dict[str, str]]] = {
     "pagerank": ("analytics_pagerank", {"iterations": "20", "eps": "1e-300", "damping": "0.85"}),
     "wcc": ("analytics_wcc", {}),
-    "bfs": ("analytics_bfs", {"root": "{root}"}),
+    "bfs": ("analytics_bfs", {"root": "{root}", "variant": "graphalytics"}),
     "sssp": ("analytics_sssp", {"root": "{root}"}),
     "kcore": ("analytics_kcore", {}),
 }
@@ -124,24 +125,14 @@ def create_workflow(client: Client, name: str, path: Path, root: int) -> int:
     return int(client.post("/workflows", {"name": f"e2e-{name}", "schema": {"tasks": [task]}})["id"])
 
 
-def time_graphmill(
-    client: Client, data_dir: Path, rows: dict[str, Row], path: Path, root: int, repeat: int
-) -> dict[str, Path]:
-    """Cold and warm job times per algorithm; the result directory of each last cold job."""
-    results: dict[str, Path] = {}
-    cache = data_dir / "cache" / "graphs"
-    for name, row in rows.items():
-        workflow_id = create_workflow(client, name, path, root)
-        for _ in range(repeat):
-            shutil.rmtree(cache, ignore_errors=True)
-            cold, job_id = run_job(client, workflow_id)
-            warm, _ = run_job(client, workflow_id)
-            row.cold, row.warm = min(row.cold, cold), min(row.warm, warm)
-        task_id = client.get(f"/jobs/{job_id}")["tasks"][0]["id"]
-        task_dir = data_dir / "files" / "analytics" / str(job_id) / "tasks" / str(task_id)
-        results[name] = task_dir / "result.parquet"
-        print(f"  graphmill {name}: cold {row.cold:.3f} s, warm {row.warm:.3f} s", file=sys.stderr)
-    return results
+def time_jobs(client: Client, data_dir: Path, row: Row, workflow_id: int) -> Path:
+    """One cold and one warm job; the result file of the cold one."""
+    shutil.rmtree(data_dir / "cache" / "graphs", ignore_errors=True)
+    cold, job_id = run_job(client, workflow_id)
+    warm, _ = run_job(client, workflow_id)
+    row.cold, row.warm = min(row.cold, cold), min(row.warm, warm)
+    task_id = client.get(f"/jobs/{job_id}")["tasks"][0]["id"]
+    return data_dir / "files" / "analytics" / str(job_id) / "tasks" / str(task_id) / "result.parquet"
 
 
 class PhaseClock:
@@ -162,72 +153,73 @@ class PhaseClock:
         return {p: marks[i + 1] - marks[i] for i, p in enumerate(("loading", "computing", "writing"))}
 
 
-def time_engine(rows: dict[str, Row], path: Path, root: int, repeat: int, work: Path) -> None:
-    """``run_task`` in this process (no server, no worker process): read + build + compute + write."""
+def time_engine(row: Row, path: Path, root: int, work: Path) -> None:
+    """``run_task`` in this process (no server, no worker process), cold then warm."""
     from graphmill.engine.execute import run_task
     from graphmill.engine.loader import EdgeSource
 
-    for name, row in rows.items():
-        task_type, spec = ALGORITHMS[name]
-        params = {k: v.format(root=root) for k, v in spec.items()}
-        sources = [EdgeSource(path, "parquet", src=0, dst=1, weight=2)]
-        for _ in range(repeat):
-            shutil.rmtree(work, ignore_errors=True)
-            for kind in ("cold", "warm"):
-                clock = PhaseClock()
-                run_task(
-                    task_type,
-                    params,
-                    sources,
-                    work / kind,
-                    vid_type=None,
-                    cache_dir=work / "cache",
-                    progress=clock,
-                )
-                total = time.perf_counter() - clock.start
-                if kind == "cold" and total < row.engine_cold:
-                    row.engine_cold, row.engine_phases = total, clock.split(total)
-                if kind == "warm":
-                    row.engine_warm = min(row.engine_warm, total)
-        print(f"  engine {name}: cold {row.engine_cold:.3f} s, warm {row.engine_warm:.3f} s", file=sys.stderr)
+    task_type, spec = ALGORITHMS[row.algorithm]
+    params = {k: v.format(root=root) for k, v in spec.items()}
+    sources = [EdgeSource(path, "parquet", src=0, dst=1, weight=2)]
+    shutil.rmtree(work, ignore_errors=True)
+    for kind in ("cold", "warm"):
+        clock = PhaseClock()
+        run_task(
+            task_type, params, sources, work / kind, vid_type=None, cache_dir=work / "cache", progress=clock
+        )
+        total = time.perf_counter() - clock.start
+        if kind == "cold" and total < row.engine_cold:
+            row.engine_cold, row.engine_phases = total, clock.split(total)
+        if kind == "warm":
+            row.engine_warm = min(row.engine_warm, total)
 
 
-def time_peers(rows: dict[str, Row], path: Path, root: int, repeat: int) -> dict[str, dict[str, Any]]:
-    """Each peer's read + build + compute per algorithm (best of ``repeat``); last outputs kept."""
-    outputs: dict[str, dict[str, Any]] = {}
-    for peer_name, peer in PEERS.items():
+def time_peer(row: Row, peer_name: str, path: Path, root: int) -> Any:
+    """One peer's read + build + compute (kept if best so far); its output."""
+    peer = PEERS[peer_name]
+    compute = peer.algorithms[row.algorithm]
+    t0 = time.perf_counter()
+    loaded = Loaded.read(path, weighted=row.algorithm == "sssp")
+    t1 = time.perf_counter()
+    built = peer.build(loaded, row.algorithm)
+    t2 = time.perf_counter()
+    out = compute(built, loaded, root)
+    t3 = time.perf_counter()
+    if t3 - t0 < row.peers.get(peer_name, float("inf")):
+        row.peers[peer_name] = t3 - t0
+        row.phases[peer_name] = (t1 - t0, t2 - t1, t3 - t2)
+    return out
+
+
+def run_rounds(client: Client, args: Any, rows: dict[str, Row], path: Path, root: int) -> None:
+    """``repeat`` rounds; in each, every algorithm's contenders run back to back (same load)."""
+    workflows = {name: create_workflow(client, name, path, root) for name in rows}
+    for round_ in range(args.repeat):
         for name, row in rows.items():
-            compute = peer.algorithms.get(name)
-            if compute is None:
-                continue
-            best = (float("inf"), 0.0, 0.0, 0.0)
-            for _ in range(repeat):
-                t0 = time.perf_counter()
-                loaded = Loaded.read(path, weighted=name == "sssp")
-                t1 = time.perf_counter()
-                built = peer.build(loaded, name)
-                t2 = time.perf_counter()
-                out = compute(built, loaded, root)
-                t3 = time.perf_counter()
-                if t3 - t0 < best[0]:
-                    best = (t3 - t0, t1 - t0, t2 - t1, t3 - t2)
-                del built
-            row.peers[peer_name] = best[0]
-            row.phases[peer_name] = best[1:]
-            outputs.setdefault(name, {})[peer_name] = out
-            print(f"  {peer_name} {name}: {best[0]:.3f} s", file=sys.stderr)
-    return outputs
+            result = time_jobs(client, args.data_dir, row, workflows[name])
+            time_engine(row, path, root, args.data_dir / "engine")
+            outputs = {p: time_peer(row, p, path, root) for p in PEERS if name in PEERS[p].algorithms}
+            row.check = check_result(name, result, outputs)
+            peers = ", ".join(f"{p} {row.peers[p]:.2f}" for p in outputs)
+            print(
+                f"  round {round_ + 1} {name}: job {row.cold:.2f}/{row.warm:.2f}, "
+                f"engine {row.engine_cold:.2f}/{row.engine_warm:.2f}, {peers}",
+                file=sys.stderr,
+            )
 
 
 def markdown(rows: dict[str, Row], scale: int, m: int) -> str:
     peers = list(PEERS)
     head = [
         "algorithm",
-        "graphmill cold",
-        "graphmill warm",
+        "job cold",
+        "job warm",
+        "engine cold",
+        "engine warm",
         *peers,
-        "cold ÷ fastest",
-        "warm ÷ fastest",
+        "job cold ÷ fastest",
+        "job warm ÷ fastest",
+        "engine cold ÷ fastest",
         "check",
     ]
     lines = [
@@ -277,14 +269,9 @@ def main() -> None:
     rows = {name: Row(name) for name in names}
     server = Server(args.data_dir)
     try:
-        client = server.client()
-        results = time_graphmill(client, args.data_dir, rows, path, root, args.repeat)
+        run_rounds(server.client(), args, rows, path, root)
     finally:
         server.stop()
-    time_engine(rows, path, root, args.repeat, args.data_dir / "engine")
-    outputs = time_peers(rows, path, root, args.repeat)
-    for name, row in rows.items():
-        row.check = check_result(name, results[name], outputs.get(name, {}))
     m = pq.ParquetFile(path).metadata.num_rows
     print(
         f"`{platform.machine()}, {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the end`\n"
