@@ -14,7 +14,14 @@ from graphmill.engine.algorithms._common import (
     smallest_member,
     undirected_view,
 )
-from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
+from graphmill.engine.algorithms.base import (
+    MAX_COUNT,
+    MAX_ITERATIONS,
+    AlgorithmSpec,
+    OutputColumn,
+    Params,
+    ParamSpec,
+)
 from graphmill.engine.algorithms.community.labels import (
     label_table,
 )
@@ -172,7 +179,14 @@ INFOMAP = AlgorithmSpec(
     name="InfoMap",
     group="communityDiscovery",
     params=(
-        ParamSpec("pagerank_iter", "int", 10, minimum=1, doc="maximum iterations of the flow PageRank"),
+        ParamSpec(
+            "pagerank_iter",
+            "int",
+            10,
+            minimum=1,
+            maximum=MAX_ITERATIONS,
+            doc="maximum iterations of the flow PageRank",
+        ),
         ParamSpec(
             "pagerank_threshold",
             "float",
@@ -189,9 +203,20 @@ INFOMAP = AlgorithmSpec(
             exclusive_minimum=True,
             doc="teleportation probability of the random walk",
         ),
-        ParamSpec("inner_iter", "int", 3, minimum=1, doc="local-moving sweeps per level"),
-        ParamSpec("outer_iter", "int", 2, minimum=1, doc="levels (move + aggregate rounds)"),
-        ParamSpec("comm_info_num", "int", 100, minimum=0, doc="largest communities described in the log"),
+        ParamSpec(
+            "inner_iter", "int", 3, minimum=1, maximum=MAX_ITERATIONS, doc="local-moving sweeps per level"
+        ),
+        ParamSpec(
+            "outer_iter", "int", 2, minimum=1, maximum=MAX_ITERATIONS, doc="levels (move + aggregate rounds)"
+        ),
+        ParamSpec(
+            "comm_info_num",
+            "int",
+            100,
+            minimum=0,
+            maximum=MAX_COUNT,
+            doc="largest communities described in the log",
+        ),
         IS_DIRECTED,
         SEED,
     ),

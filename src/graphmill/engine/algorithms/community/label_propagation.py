@@ -15,7 +15,7 @@ from graphmill.engine.algorithms._common import (
     oriented,
     threads,
 )
-from graphmill.engine.algorithms.base import AlgorithmSpec, Params, ParamSpec
+from graphmill.engine.algorithms.base import MAX_ITERATIONS, AlgorithmSpec, Params, ParamSpec
 from graphmill.engine.algorithms.community.labels import (
     IS_CALC_MODULARITY,
     IS_OUTPUT_MODULARITY,
@@ -101,7 +101,9 @@ LPA = AlgorithmSpec(
     name="LPA",
     group="communityDiscovery",
     params=(
-        ParamSpec("iterations", "int", 10, minimum=1, doc="maximum number of iterations"),
+        ParamSpec(
+            "iterations", "int", 10, minimum=1, maximum=MAX_ITERATIONS, doc="maximum number of iterations"
+        ),
         IS_DIRECTED,
         IS_CALC_MODULARITY,
         IS_OUTPUT_MODULARITY,
@@ -180,7 +182,9 @@ HANP = AlgorithmSpec(
     name="HANP",
     group="communityDiscovery",
     params=(
-        ParamSpec("iterations", "int", 10, minimum=1, doc="maximum number of iterations"),
+        ParamSpec(
+            "iterations", "int", 10, minimum=1, maximum=MAX_ITERATIONS, doc="maximum number of iterations"
+        ),
         IS_DIRECTED,
         ParamSpec("preference", "float", 1.0, doc="node preference m: votes scale with degree**m"),
         ParamSpec("hop_att", "float", 0.1, minimum=0.0, maximum=1.0, doc="hop attenuation delta"),

@@ -14,7 +14,7 @@ from graphmill.engine.algorithms._common import (
     smallest_member,
     undirected_view,
 )
-from graphmill.engine.algorithms.base import AlgorithmSpec, Params, ParamSpec
+from graphmill.engine.algorithms.base import MAX_ITERATIONS, AlgorithmSpec, Params, ParamSpec
 from graphmill.engine.algorithms.community.labels import (
     IS_CALC_MODULARITY,
     IS_OUTPUT_MODULARITY,
@@ -93,8 +93,22 @@ LOUVAIN = AlgorithmSpec(
     group="communityDiscovery",
     params=(
         IS_DIRECTED,
-        ParamSpec("outer_iteration", "int", 20, minimum=1, doc="maximum levels (move + aggregate rounds)"),
-        ParamSpec("inner_iteration", "int", 10, minimum=1, doc="maximum local-moving sweeps per level"),
+        ParamSpec(
+            "outer_iteration",
+            "int",
+            20,
+            minimum=1,
+            maximum=MAX_ITERATIONS,
+            doc="maximum levels (move + aggregate rounds)",
+        ),
+        ParamSpec(
+            "inner_iteration",
+            "int",
+            10,
+            minimum=1,
+            maximum=MAX_ITERATIONS,
+            doc="maximum local-moving sweeps per level",
+        ),
         IS_CALC_MODULARITY,
         IS_OUTPUT_MODULARITY,
         IS_STAT_COMMUNITY,

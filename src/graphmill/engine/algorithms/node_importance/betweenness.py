@@ -16,7 +16,7 @@ from graphmill.engine.algorithms._common import (
     resolve_vertex,
     threads,
 )
-from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
+from graphmill.engine.algorithms.base import MAX_COUNT, AlgorithmSpec, OutputColumn, Params, ParamSpec
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import Graph
 
@@ -123,6 +123,7 @@ BETWEENNESS = AlgorithmSpec(
             "int",
             10,
             minimum=0,
+            maximum=MAX_COUNT,
             doc="most sampled sources; 0 = exact (every vertex a source)",
         ),
         IS_DIRECTED,
@@ -204,7 +205,9 @@ CLOSENESS = AlgorithmSpec(
     group="nodeImportance",
     params=(
         IS_DIRECTED,
-        ParamSpec("num_samples", "int", 10, minimum=1, doc="number of sampled source vertices"),
+        ParamSpec(
+            "num_samples", "int", 10, minimum=1, maximum=MAX_COUNT, doc="number of sampled source vertices"
+        ),
         SEED,
     ),
     needs_weight=False,

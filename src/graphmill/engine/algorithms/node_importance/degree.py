@@ -14,7 +14,7 @@ from graphmill.engine.algorithms._common import (
     make_table,
     oriented,
 )
-from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
+from graphmill.engine.algorithms.base import MAX_ITERATIONS, AlgorithmSpec, OutputColumn, Params, ParamSpec
 from graphmill.engine.algorithms.hyperloglog import hll_reach_counts
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import Graph
@@ -86,6 +86,7 @@ DEGREE_CENTRALITY = AlgorithmSpec(
             "int",
             3,
             minimum=1,
+            maximum=MAX_ITERATIONS,
             special=(-1,),
             doc="hops to count; -1 means unbounded; 1 gives exact degrees",
         ),
@@ -182,7 +183,14 @@ DEGREE_WITH_TIME = AlgorithmSpec(
     name="DegreeWithTime",
     group="nodeImportance",
     params=(
-        ParamSpec("iterations", "int", 10, minimum=1, doc="accepted for compatibility (EN docs); not used"),
+        ParamSpec(
+            "iterations",
+            "int",
+            10,
+            minimum=1,
+            maximum=MAX_ITERATIONS,
+            doc="accepted for compatibility (EN docs); not used",
+        ),
         IS_DIRECTED,
         ParamSpec("type", "string", "both", choices=("in", "out", "both"), doc="which degrees to output"),
         ParamSpec(

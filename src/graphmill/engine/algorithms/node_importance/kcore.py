@@ -12,7 +12,7 @@ from graphmill.engine.algorithms._common import (
     make_table,
     undirected_view,
 )
-from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
+from graphmill.engine.algorithms.base import MAX_COUNT, AlgorithmSpec, OutputColumn, Params, ParamSpec
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import Graph
 
@@ -80,8 +80,17 @@ KCORE = AlgorithmSpec(
             choices=("vertex", "subgraph"),
             doc="vertex: core number of every vertex; subgraph: neighbours of the vertices whose core number is in [kmin, kmax]",
         ),
-        ParamSpec("kmin", "int", 1, minimum=0, doc="smallest core number kept (type=subgraph)"),
-        ParamSpec("kmax", "int", 1000000, minimum=0, doc="largest core number kept (type=subgraph)"),
+        ParamSpec(
+            "kmin", "int", 1, minimum=0, maximum=MAX_COUNT, doc="smallest core number kept (type=subgraph)"
+        ),
+        ParamSpec(
+            "kmax",
+            "int",
+            1000000,
+            minimum=0,
+            maximum=MAX_COUNT,
+            doc="largest core number kept (type=subgraph)",
+        ),
         IS_DIRECTED,
     ),
     needs_weight=False,

@@ -17,7 +17,7 @@ from graphmill.engine.algorithms._common import (
     oriented,
     threads,
 )
-from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
+from graphmill.engine.algorithms.base import MAX_ITERATIONS, AlgorithmSpec, OutputColumn, Params, ParamSpec
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import Graph
 
@@ -156,7 +156,9 @@ PAGERANK = AlgorithmSpec(
     name="PageRank",
     group="nodeImportance",
     params=(
-        ParamSpec("iterations", "int", 10, minimum=1, doc="maximum number of iterations"),
+        ParamSpec(
+            "iterations", "int", 10, minimum=1, maximum=MAX_ITERATIONS, doc="maximum number of iterations"
+        ),
         IS_DIRECTED,
         ParamSpec(
             "eps",
