@@ -28,7 +28,7 @@ from graphmill.scheduler.events import JobEvent
 from graphmill.scheduler.runner import Runner, wall_clock_ms
 from graphmill.service.access import AccessControl
 from graphmill.service.catalog import EngineCatalog
-from graphmill.service.estimate import describe, estimate_bytes
+from graphmill.service.estimate import describe, estimate_bytes, max_edges
 from graphmill.service.graphs import GraphSources
 from graphmill.service.metrics import Metrics
 from graphmill.service.planning import Planner, ProcessLauncher
@@ -321,12 +321,20 @@ class Service:
                     )
                 )
                 continue
-            estimate = estimate_bytes(t.type, self.planner.input_size(schema, t))
+            size = self.planner.input_size(schema, t)
+            estimate = estimate_bytes(t.type, size)
             if estimate > self.memory_budget_bytes:
+                ceiling = max_edges(t.type, size, self.memory_budget_bytes)
                 raise Forbidden(
-                    f"task {t.id} needs an estimated {describe(estimate)} of memory; the memory budget is "
-                    f"{describe(self.memory_budget_bytes)} (GRAPHMILL_MEMORY_BUDGET_MB)",
-                    data={"task": t.id, "estimatedBytes": estimate, "budgetBytes": self.memory_budget_bytes},
+                    f"task {t.id} needs an estimated {describe(estimate)} of memory for {size.edges} edges; "
+                    f"the memory budget is {describe(self.memory_budget_bytes)} (GRAPHMILL_MEMORY_BUDGET_MB), "
+                    f"which fits about {ceiling} edges for this algorithm",
+                    data={
+                        "task": t.id,
+                        "estimatedBytes": estimate,
+                        "budgetBytes": self.memory_budget_bytes,
+                        "maxEdges": ceiling,
+                    },
                 )
             tasks.append(
                 TaskRun(
