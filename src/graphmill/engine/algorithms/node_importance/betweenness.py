@@ -9,6 +9,7 @@ import numpy.typing as npt
 
 from graphmill.engine.algorithms._common import (
     IS_DIRECTED,
+    OLD_ITERATIONS,
     SEED,
     major_component,
     make_table,
@@ -209,6 +210,7 @@ CLOSENESS = AlgorithmSpec(
             "num_samples", "int", 10, minimum=1, maximum=MAX_COUNT, doc="number of sampled source vertices"
         ),
         SEED,
+        OLD_ITERATIONS,
     ),
     needs_weight=False,
     output_columns=lambda params: list(VID_VALUE_DOUBLE),

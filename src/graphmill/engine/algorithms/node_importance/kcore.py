@@ -9,6 +9,7 @@ import numpy.typing as npt
 
 from graphmill.engine.algorithms._common import (
     IS_DIRECTED,
+    OLD_ITERATIONS,
     make_table,
     undirected_view,
 )
@@ -92,6 +93,11 @@ KCORE = AlgorithmSpec(
             doc="largest core number kept (type=subgraph)",
         ),
         IS_DIRECTED,
+        ParamSpec(
+            "vertices", "int", None, minimum=0, doc="older NA docs: vertex count, 0 = counted; not used"
+        ),
+        ParamSpec("edges", "int", None, minimum=0, doc="older NA docs: edge count, 0 = counted; not used"),
+        OLD_ITERATIONS,
     ),
     needs_weight=False,
     output_columns=_kcore_columns,
