@@ -14,6 +14,7 @@ import os
 import secrets
 import shutil
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from graphmill.engine import graph_cache
 from graphmill.engine.base import ProgressFn
 from graphmill.engine.graph import STRING_ID_TYPE, Graph
 
@@ -115,8 +117,16 @@ class CacheWrite:
     temporary directory, never a half entry).
     """
 
-    def __init__(self, entry: Path | None, graph: Graph | None, report: ProgressFn) -> None:
+    def __init__(
+        self,
+        entry: Path | None,
+        graph: Graph | None,
+        report: ProgressFn,
+        *,
+        sources: Sequence[Path] = (),
+    ) -> None:
         self._report = report
+        self._sources = list(sources)
         self._error: OSError | None = None
         self._thread: threading.Thread | None = None
         if entry is not None and graph is not None:
@@ -128,6 +138,8 @@ class CacheWrite:
     def _write(self, entry: Path, graph: Graph) -> None:
         try:
             write_cache(entry, graph)
+            # which edge files (and versions) the entry came from: graph_cache drops it once stale
+            graph_cache.record_sources(entry, self._sources)
         except OSError as exc:  # a cache that cannot be written is not fatal
             self._error = exc
 

@@ -32,7 +32,7 @@ Disk cache
     goes on (the task runner waits for it at the end).
     ``key`` is a sha256 over each source's resolved path, size, mtime_ns, format, columns,
     header and delimiter, plus ``vid_type``, ``directed`` and ``weighted``.  A cache hit
-    does not open the source files.  Old entries are never deleted here.
+    does not open the source files.  Eviction lives in :mod:`graphmill.engine.graph_cache`.
 
 Bad data (missing file or column, an empty vertex id, a non-numeric or missing weight,
 an id that is not an integer when ``vid_type="int64"``) raises
@@ -58,6 +58,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from graphmill import errors
+from graphmill.engine import graph_cache
 from graphmill.engine.base import ProgressFn
 from graphmill.engine.cache_files import CACHE_FORMAT_VERSION, CacheWrite, read_cache
 from graphmill.engine.graph import STRING_ID_TYPE, Graph, VidType, build_graph
@@ -461,11 +462,12 @@ def load_graph_deferred(
         entry = Path(cache_dir) / key
         cached = _cache_hit(entry, report)
         if cached is not None:
+            graph_cache.touch(entry)
             return cached, CacheWrite(None, None, report)
     src_all, dst_all, weight_all, resolved = _edge_columns(sources, vid_type, weighted, report)
     graph = build_graph(src_all, dst_all, weight_all, vid_type=resolved, directed=directed)
     report("loading", 1.0, f"built graph: {graph.n} vertices, {graph.m} edges")
-    return graph, CacheWrite(entry, graph, report)
+    return graph, CacheWrite(entry, graph, report, sources=[Path(s.path) for s in sources])
 
 
 def _cache_hit(entry: Path, report: ProgressFn) -> Graph | None:
