@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphmill.api.inputs import token_of
 from graphmill.api.render import error, from_exception, ok
-from graphmill.api.routes import algorithms, auth, jobs, operations, workflows
+from graphmill.api.routes import algorithms, auth, console, jobs, operations, workflows
 from graphmill.config import Settings
 from graphmill.errors import GraphmillError
 
@@ -114,6 +114,7 @@ def _routes() -> list[Route]:
         Route(f"{p}/algorithms/{{task_type}}/estimate", _protected(algorithms.estimate), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
+        *console.routes(p, _protected),  # the web console at / and the endpoints it reads
     ]
 
 
