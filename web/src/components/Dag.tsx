@@ -1,10 +1,10 @@
 // The workflow DAG on React Flow: tasks as nodes, deps as edges labelled with their column mapping.
 // Used editable on the canvas and read-only (coloured by status, with progress) on the job page.
-import { memo, useMemo } from "react";
+import { memo, useEffect, useMemo } from "react";
 import dagre from "@dagrejs/dagre";
 import {
   Background, Controls, Handle, MarkerType, Position, ReactFlow,
-  type Connection, type Edge, type Node, type NodeProps,
+  useReactFlow, type Connection, type Edge, type Node, type NodeProps,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { STATUS } from "../api";
@@ -54,6 +54,16 @@ const TaskNode = memo(function TaskNode({ data }: NodeProps<Node<NodeData>>) {
   );
 });
 const nodeTypes = { task: TaskNode };
+
+/** Keep every node in view when components are added or removed. */
+function FitOnCountChange({ count }: { count: number }) {
+  const flow = useReactFlow();
+  useEffect(() => {
+    const t = setTimeout(() => flow.fitView({ padding: 0.2, maxZoom: 1.2 }), 30);
+    return () => clearTimeout(t);
+  }, [count, flow]);
+  return null;
+}
 
 export interface DagProps {
   schema: Schema;
@@ -119,6 +129,7 @@ export function Dag(props: DagProps) {
     >
       <Background />
       <Controls showInteractive={false} />
+      <FitOnCountChange count={schema.tasks.length} />
     </ReactFlow>
   );
 }

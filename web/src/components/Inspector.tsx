@@ -15,9 +15,10 @@ interface TaskProps {
   problems: { field: string; reason: string }[];
   onChange: (update: (t: Task) => void) => void;
   onDelete: () => void;
+  onConnect: (dst: string) => void;
 }
 
-export function TaskInspector({ task, schema, catalogue, spaces, problems, onChange, onDelete }: TaskProps) {
+export function TaskInspector({ task, schema, catalogue, spaces, problems, onChange, onDelete, onConnect }: TaskProps) {
   const algo = catalogue.get(task.type);
   const byField = new Map(problems.map((p) => [p.field, p.reason]));
   const other = problems.filter((p) => !(p.field.startsWith("spec.") && algo?.parameters.properties[p.field.slice(5)]) && p.field !== "spec.ngql");
@@ -39,8 +40,20 @@ export function TaskInspector({ task, schema, catalogue, spaces, problems, onCha
       <h3>Data source</h3>
       {fedByDep ? <p className="muted">Reads the upstream result (dependence).</p> : <SourcePicker task={task} spaces={spaces} query={task.type === QUERY_TYPE} onChange={onChange} />}
       {task.type !== QUERY_TYPE && <><h3>Data sink</h3><SinkPicker sink={task.datasink} onChange={(sink) => onChange((t) => { if (sink) t.datasink = sink; else delete t.datasink; })} /></>}
+      <ConnectTo task={task} schema={schema} onConnect={onConnect} />
       <p><button className="danger" onClick={onDelete}>Delete component</button></p>
     </div>
+  );
+}
+
+/** The keyboard way to draw a dependency (the canvas's drag does the same). */
+function ConnectTo({ task, schema, onConnect }: { task: Task; schema: Schema; onConnect: (dst: string) => void }) {
+  const others = schema.tasks.filter((t) => t.id !== task.id && !schema.deps.some((d) => d.src === task.id && d.dst === t.id));
+  return (
+    <form className="row field" onSubmit={(e) => { e.preventDefault(); const v = (e.currentTarget.elements.namedItem("dst") as HTMLSelectElement).value; if (v) onConnect(v); }}>
+      <label>Feeds <select name="dst" aria-label="Downstream component">{others.map((t) => <option key={t.id} value={t.id}>{t.name || t.id}</option>)}</select></label>
+      <button type="submit" disabled={!others.length}>Connect</button>
+    </form>
   );
 }
 

@@ -174,7 +174,7 @@ export function EditorPage({ id }: { id: string }) {
         </div>
         <aside className="inspector" aria-label="Inspector">
           {task ? (
-            <TaskInspector key={task.id} task={task} schema={schema} catalogue={catalogue} spaces={spaces} problems={problems.filter((p) => p.task === task.id)} onChange={updateTask(task.id)} onDelete={() => remove([task.id], [])} />
+            <TaskInspector key={task.id} task={task} schema={schema} catalogue={catalogue} spaces={spaces} problems={problems.filter((p) => p.task === task.id)} onChange={updateTask(task.id)} onDelete={() => remove([task.id], [])} onConnect={(dst) => connect(task.id, dst)} />
           ) : dep ? (
             <DepInspector dep={dep} schema={schema} catalogue={catalogue} onChange={(u) => edit((s) => { u(s.deps[selection!.dep!]); })} onDelete={() => remove([], [selection!.dep!])} />
           ) : (
