@@ -92,4 +92,4 @@ def shot(page: Any, name: str) -> None:
     folder = os.environ.get("CONSOLE_SHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

@@ -17,13 +17,15 @@ from tests.helpers import nebula_task
 from tests.scheduler.test_cancel import long_task, write_big_graph
 from tests.server.conftest import Server
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.browser]
 
 QUERY = "MATCH (v:player)-[e:follow]->(v2:player) WHERE v.player.age > ${min_age} RETURN id(v) AS src, id(v2) AS dst"
 
 
 def job_id_of(page: Any, previous: int | None = None) -> int:
-    page.wait_for_url(lambda url: re.search(r"#/jobs/\d+$", url) is not None and not url.endswith(f"/{previous}"))
+    page.wait_for_url(
+        lambda url: re.search(r"#/jobs/\d+$", url) is not None and not url.endswith(f"/{previous}")
+    )
     return int(page.url.rsplit("/", 1)[1])
 
 
@@ -45,6 +47,9 @@ def test_login_is_required_and_checked(browser_context: Any, console_server: Ser
     tab.get_by_role("button", name="Log in").click()
     tab.get_by_role("heading", name="Jobs").wait_for()  # back where it was going
     assert any(c["name"] == "explorer_token" for c in browser_context.cookies())
+    tab.get_by_role("button", name="Log out").click()
+    tab.get_by_role("heading", name="Log in to graphmill").wait_for()
+    assert not any(c["name"] == "explorer_token" for c in browser_context.cookies())
     tab.close()
 
 
@@ -205,9 +210,16 @@ def test_cancel_a_long_job(page: Any, api: httpx.Client, console_server: Server)
 def test_restore_an_old_version(page: Any, api: httpx.Client) -> None:
     """The history page compares two versions side by side and restores the old one as the newest."""
     pr = nebula_task("pr", "analytics_pagerank", "PageRank", {"iterations": "10"})
-    wid = api.post("/api-open/v1/workflows", json={"name": "v_one", "schema": {"tasks": [pr]}}).json()["data"]["id"]
+    wid = api.post("/api-open/v1/workflows", json={"name": "v_one", "schema": {"tasks": [pr]}}).json()[
+        "data"
+    ]["id"]
     pr2 = {**pr, "spec": {**pr["spec"], "iterations": "20"}}
-    assert api.put(f"/api-open/v1/workflows/{wid}", json={"name": "v_two", "schema": {"tasks": [pr2]}}).json()["code"] == 0
+    assert (
+        api.put(f"/api-open/v1/workflows/{wid}", json={"name": "v_two", "schema": {"tasks": [pr2]}}).json()[
+            "code"
+        ]
+        == 0
+    )
     page.goto(page.url.split("#")[0] + f"#/workflows/{wid}/versions")
     page.get_by_test_id("version-1").wait_for()
     diff = page.get_by_label("Side-by-side diff")

@@ -19,6 +19,8 @@ from graphmill.errors import ParamError
 from graphmill.service.results import _json_safe
 
 HISTOGRAM_BINS = 30
+#: BFS writes this depth for vertices it never reached (int64 max, as Graphalytics does).
+UNREACHABLE_DEPTH = 2**63 - 1
 TOP_K_MAX = 200
 
 
@@ -88,7 +90,10 @@ def column_summary(result_dir: Path, column: str, kind: str, top_k: int) -> dict
         out["largest"] = int(counts.max()) if counts.size else 0
         out["sizes"] = [[int(s), int(n)] for s, n in zip(sizes, how_many, strict=True)]
     elif kind == "depth":
-        array = values.to_numpy().astype(float)
+        raw = values.to_numpy()
+        array = raw.astype(float)
+        if raw.dtype.kind == "i":
+            array[raw == UNREACHABLE_DEPTH] = np.inf
         finite = array[np.isfinite(array)]
         unreachable = int(array.size - finite.size)
         integral = finite.size and bool(np.all(finite == np.round(finite)))

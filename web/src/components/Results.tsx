@@ -13,14 +13,13 @@ const SIZE = 25;
 export type Shape = { kind: "score" | "community" | "depth"; column: string } | null;
 
 const COMMUNITY = /wcc|scc|lpa|cdlp|hanp|louvain|infomap|community|component|kcore|label/i;
-const DEPTH = /bfs|sssp|shortest|apsp|depth|distance/i;
 
 /** Which chart fits: scores (floats), community/component ids, or BFS/SSSP depths. */
 export function shapeOf(type: string, columns: string[], types: string[]): Shape {
   if (columns.length < 2) return null;
   const column = columns[columns.length - 1];
   const t = (types[types.length - 1] ?? "").toLowerCase();
-  if (DEPTH.test(type) || /depth|dist/i.test(column)) return { kind: "depth", column };
+  if (/depth|dist/i.test(column)) return { kind: "depth", column };
   if (COMMUNITY.test(type) && !/float|double/.test(t)) return { kind: "community", column };
   if (/int|float|double|number/.test(t)) return { kind: "score", column };
   return null;

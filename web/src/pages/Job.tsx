@@ -44,6 +44,12 @@ function TaskRow({ t, now, selected, onSelect }: { t: TaskProgress; now: number;
   );
 }
 
+function logTime(ms: unknown): string {
+  if (typeof ms !== "number") return "";
+  const d = new Date(ms);
+  return `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, "0")}`;
+}
+
 function Logs({ jobId, task }: { jobId: string; task: TaskProgress }) {
   const [lines, setLines] = useState<{ seq: number; time?: string; level?: string; message?: string; [k: string]: any }[]>([]);
   const box = useRef<HTMLPreElement>(null);
@@ -68,7 +74,7 @@ function Logs({ jobId, task }: { jobId: string; task: TaskProgress }) {
   useEffect(() => { if (box.current) box.current.scrollTop = box.current.scrollHeight; }, [lines]);
   return (
     <pre className="logs" ref={box} tabIndex={0} aria-label={`Log of ${task.name}`} data-testid="logs">
-      {lines.map((l) => `${l.time ?? ""} ${l.level ?? ""} ${l.message ?? l.line ?? JSON.stringify(l)}`).join("\n") || "(no log lines yet)"}
+      {lines.map((l) => `${logTime(l.time)} ${(l.level ?? "").padEnd(5)} ${l.message ?? JSON.stringify(l)}`).join("\n") || "(no log lines yet)"}
     </pre>
   );
 }
@@ -102,7 +108,7 @@ export function JobPage({ id, resultTask }: { id: string; resultTask?: string })
   if (!job) return <p>Loading job {id}…</p>;
   const shownLog = job.tasks.find((t) => t.id === logTask) ?? job.tasks.find((t) => t.status === 1) ?? job.tasks.find((t) => t.status === 3) ?? job.tasks[0];
   const succeeded = job.tasks.filter((t) => t.status === 2);
-  const resultOf = succeeded.find((t) => t.taskId === resultTask || t.id === resultTask);
+  const resultOf = succeeded.find((t) => t.taskId === resultTask || t.id === resultTask) ?? (resultTask ? undefined : succeeded[succeeded.length - 1]);
 
   async function cancel() {
     try {
@@ -124,7 +130,7 @@ export function JobPage({ id, resultTask }: { id: string; resultTask?: string })
       <p className="muted">
         Workflow <a href={`#/workflows/${job.workflowId}`}>{job.workflowName}</a>{meta && <> (version {meta.workflowVersion})</>}
         {job.rerunOf && <> · rerun of <a href={`#/jobs/${job.rerunOf}`}>job {job.rerunOf}</a></>}
-        {" · "}created {formatTime(job.runBeginTime)} · {job.percent}% · {formatDuration(job.runBeginTime ? (job.runEndTime || now) - job.runBeginTime : null)}
+        {" · "}started {formatTime(job.runBeginTime)} · {job.percent}% · {formatDuration(job.runBeginTime ? (job.runEndTime || now) - job.runBeginTime : null)}
         {job.reason && <> · <span className="error">{job.reason}</span></>}
       </p>
       <div className="job">
