@@ -1,6 +1,6 @@
 // A job's live state, fed by its SSE stream and committed to React at most once per animation frame.
 import { useEffect, useRef, useState } from "react";
-import { get, subscribe } from "./api";
+import { get, isTerminal, subscribe } from "./api";
 
 export interface TaskProgress {
   id: string;
@@ -15,6 +15,8 @@ export interface TaskProgress {
   endMs?: number;
 }
 export interface JobState {
+  /** Wall clock of the last commit, ticking each second while the job runs (for elapsed times). */
+  now: number;
   id: number;
   name: string;
   workflowId: string;
@@ -38,6 +40,7 @@ function rfc3339(text: string): number | undefined {
 function merge(detail: any, progress: any): JobState {
   const times = new Map<string, any>((detail.tasks ?? []).map((t: any) => [t.id, t]));
   return {
+    now: Date.now(),
     id: detail.id, name: detail.name, workflowId: detail.workflowId, workflowName: detail.workflowName,
     status: detail.status, percent: progress.percent, reason: progress.reason ?? "", rerunOf: progress.rerunOf ?? null,
     runBeginTime: detail.runBeginTime, runEndTime: detail.runEndTime,
@@ -66,7 +69,7 @@ export function useJobState(jobId: string): JobState | null {
     let closed = false;
     const commit = () => {
       frame.current = null;
-      setJob(current.current ? { ...current.current } : null);
+      setJob(current.current ? { ...current.current, now: Date.now() } : null);
     };
     const schedule = () => { if (frame.current === null) frame.current = requestAnimationFrame(commit); };
     const reload = async () => {
@@ -93,7 +96,9 @@ export function useJobState(jobId: string): JobState | null {
       end: () => reloadSoon(),
     });
     reload().catch(() => undefined);
-    return () => { closed = true; close(); clearTimeout(refreshTimer.current); if (frame.current !== null) cancelAnimationFrame(frame.current); };
+    // Elapsed times tick through the same once-a-frame commit as the events.
+    const ticker = setInterval(() => { if (current.current && !isTerminal(current.current.status)) schedule(); }, 1000);
+    return () => { closed = true; close(); clearInterval(ticker); clearTimeout(refreshTimer.current); if (frame.current !== null) cancelAnimationFrame(frame.current); };
   }, [jobId]);
 
   return job;

@@ -1,6 +1,6 @@
 // A job: its DAG coloured live, per-task progress (phase, message, elapsed, remaining), logs that
 // follow, cancel / rerun / rerun from failure, webhook deliveries, and each task's results.
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { api, formatDuration, formatTime, get, isTerminal, post, STATUS } from "../api";
 import { useCatalogue } from "../catalogue";
 import { Dag, type TaskView } from "../components/Dag";
@@ -13,16 +13,6 @@ import { navigate } from "../router";
 const Results = lazy(() => import("../components/Results"));
 
 interface JobSchema { workflowId: string; workflowVersion: number; schema: any; input: Record<string, Record<string, any>>; rerunOf: number | null }
-
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [active]);
-  return now;
-}
 
 function TaskRow({ t, now, selected, onSelect }: { t: TaskProgress; now: number; selected: boolean; onSelect: () => void }) {
   const elapsed = t.beginMs ? (t.endMs || (t.status === 1 ? now : t.beginMs)) - t.beginMs : null;
@@ -81,14 +71,13 @@ function Logs({ jobId, task }: { jobId: string; task: TaskProgress }) {
 
 export function JobPage({ id, resultTask }: { id: string; resultTask?: string }) {
   const job = useJobState(id);
-  useEffect(recordCommit);
+  useLayoutEffect(recordCommit);
   const catalogue = useCatalogue();
   const [meta, setMeta] = useState<JobSchema | null>(null);
   const [version, setVersion] = useState<Schema | null>(null);
   const [logTask, setLogTask] = useState<string | null>(null);
   const [rerun, setRerun] = useState<null | { fromFailure: boolean }>(null);
   const [deliveries, setDeliveries] = useState<any[]>([]);
-  const now = useNow(!!job && !isTerminal(job.status));
 
   useEffect(() => {
     get<JobSchema>(`/jobs/${id}/schema`).then((m) => {
@@ -106,6 +95,7 @@ export function JobPage({ id, resultTask }: { id: string; resultTask?: string })
     return v;
   }, [job]);
   if (!job) return <p>Loading job {id}…</p>;
+  const now = job.now;
   const shownLog = job.tasks.find((t) => t.id === logTask) ?? job.tasks.find((t) => t.status === 1) ?? job.tasks.find((t) => t.status === 3) ?? job.tasks[0];
   const succeeded = job.tasks.filter((t) => t.status === 2);
   const resultOf = succeeded.find((t) => t.taskId === resultTask || t.id === resultTask) ?? (resultTask ? undefined : succeeded[succeeded.length - 1]);
