@@ -87,9 +87,24 @@ def page(browser_context: Any, console_server: Server) -> Iterator[Any]:
     assert errors == [], errors
 
 
-def shot(page: Any, name: str) -> None:
-    """Save a screenshot when CONSOLE_SHOTS names a folder (the README's pictures)."""
+def shot(page: Any, name: str, *, dark: bool = False, uhd: bool = False) -> None:
+    """Save a screenshot when CONSOLE_SHOTS names a folder (the README's pictures).
+
+    ``dark`` adds one in the dark theme; ``uhd`` one at 3840×2160 (a 4K screen at 100 %).
+    """
     folder = os.environ.get("CONSOLE_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+    if dark:
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        page.wait_for_timeout(200)
+        page.screenshot(path=str(Path(folder) / f"{name}-dark.png"), full_page=True)
+        page.evaluate("document.documentElement.dataset.theme = 'light'")
+    if uhd:
+        size = page.viewport_size
+        page.set_viewport_size({"width": 3840, "height": 2160})
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(Path(folder) / f"{name}-4k.png"))
+        page.set_viewport_size(size)

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.console.conftest import shot
 from tests.helpers import nebula_task
@@ -82,7 +83,7 @@ def build_chain_on_canvas(page: Any) -> int:
     page.get_by_role("button", name="Auto-layout").click()
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("Saved", exact=True).wait_for()
-    shot(page, "canvas")
+    shot(page, "canvas", dark=True)
     return wid
 
 
@@ -106,7 +107,7 @@ def test_build_run_watch_and_read_results(page: Any, api: httpx.Client, tmp_path
     page.get_by_role("dialog").get_by_role("button", name="Run", exact=True).click()
     job_id = job_id_of(page)
     wait_status(page, "Success")
-    shot(page, "job")
+    shot(page, "job", dark=True, uhd=True)
     job = api.get(f"/api-open/v1/jobs/{job_id}").json()["data"]
     assert job["status"] == 2
     first = page.get_by_test_id("task-nebula_ngql_1")
@@ -237,12 +238,12 @@ def test_lists_and_server_pages(page: Any, api: httpx.Client) -> None:
     """Workflows search, the jobs list with a status filter, and the server page's spaces and health."""
     page.get_by_role("searchbox", name="Search workflows").fill("chain")
     page.get_by_role("link", name="chain").first.wait_for()
-    assert page.get_by_role("link", name="imported_bfs").count() == 0
+    expect(page.get_by_role("link", name="imported_bfs")).to_have_count(0)
     shot(page, "workflows")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Jobs").click()
     page.get_by_label("Status").select_option("Failed")
-    page.locator("tbody tr").first.get_by_text("Failed").wait_for()
-    assert all("Failed" in row.inner_text() for row in page.locator("tbody tr").all())
+    expect(page.locator("tbody tr")).to_have_count(1)  # the one failed job of this module
+    expect(page.locator("tbody tr")).to_contain_text("Failed")
     page.get_by_label("Status").select_option("")
     shot(page, "jobs")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Server").click()

@@ -55,12 +55,14 @@ const TaskNode = memo(function TaskNode({ data }: NodeProps<Node<NodeData>>) {
 });
 const nodeTypes = { task: TaskNode };
 
-/** Keep every node in view when components are added or removed. */
+/** Keep every node in view when components are added or removed, or the window resizes. */
 function FitOnCountChange({ count }: { count: number }) {
   const flow = useReactFlow();
   useEffect(() => {
-    const t = setTimeout(() => flow.fitView({ padding: 0.2, maxZoom: 1.2 }), 30);
-    return () => clearTimeout(t);
+    const fit = () => flow.fitView({ padding: 0.2, maxZoom: 1.2 });
+    const t = setTimeout(fit, 30);
+    window.addEventListener("resize", fit);
+    return () => { clearTimeout(t); window.removeEventListener("resize", fit); };
   }, [count, flow]);
   return null;
 }

@@ -23,11 +23,13 @@ export function JobsPage({ path }: { path: string }) {
   const [page, setPage] = useState(1);
   const [data, setData] = useState<{ items: JobItem[]; total: number }>({ items: [], total: 0 });
 
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const ticket = ++latest.current;  // only the newest answer counts (filters change per key)
     const filter = JSON.stringify({ status: status === "" ? undefined : Number(status), name: name || undefined, fromCreateTime: toMs(from), toCreateTime: toMs(to) });
     const base = workflow ? `/workflows/${workflow}/jobs` : "/jobs";
     const d = await get(`${base}${qs({ filter, page, pageSize: SIZE })}`);
-    setData({ items: d.items, total: d.total });
+    if (ticket === latest.current) setData({ items: d.items, total: d.total });
   }, [status, name, from, to, page, workflow]);
   const loadRef = useRef(load);
   loadRef.current = load;

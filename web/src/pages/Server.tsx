@@ -27,8 +27,14 @@ export function ServerPage() {
   const [health, setHealth] = useState<string>("…");
   const [metrics, setMetrics] = useState("");
   const [algos, setAlgos] = useState<Algorithm[]>([]);
+  const [budget, setBudget] = useState<number | null>(null);
   useEffect(() => {
-    get<{ items: FullSpace[] }>("/spaces").then((d) => setSpaces(d.items)).catch(() => undefined);
+    get<{ items: FullSpace[] }>("/spaces").then((d) => {
+      setSpaces(d.items);
+      // The memory budget is reported with any admission estimate.
+      const s = d.items.find((x) => x.edgeTypes.length);
+      if (s) get(`/algorithms/analytics_pagerank/estimate?space=${encodeURIComponent(s.name)}&edges=${s.edgeTypes[0].name}`).then((e) => setBudget(e.budgetBytes)).catch(() => undefined);
+    }).catch(() => undefined);
     loadCatalogue().then(setAlgos).catch(() => undefined);
     const poll = () => {
       fetch("/healthz").then((r) => r.json()).then((d) => setHealth(d.data?.status ?? "?")).catch(() => setHealth("unreachable"));
@@ -38,18 +44,16 @@ export function ServerPage() {
     const t = setInterval(poll, 5000);
     return () => clearInterval(t);
   }, []);
-  const names = metrics.split("\n").filter((l) => l.startsWith("# TYPE")).map((l) => l.split(" ")[2]);
-  const find = (part: string) => names.find((n) => n.includes(part)) ?? "";
-  const running = metric(metrics, find("jobs"), { status: "running" });
-  const queued = metric(metrics, find("queue"));
-  const rss = metric(metrics, find("worker_memory") || find("rss"));
-  const budget = metric(metrics, find("budget"));
+  const running = metric(metrics, "graphmill_jobs", { status: "running" });
+  const runningTasks = metric(metrics, "graphmill_running_tasks");
+  const queued = metric(metrics, "graphmill_queue_length");
+  const rss = metric(metrics, "graphmill_worker_memory_bytes");
   return (
     <section>
       <h1>Server</h1>
       <div className="cards">
         <div className="panel card"><div className="muted">/healthz</div><div className="big" data-testid="health">{health}</div></div>
-        <div className="panel card"><div className="muted">Running jobs</div><div className="big">{running ?? "–"}</div></div>
+        <div className="panel card"><div className="muted">Running jobs / tasks</div><div className="big" data-testid="running">{running ?? "–"} / {runningTasks ?? "–"}</div></div>
         <div className="panel card"><div className="muted">Queue</div><div className="big">{queued ?? "–"}</div></div>
         <div className="panel card"><div className="muted">Worker memory{budget !== null ? " / budget" : ""}</div><div className="big">{mb(rss)}{budget !== null ? ` / ${mb(budget)}` : ""}</div></div>
       </div>
@@ -68,7 +72,7 @@ export function ServerPage() {
       <table className="grid">
         <thead><tr><th>Name</th><th>Type</th><th>Group</th><th>Weights</th><th>Output</th><th>Parameters</th></tr></thead>
         <tbody>{algos.map((a) => (
-          <tr key={a.type}><td>{a.name}</td><td className="mono">{a.type}</td><td>{a.group}</td><td>{a.needsWeight ? "yes" : "no"}</td><td className="mono">{a.outputColumns?.join(", ") ?? "by parameters"}</td>
+          <tr key={a.type}><td>{a.name}</td><td className="mono">{a.type}</td><td>{a.group}</td><td>{a.needsWeight ? "yes" : "no"}</td><td className="mono" style={{ whiteSpace: "normal" }}>{a.outputColumns?.join(", ") ?? "by parameters"}</td>
             <td style={{ whiteSpace: "normal" }}>{Object.keys(a.parameters.properties).join(", ")}</td></tr>
         ))}</tbody>
       </table>

@@ -15,9 +15,11 @@ export function WorkflowsPage() {
   const [renaming, setRenaming] = useState<Item | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const ticket = ++latest.current;  // typing sends a request per key: only the newest answer counts
     const d = await get(`/workflows${qs({ filter: search, page, pageSize: SIZE })}`);
-    setData({ items: d.items, total: d.total });
+    if (ticket === latest.current) setData({ items: d.items, total: d.total });
   }, [search, page]);
   useEffect(() => { load().catch((e) => toast(e.message, true)); }, [load]);
 
