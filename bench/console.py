@@ -72,7 +72,7 @@ def first_load(pw: Any, cookie: str, url: str) -> dict[str, float]:
         "document.querySelector('table.grid tbody tr td a') && performance.now()"
     ).json_value()
     page.wait_for_timeout(1000)  # let any late long task show up
-    figures = page.evaluate(
+    figures: dict[str, float] = page.evaluate(
         """() => {
         const nav = performance.getEntriesByType("navigation")[0];
         const res = performance.getEntriesByType("resource");
