@@ -83,6 +83,13 @@ def test_job_schema_sorted_result_and_summary(client: TestClient) -> None:
     bad = client.get(f"{P}/jobs/{job_id}/tasks/{pr_id}/result_sorted", params={"sort": "nope"})
     assert (bad.status_code, bad.json()["code"]) == (400, 40004001)
 
+    some = [everything["items"][0][0], everything["items"][5][0]]
+    rows = client.get(
+        f"{P}/jobs/{job_id}/tasks/{pr_id}/result_rows", params={"vids": ",".join([*some, "nobody"])}
+    )
+    assert sorted(rows.json()["data"]["items"]) == sorted(r for r in everything["items"] if r[0] in some)
+    assert client.get(f"{P}/jobs/{job_id}/tasks/{pr_id}/result_rows").json()["code"] == 40004001
+
     top = client.get(
         f"{P}/jobs/{job_id}/tasks/{pr_id}/result_summary", params={"kind": "score", "top": 3}
     ).json()["data"]

@@ -84,7 +84,9 @@ export function useJobState(jobId: string): JobState | null {
       current.current = { ...s, tasks: s.tasks.map((t) => (t.id === runId ? change(t) : t)) };
       schedule();
     };
-    const close = subscribe(`/jobs/${jobId}/events`, {
+    // The stream ends with `end`; closing then keeps EventSource from reconnecting forever.
+    let closeStream = () => {};
+    closeStream = subscribe(`/jobs/${jobId}/events`, {
       snapshot: (d) => { current.current = merge(d.job, d.progress); schedule(); },
       job: (d) => { if (current.current) { current.current = { ...current.current, status: d.status, reason: d.reason || current.current.reason }; schedule(); } reloadSoon(); },
       task: (d) => { patchTask(d.taskId, (t) => ({ ...t, status: d.status, beginMs: d.status === 1 ? d.time : t.beginMs, phase: d.status === 1 ? "loading" : t.phase })); reloadSoon(); },
@@ -93,12 +95,12 @@ export function useJobState(jobId: string): JobState | null {
         const within = Math.min(Math.max(d.fraction ?? 0, 0), 1);
         return { ...t, phase: d.phase, message: d.message ?? t.message, percent: Math.round(1000 * (a + (b - a) * within)) / 10 };
       }),
-      end: () => reloadSoon(),
+      end: () => { closeStream(); reloadSoon(); },
     });
     reload().catch(() => undefined);
     // Elapsed times tick through the same once-a-frame commit as the events.
     const ticker = setInterval(() => { if (current.current && !isTerminal(current.current.status)) schedule(); }, 1000);
-    return () => { closed = true; close(); clearInterval(ticker); clearTimeout(refreshTimer.current); if (frame.current !== null) cancelAnimationFrame(frame.current); };
+    return () => { closed = true; closeStream(); clearInterval(ticker); clearTimeout(refreshTimer.current); if (frame.current !== null) cancelAnimationFrame(frame.current); };
   }, [jobId]);
 
   return job;

@@ -106,3 +106,11 @@ def column_summary(result_dir: Path, column: str, kind: str, top_k: int) -> dict
     else:
         raise ParamError(f"kind must be score, community or depth, not {kind!r}")
     return out
+
+
+def rows_of_vertices(result_dir: Path, vids: list[str]) -> list[list[Any]]:
+    """The result rows whose first column is one of ``vids`` (compared as text)."""
+    table = _table(result_dir)
+    keys = pc.cast(table[table.column_names[0]], pa.string())
+    rows = table.filter(pc.is_in(keys, value_set=pa.array(vids, pa.string()))).to_pylist()
+    return [[_json_safe(v) for v in row.values()] for row in rows]

@@ -18,11 +18,11 @@ export default function GraphView({ base, shape, space }: { base: string; shape:
       const top = await get(`${base}/result_sorted${qs({ sort: shape.column, order: "desc", offset: 0, limit: k })}`);
       const seeds: string[] = top.items.map((r: any[]) => String(r[0]));
       const hood = await get(`/spaces/${encodeURIComponent(space)}/neighbourhood${qs({ vids: seeds.join(","), limit: 300 })}`);
-      // Colour every shown vertex by its result value: one sorted page per vertex would be slow,
-      // so read the values of the shown vertices from the first pages of the sorted result.
+      // Colour every shown vertex by its value in the result.
       const values = new Map<string, number>();
-      const all = await get(`${base}/result_sorted${qs({ sort: shape.column, order: "desc", offset: 0, limit: 10000 })}`);
-      for (const r of all.items) values.set(String(r[0]), Number(r[r.length - 1]));
+      const shown = await get(`${base}/result_rows${qs({ vids: hood.vertices.join(",") })}`);
+      const at = shown.columns.indexOf(shape.column);
+      for (const r of shown.items) values.set(String(r[0]), Number(r[at]));
       if (cancelled) return;
       const nums = hood.vertices.map((v: string) => values.get(v)).filter((x: number | undefined) => x !== undefined && isFinite(x)) as number[];
       const lo = Math.min(...nums), hi = Math.max(...nums);

@@ -21,13 +21,15 @@ from starlette.routing import Route
 from graphmill import wire
 from graphmill.api.inputs import TOKEN_NAME, path_int, query_int
 from graphmill.api.render import error, ok
+from graphmill.errors import ParamError
 from graphmill.scheduler.events import JobEvent
 from graphmill.service.core import Service
 from graphmill.service.explore import MAX_NEIGHBOURHOOD_EDGES, neighbourhood, space_view
-from graphmill.service.result_views import column_summary, sorted_slice
+from graphmill.service.result_views import column_summary, rows_of_vertices, sorted_slice
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 HEARTBEAT_S = 15.0
+MAX_LOOKUP_VIDS = 5000
 _STATIC = Path(str(resources.files("graphmill.web") / "static"))
 _TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".html": "text/html"}
 
@@ -54,23 +56,25 @@ async def versions(request: Request) -> Response:
     return ok({"items": items, "total": len(items)})
 
 
-async def version_detail(request: Request) -> Response:
+def _saved_version(request: Request) -> tuple[int, int, str, dict[str, Any]]:
+    """(workflow id, version, name, schema) named by the path; the workflow must still exist."""
     service = _service(request)
     wid = path_int(request, "workflow_id", "workflow id")
     version = path_int(request, "version", "version")
     service.get_workflow(wid)
     name, schema = service.store.get_workflow_version(wid, version)
+    return wid, version, name, dict(schema)
+
+
+async def version_detail(request: Request) -> Response:
+    wid, version, name, schema = _saved_version(request)
     return ok({"id": wid, "version": version, "name": name, "schema": schema})
 
 
 async def restore(request: Request) -> Response:
     """Save an old version's name and schema as the newest version (history is never rewritten)."""
-    service = _service(request)
-    wid = path_int(request, "workflow_id", "workflow id")
-    version = path_int(request, "version", "version")
-    service.get_workflow(wid)
-    name, schema = service.store.get_workflow_version(wid, version)
-    wf = service.update_workflow(wid, name, schema)
+    wid, _, name, schema = _saved_version(request)
+    wf = _service(request).update_workflow(wid, name, schema)
     return ok({**wire.workflow_detail(wf), "version": wf.version})
 
 
@@ -123,6 +127,17 @@ async def result_summary(request: Request) -> Response:
     top_k = query_int(request, "top", 20, minimum=1, maximum=200)
     data = await asyncio.to_thread(column_summary, Path(task.result_dir), column, kind, top_k)
     return ok(data)
+
+
+async def result_rows(request: Request) -> Response:
+    """The result rows of some vertices (the graph view colours the vertices it shows)."""
+    job_id = path_int(request, "job_id", "job id")
+    task, manifest = _service(request).result_of(job_id, request.path_params["task_id"])
+    vids = _csv_param(request, "vids")
+    if not vids or len(vids) > MAX_LOOKUP_VIDS:
+        raise ParamError(f"vids: name between 1 and {MAX_LOOKUP_VIDS} vertex ids")
+    items = await asyncio.to_thread(rows_of_vertices, Path(task.result_dir), vids)
+    return ok({"columns": manifest["columns"], "items": items})
 
 
 # -- graph store ---------------------------------------------------------------------------------------
@@ -246,6 +261,7 @@ def routes(prefix: str, protect: Callable[[Endpoint], Endpoint]) -> list[Route]:
         Route(
             f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/result_summary", protect(result_summary), methods=["GET"]
         ),
+        Route(f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/result_rows", protect(result_rows), methods=["GET"]),
         Route(f"{p}/spaces", protect(spaces), methods=["GET"]),
         Route(f"{p}/spaces/{{space}}", protect(space_detail), methods=["GET"]),
         Route(f"{p}/spaces/{{space}}/neighbourhood", protect(space_neighbourhood), methods=["GET"]),
