@@ -7,7 +7,7 @@ import { DepInspector, TaskInspector } from "../components/Inspector";
 import { addJob, RunDialog } from "../components/RunDialog";
 import { toast } from "../components/Toast";
 import { useHistory } from "../history";
-import { DEPENDENCE, emptySchema, GROUPS, newTask, normalise, QUERY_TYPE, type Dep, type Schema, type Task } from "../model";
+import { DEPENDENCE, emptySchema, GROUPS, newTask, normalise, QUERY_TYPE, type Algorithm, type Dep, type Schema, type Task } from "../model";
 import { navigate } from "../router";
 import { saveJson } from "../workflowFile";
 
@@ -118,16 +118,6 @@ export function EditorPage({ id }: { id: string }) {
     return () => window.removeEventListener("keydown", keys);
   });
 
-  const groups = useMemo(() => {
-    const g = new Map<string, { type: string; name: string }[]>(GROUPS.map(([k]) => [k, []]));
-    g.get("query")!.push({ type: QUERY_TYPE, name: "Query (nGQL)" });
-    for (const a of catalogue.values()) {
-      if (!g.has(a.group)) g.set(a.group, []);
-      g.get(a.group)!.push({ type: a.type, name: a.name });
-    }
-    return g;
-  }, [catalogue]);
-  const labelOf = new Map(GROUPS);
   const task = selection?.task ? schema.tasks.find((t) => t.id === selection.task) : undefined;
   const dep = selection?.dep !== undefined ? schema.deps[selection.dep] : undefined;
   const updateTask = (tid: string) => (update: (t: Task) => void) => edit((s) => { update(s.tasks.find((t) => t.id === tid)!); });
@@ -149,15 +139,7 @@ export function EditorPage({ id }: { id: string }) {
         <button className="primary" onClick={async () => { if (!dirty || (await save())) setRunning(true); }}>Run…</button>
       </div>
       <div className="editor">
-        <nav className="palette" aria-label="Components">
-          <h2>Components</h2>
-          {[...groups].filter(([, items]) => items.length).map(([group, items]) => (
-            <details key={group} open>
-              <summary>{labelOf.get(group) ?? group}</summary>
-              {items.map((c) => <button key={c.type} onClick={() => addComponent(c.type)} title={`Add ${c.name}`} data-type={c.type}>{c.name}</button>)}
-            </details>
-          ))}
-        </nav>
+        <Palette catalogue={catalogue} onAdd={addComponent} />
         <div className="canvas" aria-label="Workflow canvas">
           <Dag
             schema={schema}
@@ -178,18 +160,50 @@ export function EditorPage({ id }: { id: string }) {
           ) : dep ? (
             <DepInspector dep={dep} schema={schema} catalogue={catalogue} onChange={(u) => edit((s) => { u(s.deps[selection!.dep!]); })} onDelete={() => remove([], [selection!.dep!])} />
           ) : (
-            <div>
-              <h2>Workflow</h2>
-              <p>{schema.tasks.length} components, {schema.deps.length} dependencies.</p>
-              {problems.filter((p) => !p.task).map((p, i) => <p key={i} className="error">{p.field}: {p.reason}</p>)}
-              <p className="muted">Select a component or a dependency to edit it. Keys: Ctrl+Z undo, Ctrl+Shift+Z redo, Ctrl+S save, Delete removes the selection.</p>
-              <h3>Tasks</h3>
-              <ul>{schema.tasks.map((t) => <li key={t.id}><button onClick={() => setSelection({ task: t.id })}>{t.name || t.id}</button>{problemsByTask.has(t.id) && <span className="error"> ⚠</span>}</li>)}</ul>
-            </div>
+            <Summary schema={schema} problems={problems} problemsByTask={problemsByTask} onSelect={(t) => setSelection({ task: t })} />
           )}
         </aside>
       </div>
       {running && <RunDialog title={`Run ${name}`} schema={schema} submit={(input) => addJob(id, input)} onClose={() => setRunning(false)} onDone={(jobId) => navigate(`/jobs/${jobId}`)} />}
     </>
+  );
+}
+
+/** Components to add, in Explorer's palette groups with the catalogue's names. */
+function Palette({ catalogue, onAdd }: { catalogue: Map<string, Algorithm>; onAdd: (type: string) => void }) {
+  const groups = useMemo(() => {
+    const g = new Map<string, { type: string; name: string }[]>(GROUPS.map(([k]) => [k, []]));
+    g.get("query")!.push({ type: QUERY_TYPE, name: "Query (nGQL)" });
+    for (const a of catalogue.values()) {
+      if (!g.has(a.group)) g.set(a.group, []);
+      g.get(a.group)!.push({ type: a.type, name: a.name });
+    }
+    return g;
+  }, [catalogue]);
+  const labelOf = new Map(GROUPS);
+  return (
+    <nav className="palette" aria-label="Components">
+      <h2>Components</h2>
+      {[...groups].filter(([, items]) => items.length).map(([group, items]) => (
+        <details key={group} open>
+          <summary>{labelOf.get(group) ?? group}</summary>
+          {items.map((c) => <button key={c.type} onClick={() => onAdd(c.type)} title={`Add ${c.name}`} data-type={c.type}>{c.name}</button>)}
+        </details>
+      ))}
+    </nav>
+  );
+}
+
+/** The inspector with nothing selected: counts, workflow-level problems, every task to select by keyboard. */
+function Summary({ schema, problems, problemsByTask, onSelect }: { schema: Schema; problems: Problem[]; problemsByTask: Map<string, string[]>; onSelect: (task: string) => void }) {
+  return (
+    <div>
+      <h2>Workflow</h2>
+      <p>{schema.tasks.length} components, {schema.deps.length} dependencies.</p>
+      {problems.filter((p) => !p.task).map((p, i) => <p key={i} className="error">{p.field}: {p.reason}</p>)}
+      <p className="muted">Select a component or a dependency to edit it. Keys: Ctrl+Z undo, Ctrl+Shift+Z redo, Ctrl+S save, Delete removes the selection.</p>
+      <h3>Tasks</h3>
+      <ul>{schema.tasks.map((t) => <li key={t.id}><button onClick={() => onSelect(t.id)}>{t.name || t.id}</button>{problemsByTask.has(t.id) && <span className="error"> ⚠</span>}</li>)}</ul>
+    </div>
   );
 }
