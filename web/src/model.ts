@@ -90,10 +90,22 @@ export function placeholders(text: string): string[] {
   return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]))];
 }
 
-export interface OpenParam { task: Task; name: string; default: string; fromDep: boolean }
+export interface OpenParam { task: Task; name: string; default: string; fromDep: boolean; kind: "text" | "number" | "boolean" }
+
+/** What a placeholder holds: the JSON Schema type of the algorithm parameter whose whole value it is. */
+function kindOf(task: Task, name: string, catalogue: Map<string, Algorithm>): OpenParam["kind"] {
+  const props = catalogue.get(task.type)?.parameters.properties ?? {};
+  for (const [field, value] of Object.entries(task.spec)) {
+    if (value !== `\${${name}}` || !props[field]) continue;
+    const types: string[] = [props[field].type].flat();
+    if (types.length === 1 && (types[0] === "integer" || types[0] === "number")) return "number";
+    if (types.length === 1 && types[0] === "boolean") return "boolean";
+  }
+  return "text";
+}
 
 /** The ${params} a job input can fill: declared query params and placeholders in algorithm specs. */
-export function openParams(schema: Schema): OpenParam[] {
+export function openParams(schema: Schema, catalogue: Map<string, Algorithm> = new Map()): OpenParam[] {
   const fed = new Set(schema.deps.flatMap((d) => (d.spec.params ?? []).map((p) => `${d.dst}\u0000${p.name}`)));
   const out: OpenParam[] = [];
   for (const task of schema.tasks) {
@@ -104,7 +116,7 @@ export function openParams(schema: Schema): OpenParam[] {
       const fromDep = fed.has(`${task.id}\u0000${name}`);
       if (fromDep) continue;
       const d = declared.get(name);
-      out.push({ task, name, default: d === undefined || d === null ? "" : String(d), fromDep });
+      out.push({ task, name, default: d === undefined || d === null ? "" : String(d), fromDep, kind: kindOf(task, name, catalogue) });
     }
   }
   return out;

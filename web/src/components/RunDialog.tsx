@@ -2,6 +2,7 @@
 // refusals come back as problems and are shown next to the field they name.
 import { useEffect, useRef, useState } from "react";
 import { ApiError, post, type Problem } from "../api";
+import { useCatalogue } from "../catalogue";
 import { openParams, type Schema } from "../model";
 
 interface Props {
@@ -14,7 +15,8 @@ interface Props {
 }
 
 export function RunDialog({ title, schema, initialInput, submit, onDone, onClose }: Props) {
-  const params = openParams(schema);
+  const catalogue = useCatalogue();
+  const params = openParams(schema, catalogue);
   const ref = useRef<HTMLDialogElement>(null);
   const [values, setValues] = useState<Record<string, string>>(() => {
     const v: Record<string, string> = {};
@@ -61,7 +63,15 @@ export function RunDialog({ title, schema, initialInput, submit, onDone, onClose
           return (
             <label className="field" key={key}>
               <span>{p.task.name || p.task.id} · ${"{"}{p.name}{"}"}</span>
-              <input name={p.name} value={values[key]} placeholder={p.default || "required"} aria-invalid={problem ? true : undefined} onChange={(e) => setValues({ ...values, [key]: e.target.value })} />
+              {p.kind === "boolean" ? (
+                <select name={p.name} value={values[key]} aria-invalid={problem ? true : undefined} onChange={(e) => setValues({ ...values, [key]: e.target.value })}>
+                  <option value="">{p.default ? `(default: ${p.default})` : "(choose)"}</option>
+                  <option value="true">true</option>
+                  <option value="false">false</option>
+                </select>
+              ) : (
+                <input name={p.name} type={p.kind === "number" ? "number" : "text"} step="any" value={values[key]} placeholder={p.default || "required"} aria-invalid={problem ? true : undefined} onChange={(e) => setValues({ ...values, [key]: e.target.value })} />
+              )}
               {problem && <span className="error" role="alert">{problem}</span>}
             </label>
           );

@@ -160,7 +160,7 @@ export function EditorPage({ id }: { id: string }) {
           ) : dep ? (
             <DepInspector dep={dep} schema={schema} catalogue={catalogue} onChange={(u) => edit((s) => { u(s.deps[selection!.dep!]); })} onDelete={() => remove([], [selection!.dep!])} />
           ) : (
-            <Summary schema={schema} problems={problems} problemsByTask={problemsByTask} onSelect={(t) => setSelection({ task: t })} />
+            <Summary schema={schema} problems={problems} problemsByTask={problemsByTask} onSelect={setSelection} />
           )}
         </aside>
       </div>
@@ -195,7 +195,7 @@ function Palette({ catalogue, onAdd }: { catalogue: Map<string, Algorithm>; onAd
 }
 
 /** The inspector with nothing selected: counts, workflow-level problems, every task to select by keyboard. */
-function Summary({ schema, problems, problemsByTask, onSelect }: { schema: Schema; problems: Problem[]; problemsByTask: Map<string, string[]>; onSelect: (task: string) => void }) {
+function Summary({ schema, problems, problemsByTask, onSelect }: { schema: Schema; problems: Problem[]; problemsByTask: Map<string, string[]>; onSelect: (sel: Selection) => void }) {
   return (
     <div>
       <h2>Workflow</h2>
@@ -203,7 +203,9 @@ function Summary({ schema, problems, problemsByTask, onSelect }: { schema: Schem
       {problems.filter((p) => !p.task).map((p, i) => <p key={i} className="error">{p.field}: {p.reason}</p>)}
       <p className="muted">Select a component or a dependency to edit it. Keys: Ctrl+Z undo, Ctrl+Shift+Z redo, Ctrl+S save, Delete removes the selection.</p>
       <h3>Tasks</h3>
-      <ul>{schema.tasks.map((t) => <li key={t.id}><button onClick={() => onSelect(t.id)}>{t.name || t.id}</button>{problemsByTask.has(t.id) && <span className="error"> ⚠</span>}</li>)}</ul>
+      <ul>{schema.tasks.map((t) => <li key={t.id}><button onClick={() => onSelect({ task: t.id })}>{t.name || t.id}</button>{problemsByTask.has(t.id) && <span className="error"> ⚠</span>}</li>)}</ul>
+      <h3>Dependencies</h3>
+      <ul>{schema.deps.map((d, i) => <li key={i}><button onClick={() => onSelect({ dep: i })}>{d.src} → {d.dst}</button></li>)}</ul>
     </div>
   );
 }

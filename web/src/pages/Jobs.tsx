@@ -21,6 +21,8 @@ export function JobsPage({ path }: { path: string }) {
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const [page, setPage] = useState(1);
+  const [workflows, setWorkflows] = useState<{ id: number; name: string }[]>([]);
+  useEffect(() => { get(`/workflows${qs({ page: 1, pageSize: 1000 })}`).then((d) => setWorkflows(d.items)).catch(() => undefined); }, []);
   const [data, setData] = useState<{ items: JobItem[]; total: number }>({ items: [], total: 0 });
 
   const latest = useRef(0);
@@ -56,7 +58,11 @@ export function JobsPage({ path }: { path: string }) {
         <label>Name <input type="search" value={name} onChange={(e) => { setName(e.target.value); setPage(1); }} /></label>
         <label>From <input type="datetime-local" value={from} onChange={(e) => { setFrom(e.target.value); setPage(1); }} /></label>
         <label>To <input type="datetime-local" value={to} onChange={(e) => { setTo(e.target.value); setPage(1); }} /></label>
-        {workflow && <button type="button" onClick={() => navigate("/jobs")}>All workflows</button>}
+        <label>Workflow <select value={workflow} onChange={(e) => { setPage(1); navigate(e.target.value ? `/jobs?workflow=${e.target.value}` : "/jobs"); }}>
+          <option value="">any</option>
+          {workflows.map((w) => <option key={w.id} value={String(w.id)}>{w.name}</option>)}
+          {workflow && !workflows.some((w) => String(w.id) === workflow) && <option value={workflow}>{workflow}</option>}
+        </select></label>
       </form>
       <table className="grid">
         <thead><tr><th>ID</th><th>Name</th><th>Workflow</th><th>Status</th><th>Created</th><th>Duration</th></tr></thead>
