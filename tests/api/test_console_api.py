@@ -11,8 +11,11 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from graphmill.api.app import create_app
+from graphmill.config import Settings
 from tests.api.test_jobs import add_job, make_workflow
 from tests.helpers import DATA, login, nebula_task, wait_job
+from tests.security.test_accounts import _cli, _login
 
 STATIC = Path(__file__).resolve().parents[2] / "src" / "graphmill" / "web" / "static"
 P = "/api-open/v1"
@@ -204,3 +207,39 @@ def test_console_is_served_at_root(client: TestClient) -> None:
     escape = client.get("/assets/..%2F..%2F__init__.py")
     assert escape.status_code == 404
     assert client.get("/api-open/v1/nothing").json()["code"] == 40404000
+
+
+def test_console_extensions_respect_owners(data_dir: Path) -> None:
+    """Another account sees neither alice's versions nor her jobs on the feed, and cannot restore."""
+    _cli(data_dir, "add", "alice", "--password", "pw1")
+    _cli(data_dir, "add", "bob", "--password", "pw2")
+    with TestClient(
+        create_app(Settings(data_dir=data_dir, account_cache_s=0)), base_url="http://127.0.0.1:7002"
+    ) as app:
+        alice, bob = _login(app, "alice", "pw1"), _login(app, "bob", "pw2")
+        wid = make_workflow(alice, [pagerank()])
+        assert alice.get(f"{P}/workflows/{wid}/versions").json()["code"] == 0
+        assert bob.get(f"{P}/workflows/{wid}/versions").json()["code"] == 40404000
+        assert bob.get(f"{P}/workflows/{wid}/versions/1").json()["code"] == 40404000
+        assert bob.post(f"{P}/workflows/{wid}/versions/1/restore").json()["code"] == 40404000
+        mine = make_workflow(bob, [pagerank()])
+        seen: list[int] = []
+        listening = threading.Event()
+
+        def submit_both() -> None:
+            listening.wait(10)
+            wait_job(alice, add_job(alice, wid))
+            add_job(bob, mine)
+
+        threading.Thread(target=submit_both, daemon=True).start()
+        with bob.stream("GET", f"{P}/job_events") as stream:
+            for line in stream.iter_lines():
+                listening.set()
+                if line.startswith("data: "):
+                    event = json.loads(line[6:])
+                    seen.append(event["jobId"])
+                    if event["status"] == 2:
+                        break
+        bob_jobs = {j["id"] for j in bob.get(f"{P}/jobs").json()["data"]["items"]}
+        assert seen
+        assert set(seen) <= bob_jobs  # alice's job ran first and never showed up

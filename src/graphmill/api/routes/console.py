@@ -21,7 +21,7 @@ from starlette.routing import Route
 from graphmill import wire
 from graphmill.api.inputs import TOKEN_NAME, path_int, query_int
 from graphmill.api.render import error, ok
-from graphmill.errors import ParamError
+from graphmill.errors import GraphmillError, ParamError
 from graphmill.scheduler.events import JobEvent
 from graphmill.service.core import Service
 from graphmill.service.explore import MAX_NEIGHBOURHOOD_EDGES, neighbourhood, space_view
@@ -193,9 +193,19 @@ def _feed(service: Service) -> _JobFeed:
     return feed
 
 
+def _may_read(service: Service, principal: Any, job_id: int) -> bool:
+    try:
+        service.access.check_job(principal, job_id, "read")
+    except GraphmillError:
+        return False
+    return True
+
+
 async def job_feed(request: Request) -> Response:
-    """Server-Sent Events: a ``job`` event (jobId, status) whenever any job changes status."""
-    feed = _feed(_service(request))
+    """Server-Sent Events: a ``job`` event (jobId, status) whenever a job this account may see changes status."""
+    service = _service(request)
+    principal = request.state.principal
+    feed = _feed(service)
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(1000)
     feed.queues.add(queue)
 
@@ -208,7 +218,8 @@ async def job_feed(request: Request) -> Response:
                 except TimeoutError:
                     yield b": keep-alive\n\n"
                     continue
-                yield f"event: job\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+                if _may_read(service, principal, data["jobId"]):
+                    yield f"event: job\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
         finally:
             feed.queues.discard(queue)
 
