@@ -175,7 +175,10 @@ def test_import_run_and_rerun_from_failure(page: Any, api: httpx.Client, tmp_pat
     page.wait_for_url(re.compile(r".*#/workflows/\d+$"))
     page.locator('.react-flow__node[data-id="bfs"]').wait_for()
     page.get_by_role("button", name="Run…").click()
-    page.get_by_role("dialog").get_by_label(re.compile(r"start")).fill("nobody")
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Run", exact=True).click()  # ${start} has no default: refused
+    dialog.locator("label").filter(has_text="start").get_by_role("alert").filter(has_text="no value").wait_for()
+    dialog.get_by_label(re.compile(r"start")).fill("nobody")
     page.get_by_role("dialog").get_by_role("button", name="Run", exact=True).click()
     failed = job_id_of(page)
     wait_status(page, "Failed")
@@ -190,6 +193,7 @@ def test_import_run_and_rerun_from_failure(page: Any, api: httpx.Client, tmp_pat
     assert rerun != failed
     wait_status(page, "Success")
     page.get_by_text(f"rerun of job {failed}").wait_for()
+    page.get_by_test_id("task-wcc").filter(has_text="result kept from the earlier job").wait_for()
     progress = api.get(f"/api-open/v1/jobs/{rerun}/progress").json()["data"]
     reused = {t["taskId"]: bool(t["reusedFrom"]) for t in progress["tasks"]}
     assert reused == {"wcc": True, "bfs": False}

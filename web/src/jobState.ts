@@ -11,6 +11,8 @@ export interface TaskProgress {
   phase: string;
   message: string;
   rowsWritten: number;
+  /** The task run whose result this one kept (rerun from failure), or "". */
+  reusedFrom: string;
   beginMs?: number;
   endMs?: number;
 }

@@ -23,7 +23,7 @@ function TaskRow({ t, now, selected, onSelect }: { t: TaskProgress; now: number;
       <div className="row">
         <button onClick={onSelect} aria-pressed={selected}>{t.name || t.taskId}</button>
         <span className={`badge status-${t.status}`}>{STATUS[t.status]}</span>
-        <span className="muted">{t.phase}{t.message ? ` · ${t.message}` : ""}</span>
+        <span className="muted">{t.phase}{t.message ? ` · ${t.message}` : ""}{t.reusedFrom ? " · result kept from the earlier job" : ""}{t.status === 2 ? ` · ${t.rowsWritten} rows` : ""}</span>
         <span className="spacer" />
         <span className="muted">{formatDuration(elapsed)} elapsed{remaining !== null ? ` · ${formatDuration(remaining)} left` : ""}</span>
       </div>
