@@ -177,7 +177,9 @@ def test_import_run_and_rerun_from_failure(page: Any, api: httpx.Client, tmp_pat
     page.get_by_role("button", name="Run…").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("button", name="Run", exact=True).click()  # ${start} has no default: refused
-    dialog.locator("label").filter(has_text="start").get_by_role("alert").filter(has_text="no value").wait_for()
+    dialog.locator("label").filter(has_text="start").get_by_role("alert").filter(
+        has_text="no value"
+    ).wait_for()
     dialog.get_by_label(re.compile(r"start")).fill("nobody")
     page.get_by_role("dialog").get_by_role("button", name="Run", exact=True).click()
     failed = job_id_of(page)
