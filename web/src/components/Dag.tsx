@@ -56,7 +56,7 @@ const TaskNode = memo(function TaskNode({ data }: NodeProps<Node<NodeData>>) {
 const nodeTypes = { task: TaskNode };
 
 /** Keep every node in view when components are added or removed, or the window resizes. */
-function FitOnCountChange({ count }: { count: number }) {
+function FitOnCountChange({ count }: { count: string }) {
   const flow = useReactFlow();
   useEffect(() => {
     const fit = () => flow.fitView({ padding: 0.2, maxZoom: 1.2 });
@@ -78,8 +78,8 @@ export interface DagProps {
   onConnect?: (src: string, dst: string) => void;
   onMove?: (id: string, pos: { x: number; y: number }) => void;
   onDelete?: (tasks: string[], deps: number[]) => void;
-  /** Job page: task ids of the schema map to the job's task ids. */
-  nodeId?: (schemaTaskId: string) => string;
+  /** Changing it fits the view again (after an auto-layout). */
+  fitSignal?: number;
 }
 
 export function Dag(props: DagProps) {
@@ -131,7 +131,7 @@ export function Dag(props: DagProps) {
     >
       <Background />
       <Controls showInteractive={false} />
-      <FitOnCountChange count={schema.tasks.length} />
+      <FitOnCountChange count={`${schema.tasks.length}/${schema.deps.length}/${props.fitSignal ?? 0}`} />
     </ReactFlow>
   );
 }

@@ -24,6 +24,7 @@ export function EditorPage({ id }: { id: string }) {
   const [selection, setSelection] = useState<Selection>(null);
   const [running, setRunning] = useState(false);
   const [loaded, setLoaded] = useState(false);
+  const [layouts, setLayouts] = useState(0);
 
   useEffect(() => {
     get(`/workflows/${id}`).then((wf) => {
@@ -104,6 +105,7 @@ export function EditorPage({ id }: { id: string }) {
 
   function autoLayout() {
     edit((s) => { s.canvas = { ...(s.canvas ?? {}), positions: layout(s, true) }; });
+    setLayouts((n) => n + 1);
   }
 
   useEffect(() => {
@@ -147,6 +149,7 @@ export function EditorPage({ id }: { id: string }) {
             problems={problemsByTask}
             selected={task?.id ?? (dep ? `dep-${selection!.dep}` : null)}
             editable
+            fitSignal={layouts}
             onSelect={setSelection}
             onConnect={connect}
             onMove={(tid, pos) => edit((s) => { s.canvas = { ...(s.canvas ?? {}), positions: { ...(s.canvas?.positions ?? layout(s)), [tid]: pos } }; })}
