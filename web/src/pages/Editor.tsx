@@ -31,6 +31,7 @@ export function EditorPage({ id }: { id: string }) {
       const s = normalise(wf.schema);
       history.reset(s);
       setName(wf.name);
+      setProblems(wf.problems ?? []);
       setSaved(JSON.stringify([wf.name, s]));
       setLoaded(true);
     }).catch((e) => toast(e.message, true));
@@ -87,19 +88,22 @@ export function EditorPage({ id }: { id: string }) {
     setSelection(null);
   }
 
-  async function save(): Promise<boolean> {
+  /** Saves the draft (Explorer saves drafts with problems too, and lists them). */
+  async function save(): Promise<"saved" | "problems" | "error"> {
     try {
       const wf = await put(`/workflows/${id}`, { name, schema });
       setSaved(JSON.stringify([wf.name, schema]));
-      setProblems([]);
-      toast("Saved");
-      return true;
+      const found: Problem[] = wf.problems ?? [];
+      setProblems(found);
+      if (found.length) toast(`Saved with ${found.length} problem${found.length > 1 ? "s" : ""}: see the marked components`, true);
+      else toast("Saved");
+      return found.length ? "problems" : "saved";
     } catch (e) {
       if (e instanceof ApiError && e.problems.length) {
         setProblems(e.problems);
         toast(`Not saved: ${e.problems.length} problem${e.problems.length > 1 ? "s" : ""}`, true);
       } else toast((e as Error).message, true);
-      return false;
+      return "error";
     }
   }
 
@@ -138,7 +142,7 @@ export function EditorPage({ id }: { id: string }) {
         <a className="button" href={`#/workflows/${id}/versions`}>History</a>
         <a className="button" href={`#/jobs?workflow=${id}`}>Jobs</a>
         <button className="primary" onClick={save} title="Ctrl+S">Save</button>
-        <button className="primary" onClick={async () => { if (!dirty || (await save())) setRunning(true); }}>Run…</button>
+        <button className="primary" onClick={async () => { if (!dirty || (await save()) !== "error") setRunning(true); }}>Run…</button>
       </div>
       <div className="editor">
         <Palette catalogue={catalogue} onAdd={addComponent} />

@@ -74,8 +74,11 @@ async def version_detail(request: Request) -> Response:
 async def restore(request: Request) -> Response:
     """Save an old version's name and schema as the newest version (history is never rewritten)."""
     wid, _, name, schema = _saved_version(request)
-    wf = _service(request).update_workflow(wid, name, schema)
-    return ok({**wire.workflow_detail(wf), "version": wf.version})
+    wf, problems = _service(request).update_workflow(wid, name, schema)
+    detail = wire.workflow_detail(wf)
+    return ok(
+        {**detail, "valid": not problems, "problems": [p.as_json() for p in problems], "version": wf.version}
+    )
 
 
 async def job_schema(request: Request) -> Response:
