@@ -30,7 +30,7 @@ Disk cache
     renamed into place atomically) and memory-mapped (``mmap_mode="r"``) on later loads.
     ``key`` is a sha256 over each source's resolved path, size, mtime_ns, format, columns,
     header and delimiter, plus ``vid_type``, ``directed`` and ``weighted``.  A cache hit
-    does not open the source files.  Old entries are never deleted here.
+    does not open the source files.  Eviction lives in :mod:`graphmill.engine.graph_cache`.
 
 Bad data (missing file or column, an empty vertex id, a non-numeric or missing weight,
 an id that is not an integer when ``vid_type="int64"``) raises
@@ -59,6 +59,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from graphmill import errors
+from graphmill.engine import graph_cache
 from graphmill.engine.base import ProgressFn
 from graphmill.engine.graph import STRING_ID_TYPE, Graph, VidType, build_graph
 
@@ -517,6 +518,7 @@ def load_graph(
             shutil.rmtree(entry, ignore_errors=True)
             cached = None
         if cached is not None:
+            graph_cache.touch(entry)
             report("loading", 1.0, f"graph cache hit: {cached.n} vertices, {cached.m} edges")
             return cached
 
@@ -563,6 +565,7 @@ def load_graph(
     if entry is not None:
         try:
             _write_cache(entry, graph)
+            graph_cache.record_sources(entry, [Path(s.path) for s in sources])
         except OSError as exc:  # a cache that cannot be written is not fatal
             report("loading", 1.0, f"graph cache not written: {exc}")
     return graph
