@@ -35,7 +35,7 @@ from graphmill.service.results import manifest_of
 from graphmill.service.webhooks import WebhookSender, check_allowed
 from graphmill.store.base import JobFilter, MetadataStore
 from graphmill.types import JobId, JSONObject, WorkflowId
-from graphmill.wire import job_detail
+from graphmill.views import job_detail
 from graphmill.workflow.dag import topological_order
 from graphmill.workflow.params import apply_input
 from graphmill.workflow.schema import (
@@ -224,6 +224,11 @@ class Service:
         return self.store.update_workflow(
             workflow_id, name=name, schema=raw, now_ms=wall_clock_ms(), webhook=hook
         )
+
+    def workflow_versions(self, workflow_id: WorkflowId) -> list[tuple[int, str, int, JSONObject]]:
+        """Every saved version of a live workflow, oldest first (jobs run the version they were added on)."""
+        self.store.get_workflow(workflow_id)  # unknown or deleted → NotFound
+        return self.store.list_workflow_versions(workflow_id)
 
     def delete_workflow(self, workflow_id: WorkflowId) -> None:
         self.store.delete_workflow(workflow_id)

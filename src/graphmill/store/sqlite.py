@@ -354,6 +354,14 @@ class SQLiteStore:
             raise NotFound(f"workflow {workflow_id} has no version {version}")
         return row[0], json.loads(row[1])
 
+    def list_workflow_versions(self, workflow_id: WorkflowId) -> list[tuple[int, str, int, JSONObject]]:
+        """(version, name, saved at ms, schema) of every saved version, oldest first."""
+        rows = self._exec(
+            "SELECT version, name, create_time_ms, schema FROM workflow_versions WHERE workflow_id = ? ORDER BY version",
+            (workflow_id,),
+        ).fetchall()
+        return [(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+
     def job_by_idempotency_key(self, workflow_id: WorkflowId, key: str, *, since_ms: int) -> JobId | None:
         row = self._exec(
             "SELECT id FROM jobs WHERE workflow_id = ? AND idempotency_key = ? AND create_time_ms >= ?",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from graphmill import wire as views
+from graphmill import views
 from graphmill.api.inputs import job_filter, json_body, paging, path_int, query_int
-from graphmill.api.render import ok
+from graphmill.api.responses import ok
+from graphmill.api.schemas import AddJobBody, parse_body
 from graphmill.service.core import MAX_SAMPLE_LIMIT, Service
 
 
@@ -18,15 +19,15 @@ def _service(request: Request) -> Service:
 
 async def add(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
-    body = await json_body(request, required=False)
+    body: AddJobBody = parse_body(AddJobBody, await json_body(request, required=False))
     # Clients also send "id": the workflow id; it is accepted and ignored.
     job_id = _service(request).add_job(
         wid,
-        body.get("input"),
+        body.input,
         idempotency_key=request.headers.get("idempotency-key"),
-        webhook=body.get("webhook"),
+        webhook=body.webhook,
     )
-    return ok({"id": job_id})
+    return ok(views.created(job_id))
 
 
 async def list_all(request: Request) -> Response:
@@ -51,11 +52,11 @@ async def detail(request: Request) -> Response:
 
 async def cancel(request: Request) -> Response:
     job_id = path_int(request, "job_id", "job id")
-    return ok({"success": await _service(request).cancel_job(job_id)})
+    return ok(views.success(await _service(request).cancel_job(job_id)))
 
 
 async def sample_result(request: Request) -> Response:
     job_id = path_int(request, "job_id", "job id")
     limit = query_int(request, "limit", 10, minimum=0, maximum=MAX_SAMPLE_LIMIT)
     rows = _service(request).sample_result(job_id, request.path_params["task_id"], limit)
-    return ok({"items": rows})
+    return ok(views.items(rows))

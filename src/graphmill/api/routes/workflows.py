@@ -7,9 +7,10 @@ import json
 from starlette.requests import Request
 from starlette.responses import Response
 
-from graphmill import wire as views
+from graphmill import views
 from graphmill.api.inputs import json_body, paging, path_int
-from graphmill.api.render import ok
+from graphmill.api.responses import ok
+from graphmill.api.schemas import CloneBody, WorkflowCreateBody, WorkflowUpdateBody, parse_body
 from graphmill.errors import ParamError
 from graphmill.service.core import Service
 
@@ -20,9 +21,9 @@ def _service(request: Request) -> Service:
 
 
 async def create(request: Request) -> Response:
-    body = await json_body(request, required=True)
-    wid = _service(request).create_workflow(body.get("name"), body.get("schema"), body.get("webhook"))
-    return ok({"id": wid})
+    body: WorkflowCreateBody = parse_body(WorkflowCreateBody, await json_body(request, required=True))
+    wid = _service(request).create_workflow(body.name, body.schema_, body.webhook)
+    return ok(views.created(wid))
 
 
 async def list_all(request: Request) -> Response:
@@ -47,17 +48,23 @@ async def detail(request: Request) -> Response:
 
 async def update(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
-    body = await json_body(request, required=True)
-    wf = _service(request).update_workflow(wid, body.get("name"), body.get("schema"), body.get("webhook"))
+    body: WorkflowUpdateBody = parse_body(WorkflowUpdateBody, await json_body(request, required=True))
+    wf = _service(request).update_workflow(wid, body.name, body.schema_, body.webhook)
     return ok(views.workflow_detail(wf))
 
 
 async def delete(request: Request) -> Response:
     _service(request).delete_workflow(path_int(request, "workflow_id", "workflow id"))
-    return ok({"success": True})
+    return ok(views.success())
 
 
 async def clone(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
-    body = await json_body(request, required=False)
-    return ok({"id": _service(request).clone_workflow(wid, body.get("name"))})
+    body: CloneBody = parse_body(CloneBody, await json_body(request, required=False))
+    return ok(views.created(_service(request).clone_workflow(wid, body.name)))
+
+
+async def versions(request: Request) -> Response:
+    wid = path_int(request, "workflow_id", "workflow id")
+    saved = _service(request).workflow_versions(wid)
+    return ok({"items": [views.workflow_version(v, name, at, schema) for v, name, at, schema in saved]})
