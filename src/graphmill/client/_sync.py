@@ -60,7 +60,11 @@ class Client:
         user = user or os.environ.get("GRAPHMILL_USER")
         password = password if password is not None else os.environ.get("GRAPHMILL_PASSWORD")
         if user and password is not None:
-            self.connect(user, password, address=address, port=port, encoding=encoding)
+            try:
+                self.connect(user, password, address=address, port=port, encoding=encoding)
+            except BaseException:
+                self.close()
+                raise
 
     def __enter__(self) -> Client:
         return self
