@@ -67,7 +67,7 @@ def workflow_show(
 
 @workflow.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--name", default=None, help="[default: the file's name, or the name inside it]")
+@click.option("--name", default=None, help="[default: the name inside the file, else its file name]")
 @remote
 def workflow_import(
     file: Path, name: str | None, url: str | None, user: str | None, password: str | None, as_json: bool
@@ -193,7 +193,8 @@ def algorithms(
             lambda: table([[a.type, a.name, a.group] for a in catalogue], ["TYPE", "NAME", "GROUP"]),
         )
         return
-    found = [a for a in catalogue if name in (a.type, a.name, f"analytics_{name}")]
+    wanted = name.lower()
+    found = [a for a in catalogue if wanted in (a.type, a.name.lower(), a.type.removeprefix("analytics_"))]
     if not found:
         raise click.ClickException(f"no algorithm {name!r}; `graphmill algorithms` lists them")
     algo = found[0]

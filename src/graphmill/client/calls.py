@@ -77,26 +77,27 @@ def connect(user: str, password: str, address: str, port: int, encoding: Encodin
     )
 
 
-def load_workflow(
-    source: Mapping[str, Any] | str | Path, name: str | None
-) -> tuple[str | None, dict[str, Any]]:
-    """(name, schema) from a schema dict, a ``{"name","schema"}`` dict (an export), or a JSON file of either."""
+def load_workflow(source: Mapping[str, Any] | str | Path, name: str | None) -> tuple[str | None, dict[str, Any]]:
+    """(name, schema) from a schema dict, a ``{"name","schema"}`` dict (an export), or a JSON file of
+    either.  The name: ``name``, else the one inside, else the file's stem."""
+    fallback = None
     if isinstance(source, str | Path):
         path = Path(source)
         try:
             source = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ClientError(f"cannot read workflow file {path}: {exc}") from None
-        if name is None:
-            name = path.stem
+        fallback = path.stem
     if not isinstance(source, Mapping):
         raise ClientError("a workflow is a JSON object: its schema, or {name, schema}")
-    if "schema" in source:
-        schema = source["schema"]
-        if isinstance(schema, str):
-            schema = json.loads(schema)
-        return name or source.get("name"), dict(schema)
-    return name, dict(source)
+    if "schema" not in source:
+        return name or fallback, dict(source)
+    schema = source["schema"]
+    if isinstance(schema, str):
+        schema = json.loads(schema)
+    if not isinstance(schema, Mapping):
+        raise ClientError("a workflow's schema is a JSON object")
+    return name or source.get("name") or fallback, dict(schema)
 
 
 def _page_items(data: Any) -> list[Any]:
