@@ -35,7 +35,7 @@ def test_public_api_is_lazy_and_complete() -> None:
     assert set(graphmill.__all__) >= {"Client", "AsyncClient", "Job", "Result", "errors", "algorithms"}
     assert "analytics_pagerank" in graphmill.algorithms.ALGORITHMS
     with pytest.raises(AttributeError):
-        _ = graphmill.nothing_here  # type: ignore[attr-defined]
+        _ = graphmill.nothing_here
 
 
 def test_connect_with_either_encoding_keeps_the_cookie(live: Server) -> None:
@@ -43,7 +43,7 @@ def test_connect_with_either_encoding_keeps_the_cookie(live: Server) -> None:
         with Client(live.url) as c:
             with pytest.raises(Unauthorized):
                 c.workflows.list()
-            c.connect("root", "nebula", encoding=encoding)  # type: ignore[arg-type]
+            c.connect("root", "nebula", encoding=encoding)
             assert c._http.cookies.get("explorer_token")
             assert isinstance(c.workflows.list(), list)
 

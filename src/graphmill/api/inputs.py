@@ -21,7 +21,7 @@ def token_of(request: Request) -> str | None:
 
 def path_int(request: Request, name: str, what: str) -> int:
     raw = request.path_params[name]
-    if not raw.isdigit() or len(raw) > 19:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 19 or int(raw) > 2**63 - 1:
         raise ParamError(f"{what} must be a positive integer, not {raw!r}")
     return int(raw)
 

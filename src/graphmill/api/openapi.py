@@ -119,7 +119,8 @@ def _success(op: Operation) -> dict[str, Any]:
         }
     for media, what in op.media.items():
         if media not in content:
-            content[media] = {"schema": {"type": "string"}, "x-description": what}
+            kind = "object" if media == "application/json" else "string"
+            content[media] = {"schema": {"type": kind}, "x-description": what}
     return {"200": {"description": "Success", "content": content}}
 
 
