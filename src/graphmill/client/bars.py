@@ -16,7 +16,7 @@ class _Tqdm:
         from tqdm.auto import tqdm
 
         self._bar: Any = tqdm(
-            total=100.0, desc=title, unit="%", bar_format="{l_bar}{bar}| {n:.1f}% {postfix}"
+            total=100.0, desc=title, unit="%", bar_format="{l_bar}{bar}| {n:.1f}%{postfix}"
         )
 
     def update(self, percent: float, text: str) -> None:
