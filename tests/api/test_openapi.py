@@ -62,7 +62,9 @@ def test_every_route_is_described(anon: TestClient, doc: dict[str, Any]) -> None
     assert hidden == {("GET", "/docs/assets/{name}")}
     assert served - hidden == described
     assert len(described) == 26
-    explorer = {(m.upper(), p) for p, ops in doc["paths"].items() for m, op in ops.items() if op["x-explorer"]}
+    explorer = {
+        (m.upper(), p) for p, ops in doc["paths"].items() for m, op in ops.items() if op["x-explorer"]
+    }
     assert explorer == {
         ("POST", f"{B}/connect"),
         ("POST", f"{B}/workflows/{{workflow_id}}/jobs"),
@@ -135,7 +137,11 @@ def test_real_answers_match_the_document(client: TestClient, doc: dict[str, Any]
     call("GET", f"{B}/jobs/{job}/tasks/{task}/sample_result", params={"limit": 3})
     call("GET", f"{B}/jobs/{job}/webhook_deliveries")
     call("GET", f"{B}/algorithms")
-    call("GET", f"{B}/algorithms/analytics_pagerank/estimate", params={"space": "basketballplayer", "edges": "follow"})
+    call(
+        "GET",
+        f"{B}/algorithms/analytics_pagerank/estimate",
+        params={"space": "basketballplayer", "edges": "follow"},
+    )
     call("PUT", f"{B}/jobs/{job}/cancel")
     rerun = call("POST", f"{B}/jobs/{job}/rerun", json={"fromFailure": False})["id"]
     wait_job(client, rerun)
@@ -174,6 +180,9 @@ def test_docs_page_works_offline(anon: TestClient) -> None:
         assert r.status_code == 200, asset
         assert len(r.content) > 500
     assert "validatorUrl: null" in page.text
-    assert anon.get("/docs/assets/LICENSE").text.startswith("\n") or "Apache" in anon.get("/docs/assets/LICENSE").text
+    assert (
+        anon.get("/docs/assets/LICENSE").text.startswith("\n")
+        or "Apache" in anon.get("/docs/assets/LICENSE").text
+    )
     assert anon.get("/docs/assets/../app.py").status_code == 404
     assert anon.get("/docs/assets/secret.key").status_code == 404

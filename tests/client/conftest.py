@@ -11,7 +11,6 @@ import pytest
 
 from graphmill.client import Client
 from tests.helpers import local_task, nebula_task
-from tests.api.conftest import basketball_graph_dir  # noqa: F401  (the session-wide imported space)
 from tests.server.conftest import Server
 
 

@@ -30,7 +30,8 @@ def test_async_client_does_what_the_sync_one_does(live: Server) -> None:
             assert await gm.workflows.delete(clone.id)
             job = await gm.run(wf.id)
             kinds = [e.kind async for e in job.events()]
-            assert kinds[0] == "snapshot" and kinds[-1] == "end"
+            assert kinds[0] == "snapshot"
+            assert kinds[-1] == "end"
             await job.wait(timeout_s=120)
             assert job.ok
             result = await job.result("PageRank", page_size=10)

@@ -36,20 +36,25 @@ def as_json(runner: CliRunner, *args: str) -> object:
 def test_workflow_commands(gmcli: CliRunner, tmp_path: Path) -> None:
     file = write_json(tmp_path / "pr.json", pagerank_schema())
     created = as_json(gmcli, "workflow", "import", str(file), "--name", "cli_pr")
-    assert isinstance(created, dict) and created["name"] == "cli_pr"
+    assert isinstance(created, dict)
+    assert created["name"] == "cli_pr"
     wid = str(created["id"])
     listing = run(gmcli, "workflow", "list").stdout
     assert listing.splitlines()[0].split() == ["ID", "NAME", "UPDATED"]
     assert any(line.split()[:2] == [wid, "cli_pr"] for line in listing.splitlines())
     assert wid in {str(w["id"]) for w in as_json(gmcli, "workflow", "list")}  # type: ignore[attr-defined]
     shown = run(gmcli, "workflow", "show", wid).stdout
-    assert "analytics_pagerank_1" in shown and "analytics_louvain" in shown
+    assert "analytics_pagerank_1" in shown
+    assert "analytics_louvain" in shown
     out = tmp_path / "export.json"
     run(gmcli, "workflow", "export", wid, "-o", str(out))
     exported = json.loads(out.read_text())
-    assert exported["name"] == "cli_pr" and exported["schema"] == pagerank_schema()
+    assert exported["name"] == "cli_pr"
+    assert exported["schema"] == pagerank_schema()
     again = as_json(gmcli, "workflow", "import", str(out))
-    assert isinstance(again, dict) and again["name"] == "cli_pr" and again["id"] != created["id"]
+    assert isinstance(again, dict)
+    assert again["name"] == "cli_pr"
+    assert again["id"] != created["id"]
     assert json.loads(run(gmcli, "workflow", "export", wid).stdout) == exported
     assert [v["version"] for v in as_json(gmcli, "workflow", "versions", wid)] == [1]  # type: ignore[attr-defined]
     run(gmcli, "workflow", "delete", wid)
@@ -63,10 +68,13 @@ def test_run_wait_and_job_commands(gmcli: CliRunner, tmp_path: Path) -> None:
     assert "Success" in ran.stdout
     job_id = ran.stdout.split()[2]  # "started job N of workflow W"
     info = as_json(gmcli, "job", "show", job_id)
-    assert isinstance(info, dict) and info["status"] == 2 and len(info["tasks"]) == 2
+    assert isinstance(info, dict)
+    assert info["status"] == 2
+    assert len(info["tasks"]) == 2
     assert "PageRank" in run(gmcli, "job", "show", job_id).stdout
     listed = as_json(gmcli, "job", "list", "--status", "success")
-    assert isinstance(listed, list) and int(job_id) in {j["id"] for j in listed}
+    assert isinstance(listed, list)
+    assert int(job_id) in {j["id"] for j in listed}
     assert all(j["status"] == 2 for j in listed)
     logs = run(gmcli, "job", "logs", job_id, "PageRank").stdout
     assert logs.strip()
@@ -74,11 +82,13 @@ def test_run_wait_and_job_commands(gmcli: CliRunner, tmp_path: Path) -> None:
     csv_file, pq_file = tmp_path / "pr.csv", tmp_path / "pr.parquet"
     run(gmcli, "job", "result", job_id, "PageRank", "--format", "csv", "-o", str(csv_file))
     lines = csv_file.read_text().splitlines()
-    assert lines[0] == "VID,VALUE" and len(lines) == 82
+    assert lines[0] == "VID,VALUE"
+    assert len(lines) == 82
     run(gmcli, "job", "result", job_id, "analytics_pagerank_1", "--format", "parquet", "-o", str(pq_file))
     assert pq.read_table(pq_file).num_rows == 81
     rows = json.loads(run(gmcli, "job", "result", job_id, "PageRank", "--format", "json").stdout)
-    assert len(rows) == 81 and set(rows[0]) == {"VID", "VALUE"}
+    assert len(rows) == 81
+    assert set(rows[0]) == {"VID", "VALUE"}
     assert run(gmcli, "job", "result", job_id, "PageRank").stdout.splitlines() == lines
     assert "already ended" in run(gmcli, "job", "cancel", job_id).stdout
     assert run(gmcli, "job", "watch", job_id).stdout.strip().splitlines()[-1].startswith("[" + "#" * 30)
@@ -105,9 +115,12 @@ def test_failing_job_exit_codes(gmcli: CliRunner, tmp_path: Path) -> None:
 
 def test_algorithms_completion_and_stored_login(gmcli: CliRunner, live: Server, tmp_path: Path) -> None:
     table = run(gmcli, "algorithms").stdout
-    assert "analytics_pagerank" in table and table.splitlines()[0].split() == ["TYPE", "NAME", "GROUP"]
+    assert "analytics_pagerank" in table
+    assert table.splitlines()[0].split() == ["TYPE", "NAME", "GROUP"]
     pagerank = run(gmcli, "algorithms", "pagerank").stdout
-    assert "iterations" in pagerank and "damping" in pagerank and "0.85" in pagerank
+    assert "iterations" in pagerank
+    assert "damping" in pagerank
+    assert "0.85" in pagerank
     assert as_json(gmcli, "algorithms", "analytics_pagerank")["type"] == "analytics_pagerank"  # type: ignore[index]
     assert run(gmcli, "algorithms", "nosuch", code=1).stderr
     assert "_GRAPHMILL_COMPLETE" in run(gmcli, "completion", "bash").stdout

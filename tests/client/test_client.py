@@ -106,16 +106,20 @@ def test_run_wait_result_logs(gm: Client, capsys: pytest.CaptureFixture[str]) ->
     top = dict(zip(frame["VID"], frame["VALUE"], strict=True))
     assert all(abs(top[vid] - float(value)) < 1e-6 for vid, value in job.sample("PageRank", 81))
     assert result.to_polars().shape == (81, 2)
-    assert "<table>" in result._repr_html_() and "71 more rows" in result._repr_html_()
-    assert "<b>Job" in job._repr_html_() and "PageRank" in job._repr_html_()
+    assert "<table>" in result._repr_html_()
+    assert "71 more rows" in result._repr_html_()
+    assert "<b>Job" in job._repr_html_()
+    assert "PageRank" in job._repr_html_()
     buf = io.BytesIO()
     job.download("PageRank", buf, format="csv")
     rows = list(csv.reader(io.StringIO(buf.getvalue().decode())))
-    assert rows[0] == result.columns and len(rows) == 82
+    assert rows[0] == result.columns
+    assert len(rows) == 82
     communities = job.result("Louvain")
-    assert len(communities) == 51 or len(communities) > 0
+    assert len(communities) == 81
     lines = job.logs("PageRank")
-    assert lines and all(line.message for line in lines)
+    assert lines
+    assert all(line.message for line in lines)
     assert len(job.logs()) > len(lines)
     with pytest.raises(ClientError, match="no task 'nope'"):
         job.result("nope")
@@ -135,7 +139,8 @@ def test_errors_map_to_the_tree(gm: Client) -> None:
         gm.run(1)
     with pytest.raises(JobNotFound) as missing:
         gm.jobs.get(987654)
-    assert isinstance(missing.value, errors.JobNotFound) and missing.value.api_code == 50004001
+    assert isinstance(missing.value, errors.JobNotFound)
+    assert missing.value.api_code == 50004001
     assert isinstance(missing.value, ApiError)
 
 
@@ -146,7 +151,8 @@ def test_failure_cancel_and_rerun(gm: Client) -> None:
     with pytest.raises(NotFound):
         failed.result("WCC")
     again = failed.rerun(from_failure=True).wait(timeout_s=120)
-    assert again.status is Status.FAILED and again.id != failed.id
+    assert again.status is Status.FAILED
+    assert again.id != failed.id
     assert failed.cancel() is False
 
 

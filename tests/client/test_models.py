@@ -24,5 +24,13 @@ def test_model_matches_the_document(model: type[Model]) -> None:
 def test_every_response_shape_the_client_reads_is_mirrored() -> None:
     """Components holding objects the client turns into models all have a client model."""
     mirrored = set(MIRRORS.values())
-    for name in ("WorkflowItem", "WorkflowDetail", "JobItem", "TaskItem", "JobProgress", "LogLine", "Algorithm"):
+    for name in (
+        "WorkflowItem",
+        "WorkflowDetail",
+        "JobItem",
+        "TaskItem",
+        "JobProgress",
+        "LogLine",
+        "Algorithm",
+    ):
         assert name in mirrored

@@ -29,7 +29,9 @@ def script_cells() -> list[tuple[str, str]]:
         kind = "markdown" if header.strip() == "[markdown]" else "code"
         body = body.strip("\n")
         if kind == "markdown":
-            body = "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#") for line in body.splitlines())
+            body = "\n".join(
+                line[2:] if line.startswith("# ") else line.lstrip("#") for line in body.splitlines()
+            )
         cells.append((kind, body))
     return cells
 
@@ -45,7 +47,17 @@ def test_script_twin_runs_against_demo_keep(tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     demo = subprocess.Popen(
-        [sys.executable, "-m", "graphmill", "demo", "--keep", "--port", str(port), "--data-dir", str(tmp_path / "d")],
+        [
+            sys.executable,
+            "-m",
+            "graphmill",
+            "demo",
+            "--keep",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(tmp_path / "d"),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -57,9 +69,19 @@ def test_script_twin_runs_against_demo_keep(tmp_path: Path) -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        env = {**os.environ, "GRAPHMILL_URL": url, "GRAPHMILL_NOTEBOOK_OUT": str(tmp_path), "MPLBACKEND": "Agg"}
+        env = {
+            **os.environ,
+            "GRAPHMILL_URL": url,
+            "GRAPHMILL_NOTEBOOK_OUT": str(tmp_path),
+            "MPLBACKEND": "Agg",
+        }
         out = subprocess.run(
-            [sys.executable, "client_notebook.py"], cwd=DOCS, env=env, capture_output=True, text=True, timeout=300
+            [sys.executable, "client_notebook.py"],
+            cwd=DOCS,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert out.returncode == 0, out.stderr
         assert "SUCCESS" in out.stdout

@@ -40,7 +40,9 @@ def _login(base_url: str) -> str:
     from tests.helpers import account_header
 
     r = httpx.post(
-        f"{base_url}/api-open/v1/connect", headers=account_header(), json={"address": "127.0.0.1", "port": 9669}
+        f"{base_url}/api-open/v1/connect",
+        headers=account_header(),
+        json={"address": "127.0.0.1", "port": 9669},
     )
     r.raise_for_status()
     return r.cookies["explorer_token"]
@@ -89,7 +91,9 @@ def _run_operation(
         report.per_operation[label] = report.per_operation.get(label, 0) + 1
         if response.status_code >= 500 and not _documented_500(response):
             report.server_errors += 1
-            report.failures.append(f"{label}: {response.status_code} {response.text[:200]}\n    {case.as_curl_command()}")
+            report.failures.append(
+                f"{label}: {response.status_code} {response.text[:200]}\n    {case.as_curl_command()}"
+            )
         try:
             case.validate_response(response, checks=checks)
         except (AssertionError, Exception, BaseExceptionGroup) as exc:  # schemathesis raises a group
@@ -113,7 +117,9 @@ def _documented_500(response: Any) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--examples", type=int, default=300, help="inputs per operation")
     parser.add_argument("--url", default=None, help="an already running server (default: start one)")
     args = parser.parse_args()

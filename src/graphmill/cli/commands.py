@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from graphmill.cli.remote import emit, exit_for, parse_inputs, remote, session, table
+from graphmill.cli.remote import Remote, exit_for, parse_inputs, remote, table
 
 if TYPE_CHECKING:
     from graphmill.client import Job
@@ -28,14 +28,11 @@ def workflow() -> None:
 @workflow.command("list")
 @click.option("--name", default=None, help="only workflows whose name contains this")
 @remote
-def workflow_list(
-    name: str | None, url: str | None, user: str | None, password: str | None, as_json: bool
-) -> None:
+def workflow_list(name: str | None, remote: Remote) -> None:
     """List workflows."""
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         items = gm.workflows.list(name)
-    emit(
-        as_json,
+    remote.emit(
         items,
         lambda: table([[w.id, w.name, _when(w.update_time)] for w in items], ["ID", "NAME", "UPDATED"]),
     )
@@ -44,16 +41,13 @@ def workflow_list(
 @workflow.command("show")
 @click.argument("workflow_id", type=int)
 @remote
-def workflow_show(
-    workflow_id: int, url: str | None, user: str | None, password: str | None, as_json: bool
-) -> None:
+def workflow_show(workflow_id: int, remote: Remote) -> None:
     """A workflow's tasks and dependencies."""
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         wf = gm.workflows.get(workflow_id)
     tasks = wf.schema_.get("tasks", [])
     deps = wf.schema_.get("deps", [])
-    emit(
-        as_json,
+    remote.emit(
         wf,
         lambda: (
             f"workflow {wf.id} {wf.name!r}, updated {_when(wf.update_time)}\n"
@@ -69,61 +63,47 @@ def workflow_show(
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--name", default=None, help="[default: the name inside the file, else its file name]")
 @remote
-def workflow_import(
-    file: Path, name: str | None, url: str | None, user: str | None, password: str | None, as_json: bool
-) -> None:
+def workflow_import(file: Path, name: str | None, remote: Remote) -> None:
     """Create a workflow from an Explorer JSON file (a schema, or an export with name and schema)."""
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         wf = gm.workflows.create(file, name=name)
-    emit(as_json, wf, f"created workflow {wf.id} {wf.name!r}")
+    remote.emit(wf, f"created workflow {wf.id} {wf.name!r}")
 
 
 @workflow.command("export")
 @click.argument("workflow_id", type=int)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @remote
-def workflow_export(
-    workflow_id: int,
-    output: Path | None,
-    url: str | None,
-    user: str | None,
-    password: str | None,
-    as_json: bool,
-) -> None:
+def workflow_export(workflow_id: int, output: Path | None, remote: Remote) -> None:
     """Write a workflow as JSON ({"name","schema"}), which `workflow import` reads back."""
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         wf = gm.workflows.get(workflow_id)
     text = json.dumps({"name": wf.name, "schema": wf.schema_}, indent=2, ensure_ascii=False)
     if output is None:
         click.echo(text)
     else:
         output.write_text(text + "\n", encoding="utf-8")
-        emit(as_json, {"id": wf.id, "file": str(output)}, f"wrote {output}")
+        remote.emit({"id": wf.id, "file": str(output)}, f"wrote {output}")
 
 
 @workflow.command("delete")
 @click.argument("workflow_id", type=int)
 @remote
-def workflow_delete(
-    workflow_id: int, url: str | None, user: str | None, password: str | None, as_json: bool
-) -> None:
+def workflow_delete(workflow_id: int, remote: Remote) -> None:
     """Delete a workflow (its jobs stay)."""
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         done = gm.workflows.delete(workflow_id)
-    emit(as_json, {"success": done}, f"deleted workflow {workflow_id}")
+    remote.emit({"success": done}, f"deleted workflow {workflow_id}")
 
 
 @workflow.command("versions")
 @click.argument("workflow_id", type=int)
 @remote
-def workflow_versions(
-    workflow_id: int, url: str | None, user: str | None, password: str | None, as_json: bool
-) -> None:
+def workflow_versions(workflow_id: int, remote: Remote) -> None:
     """Every saved version of a workflow."""
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         versions = gm.workflows.versions(workflow_id)
-    emit(
-        as_json,
+    remote.emit(
         versions,
         lambda: table(
             [[v.version, v.name, _when(v.create_time)] for v in versions], ["VERSION", "NAME", "SAVED"]
@@ -131,21 +111,21 @@ def workflow_versions(
     )
 
 
-def _finish(job: Job, wait: bool, as_json: bool, started: str) -> None:
+def _finish(job: Job, wait: bool, remote: Remote, started: str) -> None:
     from graphmill.cli.watch import status_name, watch
 
     if not wait:
-        emit(as_json, job.info, started)
+        remote.emit(job.info, started)
         return
-    if not as_json:
+    if not remote.as_json:
         click.echo(started)
-    watch(job.progress, err=as_json)
+    watch(job.progress, err=remote.as_json)
     job.refresh()
     failed = [t for t in job.info.tasks or [] if t.status == 3]
     for task in failed:
         for line in job.logs(task.id)[-5:]:
             click.echo(f"  {task.name}: {line.message}", err=True)
-    emit(as_json, job.info, f"job {job.id} {status_name(job.status)}")
+    remote.emit(job.info, f"job {job.id} {status_name(job.status)}")
     sys.exit(exit_for(job.status))
 
 
@@ -157,38 +137,26 @@ def _finish(job: Job, wait: bool, as_json: bool, started: str) -> None:
     "--strict/--lenient", default=True, show_default=True, help="refuse input the workflow does not use"
 )
 @remote
-def run(
-    source: str,
-    inputs: tuple[str, ...],
-    wait: bool,
-    strict: bool,
-    url: str | None,
-    user: str | None,
-    password: str | None,
-    as_json: bool,
-) -> None:
+def run(source: str, inputs: tuple[str, ...], wait: bool, strict: bool, remote: Remote) -> None:
     """Run a saved workflow (SOURCE an id) or a workflow JSON file (saved first)."""
     job_input = parse_inputs(inputs)
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         target: int | Path = int(source) if source.isdigit() else Path(source)
         if isinstance(target, Path) and not target.is_file():
             raise click.BadParameter(f"{source}: neither a workflow id nor a file", param_hint="SOURCE")
         job = gm.run(target, job_input, strict=strict)
-        _finish(job, wait, as_json, f"started job {job.id} of workflow {job.info.workflow_id}")
+        _finish(job, wait, remote, f"started job {job.id} of workflow {job.info.workflow_id}")
 
 
 @click.command()
 @click.argument("name", required=False)
 @remote
-def algorithms(
-    name: str | None, url: str | None, user: str | None, password: str | None, as_json: bool
-) -> None:
+def algorithms(name: str | None, remote: Remote) -> None:
     """The algorithm catalogue, or one algorithm's parameters with defaults and meaning."""
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         catalogue = gm.algorithms()
     if name is None:
-        emit(
-            as_json,
+        remote.emit(
             catalogue,
             lambda: table([[a.type, a.name, a.group] for a in catalogue], ["TYPE", "NAME", "GROUP"]),
         )
@@ -209,8 +177,7 @@ def algorithms(
         ]
         for key, p in props.items()
     ]
-    emit(
-        as_json,
+    remote.emit(
         algo,
         lambda: (
             f"{algo.type} ({algo.name}, {algo.group}); output columns: {', '.join(algo.output_columns or [])}\n"

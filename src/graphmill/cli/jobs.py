@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from graphmill.cli.commands import _finish, _when
-from graphmill.cli.remote import emit, exit_for, remote, session, table
+from graphmill.cli.remote import Remote, exit_for, remote, table
 
 STATUS_CHOICES = ["preparing", "running", "success", "failed", "interrupted", "stopping"]
 
@@ -25,21 +25,12 @@ def job() -> None:
 @click.option("--workflow", "workflow_id", type=int, default=None, help="only jobs of this workflow")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @remote
-def job_list(
-    status: str | None,
-    workflow_id: int | None,
-    limit: int,
-    url: str | None,
-    user: str | None,
-    password: str | None,
-    as_json: bool,
-) -> None:
+def job_list(status: str | None, workflow_id: int | None, limit: int, remote: Remote) -> None:
     """The newest jobs first."""
     code = STATUS_CHOICES.index(status.lower()) if status else None
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         items = gm.jobs.list(workflow=workflow_id, status=code, page_size=limit)
-    emit(
-        as_json,
+    remote.emit(
         items,
         lambda: table(
             [[j.id, j.name, j.workflow_id, j.status.name.title(), _when(j.create_time)] for j in items],
@@ -51,12 +42,11 @@ def job_list(
 @job.command("show")
 @click.argument("job_id", type=int)
 @remote
-def job_show(job_id: int, url: str | None, user: str | None, password: str | None, as_json: bool) -> None:
+def job_show(job_id: int, remote: Remote) -> None:
     """A job and its tasks."""
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         info = gm.jobs.get(job_id).info
-    emit(
-        as_json,
+    remote.emit(
         info,
         lambda: (
             f"job {info.id} {info.name!r} of workflow {info.workflow_id}: {info.status.name.title()}\n"
@@ -76,17 +66,9 @@ def job_show(job_id: int, url: str | None, user: str | None, password: str | Non
 @click.argument("task", required=False)
 @click.option("-f", "--follow", is_flag=True, help="keep printing new lines until the job ends")
 @remote
-def job_logs(
-    job_id: int,
-    task: str | None,
-    follow: bool,
-    url: str | None,
-    user: str | None,
-    password: str | None,
-    as_json: bool,
-) -> None:
+def job_logs(job_id: int, task: str | None, follow: bool, remote: Remote) -> None:
     """Log lines of one task (id, schema id or name) or of every task."""
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         j = gm.jobs.get(job_id)
         seen: dict[str, int] = {}
         while True:
@@ -94,7 +76,7 @@ def job_logs(
             for tid in tasks:
                 for line in j.logs(tid)[seen.get(tid, 0) :]:
                     seen[tid] = seen.get(tid, 0) + 1
-                    if as_json:
+                    if remote.as_json:
                         click.echo(json.dumps({"task": tid, **line.model_dump(mode="json")}))
                     else:
                         click.echo(f"{_when(line.time)} {line.level:7s} {line.message}")
@@ -114,18 +96,9 @@ def job_logs(
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @remote
-def job_result(
-    job_id: int,
-    task: str,
-    fmt: str,
-    output: Path | None,
-    url: str | None,
-    user: str | None,
-    password: str | None,
-    as_json: bool,
-) -> None:
+def job_result(job_id: int, task: str, fmt: str, output: Path | None, remote: Remote) -> None:
     """A task's whole result (CSV with a header, Parquet, or JSON rows) to a file or stdout."""
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         j = gm.jobs.get(job_id)
         if fmt == "json":
             text = json.dumps(j.result(task).to_pylist(), ensure_ascii=False)
@@ -141,7 +114,7 @@ def job_result(
             return
         with output.open("wb") as f:
             size = j.download(task, f, format=fmt)
-    emit(as_json, {"file": str(output), "bytes": size}, f"wrote {output} ({size} bytes)")
+    remote.emit({"file": str(output), "bytes": size}, f"wrote {output} ({size} bytes)")
 
 
 @job.command("rerun")
@@ -149,41 +122,33 @@ def job_result(
 @click.option("--from-failure", is_flag=True, help="keep the results of unchanged successful tasks")
 @click.option("--wait", is_flag=True, help="show live progress; exit 3 if the job fails, 4 if interrupted")
 @remote
-def job_rerun(
-    job_id: int,
-    from_failure: bool,
-    wait: bool,
-    url: str | None,
-    user: str | None,
-    password: str | None,
-    as_json: bool,
-) -> None:
+def job_rerun(job_id: int, from_failure: bool, wait: bool, remote: Remote) -> None:
     """A new job of the same workflow version."""
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         new = gm.jobs.get(job_id).rerun(from_failure=from_failure)
-        _finish(new, wait, as_json, f"started job {new.id}, a rerun of job {job_id}")
+        _finish(new, wait, remote, f"started job {new.id}, a rerun of job {job_id}")
 
 
 @job.command("cancel")
 @click.argument("job_id", type=int)
 @remote
-def job_cancel(job_id: int, url: str | None, user: str | None, password: str | None, as_json: bool) -> None:
+def job_cancel(job_id: int, remote: Remote) -> None:
     """Cancel a job."""
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         done = gm.jobs.get(job_id).cancel()
-    emit(as_json, {"success": done}, "cancelled" if done else "the job had already ended")
+    remote.emit({"success": done}, "cancelled" if done else "the job had already ended")
 
 
 @job.command("watch")
 @click.argument("job_id", type=int)
 @remote
-def job_watch(job_id: int, url: str | None, user: str | None, password: str | None, as_json: bool) -> None:
+def job_watch(job_id: int, remote: Remote) -> None:
     """A live progress bar until the job ends; exit 0 on success, 3 failed, 4 interrupted."""
     from graphmill.cli.watch import watch
 
-    with session(url, user, password) as gm:
+    with remote.session() as gm:
         j = gm.jobs.get(job_id)
-        final = watch(j.progress, err=as_json)
-    if as_json:
-        emit(True, final, "")
+        final = watch(j.progress, err=remote.as_json)
+    if remote.as_json:
+        remote.emit(final, "")
     sys.exit(exit_for(final.status))

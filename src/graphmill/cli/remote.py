@@ -7,10 +7,12 @@ reached; 3 a waited-for job Failed; 4 it was Interrupted.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,8 +47,32 @@ def store_login(url: str, token: str) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Remote:
+    """Where a command goes and how it answers: the options every remote command shares."""
+
+    url: str | None
+    user: str | None
+    password: str | None
+    as_json: bool
+
+    def session(self) -> contextlib.AbstractContextManager[Client]:
+        return session(self.url, self.user, self.password)
+
+    def emit(self, value: Any, text: Callable[[], str] | str) -> None:
+        emit(self.as_json, value, text)
+
+
 def remote(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--url, --user, --password (GRAPHMILL_URL, _USER, _PASSWORD) and --json."""
+    """--url, --user, --password (GRAPHMILL_URL, _USER, _PASSWORD) and --json, handed to the
+    command as one ``remote: Remote`` argument."""
+
+    @functools.wraps(command)
+    def with_remote(url: str | None, user: str | None, password: str | None, as_json: bool, **kw: Any) -> Any:
+        return command(remote=Remote(url, user, password, as_json), **kw)
+
+    del with_remote.__wrapped__  # click must see the options' parameters, not the command's
+    wrapped: Callable[..., Any] = with_remote
     for option in reversed(
         [
             click.option(
@@ -59,8 +85,8 @@ def remote(command: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--json", "as_json", is_flag=True, help="print JSON for scripts"),
         ]
     ):
-        command = option(command)
-    return command
+        wrapped = option(wrapped)
+    return wrapped
 
 
 @contextlib.contextmanager

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 import os
 import time
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
-import builtins
 from typing import Any, TypeVar
 
 import httpx

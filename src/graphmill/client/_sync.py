@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
 import os
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-import builtins
 from typing import Any, BinaryIO, TypeVar
 
 import httpx

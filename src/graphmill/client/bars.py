@@ -15,9 +15,7 @@ class _Tqdm:
     def __init__(self, title: str) -> None:
         from tqdm.auto import tqdm
 
-        self._bar: Any = tqdm(
-            total=100.0, desc=title, unit="%", bar_format="{l_bar}{bar}| {n:.1f}%{postfix}"
-        )
+        self._bar: Any = tqdm(total=100.0, desc=title, unit="%", bar_format="{l_bar}{bar}| {n:.1f}%{postfix}")
 
     def update(self, percent: float, text: str) -> None:
         self._bar.n = percent

@@ -77,7 +77,9 @@ def connect(user: str, password: str, address: str, port: int, encoding: Encodin
     )
 
 
-def load_workflow(source: Mapping[str, Any] | str | Path, name: str | None) -> tuple[str | None, dict[str, Any]]:
+def load_workflow(
+    source: Mapping[str, Any] | str | Path, name: str | None
+) -> tuple[str | None, dict[str, Any]]:
     """(name, schema) from a schema dict, a ``{"name","schema"}`` dict (an export), or a JSON file of
     either.  The name: ``name``, else the one inside, else the file's stem."""
     fallback = None
