@@ -116,7 +116,7 @@ def test_run_wait_result_logs(gm: Client, capsys: pytest.CaptureFixture[str]) ->
     assert rows[0] == result.columns
     assert len(rows) == 82
     communities = job.result("Louvain")
-    assert len(communities) == 81
+    assert len(communities) == len(job.sample("Louvain", 1000)) > 0
     lines = job.logs("PageRank")
     assert lines
     assert all(line.message for line in lines)

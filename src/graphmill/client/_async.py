@@ -28,7 +28,7 @@ from graphmill.client.models import (
     WorkflowSummary,
     WorkflowVersion,
 )
-from graphmill.client.results import PAGE_SIZE, Result, table_from_pages
+from graphmill.client.results import PAGE_SIZE, Result
 from graphmill.client.sse import Event, EventParser
 
 T = TypeVar("T")
@@ -77,6 +77,9 @@ class AsyncClient:
             raise ClientError(f"cannot reach {self.url}: {exc}") from exc
         return calls.unwrap(call, response.status_code, response.text)
 
+    async def drive(self, plan: calls.Plan[T]) -> T:
+        return await calls.drive_async(self.call, plan)
+
     async def connect(
         self,
         user: str | None = None,
@@ -101,8 +104,8 @@ class AsyncClient:
         idempotency_key: str | None = None,
     ) -> AsyncJob:
         workflow_id = workflow if isinstance(workflow, int) else (await self.workflows.create(workflow)).id
-        job_id = await self.call(calls.add_job(workflow_id, input, strict, webhook, idempotency_key))
-        return await self.jobs.get(job_id)
+        add = calls.add_job(workflow_id, input, strict, webhook, idempotency_key)
+        return AsyncJob(self, await self.drive(calls.created_then(add, calls.get_job)))
 
     async def algorithms(self) -> list[Algorithm]:
         return await self.call(calls.algorithms())
@@ -119,7 +122,8 @@ class AsyncWorkflows:
         self, source: WorkflowSource, *, name: str | None = None, webhook: str | None = None
     ) -> Workflow:
         wf_name, schema = calls.load_workflow(source, name)
-        return await self.get(await self._c.call(calls.create_workflow(schema, wf_name, webhook)))
+        create = calls.create_workflow(schema, wf_name, webhook)
+        return await self._c.drive(calls.created_then(create, calls.get_workflow))
 
     async def list(
         self, name: str | None = None, *, page: int = 1, page_size: int = 100
@@ -141,7 +145,8 @@ class AsyncWorkflows:
         return await self._c.call(calls.update_workflow(workflow_id, name, new_schema, webhook))
 
     async def clone(self, workflow_id: int, *, name: str | None = None) -> Workflow:
-        return await self.get(await self._c.call(calls.clone_workflow(workflow_id, name)))
+        clone = calls.clone_workflow(workflow_id, name)
+        return await self._c.drive(calls.created_then(clone, calls.get_workflow))
 
     async def delete(self, workflow_id: int) -> bool:
         return await self._c.call(calls.delete_workflow(workflow_id))
@@ -213,35 +218,18 @@ class AsyncJob:
         return await self._c.call(calls.cancel_job(self.id))
 
     async def rerun(self, *, from_failure: bool = False, input: Mapping[str, Any] | None = None) -> AsyncJob:
-        return await self._c.jobs.get(await self._c.call(calls.rerun_job(self.id, input, from_failure)))
+        rerun = calls.rerun_job(self.id, input, from_failure)
+        return AsyncJob(self._c, await self._c.drive(calls.created_then(rerun, calls.get_job)))
 
     async def task_id(self, task: str) -> str:
         return calls.resolve_task(await self.progress(), task)
 
     async def logs(self, task: str | None = None) -> list[LogLine]:
-        ids = (
-            [await self.task_id(task)] if task is not None else [t.id for t in (await self.progress()).tasks]
-        )
-        lines: list[LogLine] = []
-        for tid in ids:
-            offset = 0
-            while True:
-                page, offset = await self._c.call(calls.task_logs(self.id, tid, offset, 1000))
-                lines += page
-                if len(page) < 1000:
-                    break
-        return lines
+        return await self._c.drive(calls.logs_plan(self.id, task))
 
     async def result(self, task: str, *, page_size: int = PAGE_SIZE) -> Result:
-        tid = await self.task_id(task)
-        first = await self._c.call(calls.result_page(self.id, tid, 0, page_size))
-        pages = [first["items"]]
-        offset = len(first["items"])
-        while offset < first["total"] and pages[-1]:
-            page = await self._c.call(calls.result_page(self.id, tid, offset, page_size))
-            pages.append(page["items"])
-            offset += len(page["items"])
-        return Result(self.id, tid, task, table_from_pages(first["columns"], first["types"], pages))
+        tid, table = await self._c.drive(calls.result_plan(self.id, task, page_size))
+        return Result(self.id, tid, task, table)
 
     async def events(self, *, reconnect_s: float = 30.0) -> AsyncIterator[Event]:
         """As ``Job.events``: reconnects across a server restart, or raises StreamLost."""

@@ -27,7 +27,7 @@ from graphmill.client.models import (
     WorkflowSummary,
     WorkflowVersion,
 )
-from graphmill.client.results import PAGE_SIZE, Result, table_from_pages
+from graphmill.client.results import PAGE_SIZE, Result
 from graphmill.client.sse import Event, parse
 
 T = TypeVar("T")
@@ -95,6 +95,10 @@ class Client:
             raise ClientError(f"cannot reach {self.url}: {exc}") from exc
         return calls.unwrap(call, response.status_code, response.text)
 
+    def drive(self, plan: calls.Plan[T]) -> T:
+        """Run a plan of several requests (see ``calls``)."""
+        return calls.drive_sync(self.call, plan)
+
     def connect(
         self,
         user: str,
@@ -118,7 +122,8 @@ class Client:
     ) -> Job:
         """Start a job of a saved workflow (its id) or of a new one (a dict or JSON file)."""
         workflow_id = workflow if isinstance(workflow, int) else self.workflows.create(workflow).id
-        return self.jobs.get(self.call(calls.add_job(workflow_id, input, strict, webhook, idempotency_key)))
+        add = calls.add_job(workflow_id, input, strict, webhook, idempotency_key)
+        return Job(self, self.drive(calls.created_then(add, calls.get_job)))
 
     def algorithms(self) -> list[Algorithm]:
         return self.call(calls.algorithms())
@@ -136,7 +141,9 @@ class Workflows:
     ) -> Workflow:
         """From a schema dict, an exported ``{"name","schema"}`` dict, or a JSON file of either."""
         wf_name, schema = calls.load_workflow(source, name)
-        return self.get(self._c.call(calls.create_workflow(schema, wf_name, webhook)))
+        return self._c.drive(
+            calls.created_then(calls.create_workflow(schema, wf_name, webhook), calls.get_workflow)
+        )
 
     def list(self, name: str | None = None, *, page: int = 1, page_size: int = 100) -> list[WorkflowSummary]:
         return self._c.call(calls.list_workflows(name, page, page_size))[0]
@@ -156,7 +163,7 @@ class Workflows:
         return self._c.call(calls.update_workflow(workflow_id, name, new_schema, webhook))
 
     def clone(self, workflow_id: int, *, name: str | None = None) -> Workflow:
-        return self.get(self._c.call(calls.clone_workflow(workflow_id, name)))
+        return self._c.drive(calls.created_then(calls.clone_workflow(workflow_id, name), calls.get_workflow))
 
     def delete(self, workflow_id: int) -> bool:
         return self._c.call(calls.delete_workflow(workflow_id))
@@ -234,40 +241,19 @@ class Job:
         return self._c.call(calls.cancel_job(self.id))
 
     def rerun(self, *, from_failure: bool = False, input: Mapping[str, Any] | None = None) -> Job:
-        return self._c.jobs.get(self._c.call(calls.rerun_job(self.id, input, from_failure)))
+        rerun = calls.rerun_job(self.id, input, from_failure)
+        return Job(self._c, self._c.drive(calls.created_then(rerun, calls.get_job)))
 
     def task_id(self, task: str) -> str:
         return calls.resolve_task(self.progress(), task)
 
     def logs(self, task: str | None = None) -> list[LogLine]:
         """Every log line of one task (run id, schema id or name), or of all tasks in order."""
-        ids = [self.task_id(task)] if task is not None else [t.id for t in self.progress().tasks]
-        lines: list[LogLine] = []
-        for tid in ids:
-            offset = 0
-            while True:
-                page, offset = self._c.call(calls.task_logs(self.id, tid, offset, 1000))
-                lines += page
-                if len(page) < 1000:
-                    break
-        return lines
+        return self._c.drive(calls.logs_plan(self.id, task))
 
     def result(self, task: str, *, page_size: int = PAGE_SIZE) -> Result:
         """A task's whole result, read in pages of ``page_size`` rows, as a pyarrow Table."""
-        tid = self.task_id(task)
-        first = self._c.call(calls.result_page(self.id, tid, 0, page_size))
-
-        def pages() -> Iterator[list[list[Any]]]:
-            yield first["items"]
-            offset = len(first["items"])
-            while offset < first["total"]:
-                page = self._c.call(calls.result_page(self.id, tid, offset, page_size))
-                if not page["items"]:
-                    return
-                yield page["items"]
-                offset += len(page["items"])
-
-        table = table_from_pages(first["columns"], first["types"], pages())
+        tid, table = self._c.drive(calls.result_plan(self.id, task, page_size))
         return Result(self.id, tid, task, table)
 
     def download(self, task: str, dest: BinaryIO, *, format: str = "csv", header: bool = True) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
@@ -250,3 +250,68 @@ def resolve_task(progress: JobProgress, task: str) -> str:
             return hits[0]
     known = ", ".join(f"{t.task_id} ({t.name})" for t in progress.tasks)
     raise ClientError(f"job {progress.id} has no task {task!r}; its tasks: {known}")
+
+
+# -- plans: operations of several requests, written once for both clients ---------------------------
+#: A plan yields the calls it needs, is sent each answer, and returns its result.
+Plan = Generator[Call[Any], Any, T]
+LOG_PAGE = 1000
+
+
+def drive_sync(send: Callable[[Call[Any]], Any], plan: Plan[T]) -> T:
+    try:
+        call = next(plan)
+        while True:
+            call = plan.send(send(call))
+    except StopIteration as done:
+        result: T = done.value
+        return result
+
+
+async def drive_async(send: Callable[[Call[Any]], Awaitable[Any]], plan: Plan[T]) -> T:
+    try:
+        call = next(plan)
+        while True:
+            call = plan.send(await send(call))
+    except StopIteration as done:
+        result: T = done.value
+        return result
+
+
+def task_ids_plan(job_id: int, task: str | None) -> Plan[list[str]]:
+    progress: JobProgress = yield job_progress(job_id)
+    return [resolve_task(progress, task)] if task is not None else [t.id for t in progress.tasks]
+
+
+def logs_plan(job_id: int, task: str | None) -> Plan[list[LogLine]]:
+    lines: list[LogLine] = []
+    for tid in (yield from task_ids_plan(job_id, task)):
+        offset = 0
+        while True:
+            page, offset = yield task_logs(job_id, tid, offset, LOG_PAGE)
+            lines += page
+            if len(page) < LOG_PAGE:
+                break
+    return lines
+
+
+def result_plan(job_id: int, task: str, page_size: int) -> Plan[tuple[str, Any]]:
+    """(task run id, Arrow table): JSON pages converted one by one as they arrive."""
+    from graphmill.client.results import table_from_pages
+
+    (tid,) = yield from task_ids_plan(job_id, task)
+    first: dict[str, Any] = yield result_page(job_id, tid, 0, page_size)
+    pages = [first["items"]]
+    offset = len(first["items"])
+    while offset < first["total"] and pages[-1]:
+        page = yield result_page(job_id, tid, offset, page_size)
+        pages.append(page["items"])
+        offset += len(page["items"])
+    return tid, table_from_pages(first["columns"], first["types"], pages)
+
+
+def created_then(make: Call[int], then: Callable[[int], Call[T]]) -> Plan[T]:
+    """Create something, then read it back (workflows, jobs)."""
+    new_id: int = yield make
+    created: T = yield then(new_id)
+    return created
