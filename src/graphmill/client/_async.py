@@ -13,9 +13,8 @@ from typing import Any, TypeVar
 import httpx
 
 from graphmill.client import calls
-from graphmill.client.bars import make_bar
 from graphmill.client.calls import Call, Encoding
-from graphmill.client.display import job_html, job_text, progress_text
+from graphmill.client.display import job_html, job_text
 from graphmill.client.errors import ClientError, StreamLost
 from graphmill.client.models import (
     Algorithm,
@@ -33,7 +32,6 @@ from graphmill.client.sse import Event, EventParser
 
 T = TypeVar("T")
 WorkflowSource = Mapping[str, Any] | str | Path
-ENDED = (Status.SUCCESS, Status.FAILED, Status.INTERRUPTED)
 
 
 class AsyncClient:
@@ -198,21 +196,8 @@ class AsyncJob:
     async def wait(
         self, *, progress: bool = False, timeout_s: float | None = None, poll_s: float = 0.2
     ) -> AsyncJob:
-        deadline = None if timeout_s is None else time.monotonic() + timeout_s
-        bar = make_bar(f"job {self.id}") if progress else None
-        try:
-            while True:
-                now = await self.progress()
-                if bar is not None:
-                    bar.update(now.percent, progress_text(now))
-                if now.status in ENDED:
-                    return await self.refresh()
-                if deadline is not None and time.monotonic() > deadline:
-                    raise TimeoutError(f"job {self.id} still {now.status.name.title()} after {timeout_s}s")
-                await asyncio.sleep(poll_s)
-        finally:
-            if bar is not None:
-                bar.close()
+        self.info = await self._c.drive(calls.wait_plan(self.id, progress, timeout_s, poll_s))
+        return self
 
     async def cancel(self) -> bool:
         return await self._c.call(calls.cancel_job(self.id))

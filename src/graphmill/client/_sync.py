@@ -12,9 +12,8 @@ from typing import Any, BinaryIO, TypeVar
 import httpx
 
 from graphmill.client import calls
-from graphmill.client.bars import make_bar
 from graphmill.client.calls import Call, Encoding
-from graphmill.client.display import job_html, job_text, progress_text
+from graphmill.client.display import job_html, job_text
 from graphmill.client.errors import ClientError, StreamLost
 from graphmill.client.models import (
     Algorithm,
@@ -220,21 +219,8 @@ class Job:
 
     def wait(self, *, progress: bool = False, timeout_s: float | None = None, poll_s: float = 0.2) -> Job:
         """Block until the job ends (a live bar with ``progress=True``); TimeoutError after ``timeout_s``."""
-        deadline = None if timeout_s is None else time.monotonic() + timeout_s
-        bar = make_bar(f"job {self.id}") if progress else None
-        try:
-            while True:
-                now = self.progress()
-                if bar is not None:
-                    bar.update(now.percent, progress_text(now))
-                if now.status in (Status.SUCCESS, Status.FAILED, Status.INTERRUPTED):
-                    return self.refresh()
-                if deadline is not None and time.monotonic() > deadline:
-                    raise TimeoutError(f"job {self.id} still {now.status.name.title()} after {timeout_s}s")
-                time.sleep(poll_s)
-        finally:
-            if bar is not None:
-                bar.close()
+        self.info = self._c.drive(calls.wait_plan(self.id, progress, timeout_s, poll_s))
+        return self
 
     def cancel(self) -> bool:
         """True if this stopped it, False if it had already ended."""

@@ -3,8 +3,10 @@ async clients (which only differ in how they send)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+import time
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -253,16 +255,28 @@ def resolve_task(progress: JobProgress, task: str) -> str:
 
 
 # -- plans: operations of several requests, written once for both clients ---------------------------
-#: A plan yields the calls it needs, is sent each answer, and returns its result.
-Plan = Generator[Call[Any], Any, T]
+@dataclass(frozen=True)
+class Pause:
+    """A plan's step that waits instead of asking."""
+
+    seconds: float
+
+
+#: A plan yields the calls it needs (or pauses), is sent each answer, and returns its result.
+Plan = Generator["Call[Any] | Pause", Any, T]
 LOG_PAGE = 1000
+ENDED = (Status.SUCCESS, Status.FAILED, Status.INTERRUPTED)
 
 
 def drive_sync(send: Callable[[Call[Any]], Any], plan: Plan[T]) -> T:
     try:
-        call = next(plan)
+        step = next(plan)
         while True:
-            call = plan.send(send(call))
+            if isinstance(step, Pause):
+                time.sleep(step.seconds)
+                step = plan.send(None)
+            else:
+                step = plan.send(send(step))
     except StopIteration as done:
         result: T = done.value
         return result
@@ -270,12 +284,39 @@ def drive_sync(send: Callable[[Call[Any]], Any], plan: Plan[T]) -> T:
 
 async def drive_async(send: Callable[[Call[Any]], Awaitable[Any]], plan: Plan[T]) -> T:
     try:
-        call = next(plan)
+        step = next(plan)
         while True:
-            call = plan.send(await send(call))
+            if isinstance(step, Pause):
+                await asyncio.sleep(step.seconds)
+                step = plan.send(None)
+            else:
+                step = plan.send(await send(step))
     except StopIteration as done:
         result: T = done.value
         return result
+
+
+def wait_plan(job_id: int, progress: bool, timeout_s: float | None, poll_s: float) -> Plan[JobInfo]:
+    """Poll progress until the job ends (drawing a bar if asked); the final job detail."""
+    from graphmill.client.bars import make_bar
+    from graphmill.client.display import progress_text
+
+    deadline = None if timeout_s is None else time.monotonic() + timeout_s
+    bar = make_bar(f"job {job_id}") if progress else None
+    try:
+        while True:
+            now: JobProgress = yield job_progress(job_id)
+            if bar is not None:
+                bar.update(now.percent, progress_text(now))
+            if now.status in ENDED:
+                final: JobInfo = yield get_job(job_id)
+                return final
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"job {job_id} still {now.status.name.title()} after {timeout_s}s")
+            yield Pause(poll_s)
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def task_ids_plan(job_id: int, task: str | None) -> Plan[list[str]]:
