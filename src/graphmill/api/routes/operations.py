@@ -26,6 +26,7 @@ from graphmill.service.core import Service
 from graphmill.service.results import read_slice, stream_csv, stream_file
 
 MAX_RESULT_LIMIT = 10000
+MAX_LOG_LIMIT = 10000
 HEARTBEAT_S = 15.0
 
 
@@ -41,7 +42,7 @@ async def progress(request: Request) -> Response:
 async def task_logs(request: Request) -> Response:
     job_id = path_int(request, "job_id", "job id")
     offset = query_int(request, "offset", 0, minimum=0, maximum=2**62)
-    limit = query_int(request, "limit", 100, minimum=1, maximum=10000)
+    limit = query_int(request, "limit", 100, minimum=1, maximum=MAX_LOG_LIMIT)
     lines = _service(request).task_logs(job_id, request.path_params["task_id"], offset, limit)
     return ok(views.task_logs(lines, offset))
 
