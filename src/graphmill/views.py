@@ -125,3 +125,15 @@ def result_slice(
 
 def health() -> dict[str, Any]:
     return {"status": "ok"}
+
+
+def account(user: str, role: str, address: str) -> dict[str, Any]:
+    return {"name": user, "role": role, "address": address}
+
+
+def workflow_access(owner: str, shared_with: list[str]) -> dict[str, Any]:
+    return {"owner": owner, "sharedWith": shared_with}
+
+
+def job_access(owner: str, workflow_id: int) -> dict[str, Any]:
+    return {"owner": owner, "workflowId": str(workflow_id)}

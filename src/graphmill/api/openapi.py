@@ -28,6 +28,9 @@ ERROR_WHEN = {
     40104001: "expired token",
     40304000: "a task that can never fit the memory budget; a webhook URL not allowed",
     40404000: "unknown workflow, task, space or route; task without a result",
+    41304000: "graphmill: a request body over the cap (GRAPHMILL_MAX_BODY_MB)",
+    41504000: "graphmill: a body that is not JSON where JSON is documented",
+    42904000: "graphmill: too many failed logins (see Retry-After)",
     50004001: "unknown job id (Explorer's own code for it)",
     50004002: "a required parameter left empty when adding a job (Explorer's own code for it)",
 }
@@ -68,8 +71,22 @@ def _envelope(data_ref: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _guard_errors(op: Operation) -> set[int]:
+    """Codes the middleware and access checks can answer for this operation."""
+    codes: set[int] = set()
+    if op.body is not None:
+        codes |= {40004001, 41304000, 41504000}
+    if op.path == "/connect":
+        codes.add(42904000)
+    if "{workflow_id}" in op.path:
+        codes |= {40304000, 40404000}
+    if "{job_id}" in op.path:
+        codes |= {40304000, 50004001}
+    return codes
+
+
 def _error_responses(op: Operation) -> dict[str, Any]:
-    codes = sorted({*op.errors, *(AUTH_ERRORS if op.protected else ()), 50004000})
+    codes = sorted({*op.errors, *(AUTH_ERRORS if op.protected else ()), *_guard_errors(op), 50004000})
     by_status: dict[int, list[int]] = {}
     for code in codes:
         by_status.setdefault(code // 100000, []).append(code)

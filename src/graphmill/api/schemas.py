@@ -85,6 +85,11 @@ class RerunBody(Body):
     fromFailure: bool | None = Field(None, description="keep unchanged successful tasks' results")
 
 
+class ShareBody(Body):
+    share: list[str] | None = Field(None, description="account names to share the workflow with")
+    unshare: list[str] | None = Field(None, description="account names to stop sharing with")
+
+
 # -- response data -------------------------------------------------------------------------------
 class Success(Shape):
     success: bool
@@ -245,6 +250,22 @@ class Estimate(Shape):
     estimatedBytes: int
     budgetBytes: int
     fits: bool
+
+
+class Account(Shape):
+    name: str
+    role: str = Field(description="admin or user")
+    address: str = Field(description="the graph database the token is for")
+
+
+class WorkflowAccess(Shape):
+    owner: str
+    sharedWith: list[str]
+
+
+class JobAccess(Shape):
+    owner: str
+    workflowId: str
 
 
 class Problem(Shape):

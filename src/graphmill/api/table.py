@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from graphmill.api import schemas as s
-from graphmill.api.routes import algorithms, auth, docs, jobs, operations, workflows
+from graphmill.api.routes import access, algorithms, auth, docs, jobs, operations, workflows
 from graphmill.api.routes.operations import MAX_LOG_LIMIT, MAX_RESULT_LIMIT
 from graphmill.service.core import MAX_PAGE_SIZE, MAX_SAMPLE_LIMIT
 
@@ -407,6 +407,47 @@ _EXTENSIONS: tuple[Operation, ...] = (
     ),
 )
 
+#: graphmill's accounts: who am I, who owns what, sharing.
+_ACCESS: tuple[Operation, ...] = (
+    Operation(
+        "GET",
+        "/account",
+        access.me,
+        "The account behind the token",
+        data=s.Account,
+        example={"name": "root", "role": "admin", "address": "127.0.0.1:9669"},
+    ),
+    Operation(
+        "GET",
+        "/workflows/{workflow_id}/access",
+        access.workflow_access,
+        "A workflow's owner and who it is shared with",
+        data=s.WorkflowAccess,
+        example={"owner": "root", "sharedWith": ["alice"]},
+        errors=(40004001, 40304000, 40404000),
+    ),
+    Operation(
+        "PUT",
+        "/workflows/{workflow_id}/access",
+        access.share_workflow,
+        "Share a workflow with accounts, or stop sharing (owner or admin)",
+        body=s.ShareBody,
+        body_required=True,
+        data=s.WorkflowAccess,
+        example={"owner": "root", "sharedWith": ["alice", "bob"]},
+        errors=(40004001, 40304000, 40404000),
+    ),
+    Operation(
+        "GET",
+        "/jobs/{job_id}/access",
+        access.job_access,
+        "A job's owner",
+        data=s.JobAccess,
+        example={"owner": "root", "workflowId": "3119460531"},
+        errors=(40004001, 40304000, 50004001),
+    ),
+)
+
 #: The API's own description, health and metrics.
 _DOCS: tuple[Operation, ...] = (
     Operation(
@@ -447,4 +488,4 @@ _DOCS: tuple[Operation, ...] = (
     ),
 )
 
-OPERATIONS: tuple[Operation, ...] = (*_WORKFLOWS, *_JOBS, *_EXTENSIONS, *_DOCS)
+OPERATIONS: tuple[Operation, ...] = (*_WORKFLOWS, *_JOBS, *_EXTENSIONS, *_ACCESS, *_DOCS)

@@ -22,9 +22,12 @@ from graphmill.client.errors import (
     MissingRequiredParams,
     NotFound,
     ParamError,
+    PayloadTooLarge,
     SessionExpired,
     StreamLost,
+    TooManyRequests,
     Unauthorized,
+    UnsupportedMediaType,
 )
 from graphmill.client.results import Result
 from graphmill.client.sse import Event
@@ -46,8 +49,11 @@ __all__ = [
     "MissingRequiredParams",
     "NotFound",
     "ParamError",
+    "PayloadTooLarge",
     "Result",
     "SessionExpired",
     "StreamLost",
+    "TooManyRequests",
     "Unauthorized",
+    "UnsupportedMediaType",
 ]

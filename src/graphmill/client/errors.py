@@ -8,6 +8,7 @@ Each class subclasses both :class:`ApiError` and the server-side class of the sa
     ├── Unauthorized, SessionExpired    40104000, 40104001
     ├── Forbidden                       40304000
     ├── NotFound                        40404000
+    ├── PayloadTooLarge, UnsupportedMediaType, TooManyRequests   41304000, 41504000, 42904000
     ├── InternalServerError             50004000
     ├── DatabaseError ── JobNotFound    50004001 (an unknown job id, as Explorer answers it)
     └── ControllerError ── MissingRequiredParams   50004002
@@ -27,7 +28,8 @@ class ApiError(errors.GraphmillError):
     """An error answer of the server: ``code``, ``message`` (the code's name), ``detail``, ``problems``."""
 
     def __init__(self, code: int, message: str, detail: str = "", data: Any = None) -> None:
-        super().__init__(detail, data=data)
+        # The base directly: a server class's own __init__ (TooManyRequests) takes other arguments.
+        errors.GraphmillError.__init__(self, detail, data=data)
         self.api_code = code
         self.message = message
 
@@ -69,6 +71,23 @@ class NotFound(ApiError, errors.NotFound):
     pass
 
 
+class PayloadTooLarge(ApiError, errors.PayloadTooLarge):
+    pass
+
+
+class UnsupportedMediaType(ApiError, errors.UnsupportedMediaType):
+    pass
+
+
+class TooManyRequests(ApiError, errors.TooManyRequests):
+    """Too many failed logins; ``retry_after_s`` says when to try again."""
+
+    def __init__(self, code: int, message: str, detail: str = "", data: Any = None) -> None:
+        ApiError.__init__(self, code, message, detail, data)
+        after = data.get("retryAfterSeconds") if isinstance(data, dict) else None
+        self.retry_after_s = int(after) if isinstance(after, int) else 1
+
+
 class InternalServerError(ApiError, errors.InternalServerError):
     pass
 
@@ -104,6 +123,9 @@ _BY_CODE: dict[int, type[ApiError]] = {
     40104001: SessionExpired,
     40304000: Forbidden,
     40404000: NotFound,
+    41304000: PayloadTooLarge,
+    41504000: UnsupportedMediaType,
+    42904000: TooManyRequests,
     50004000: InternalServerError,
     50004001: DatabaseError,
     50004002: MissingRequiredParams,

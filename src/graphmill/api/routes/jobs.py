@@ -26,6 +26,7 @@ async def add(request: Request) -> Response:
         body.input,
         idempotency_key=request.headers.get("idempotency-key"),
         webhook=body.webhook,
+        owner=request.state.principal.user,
     )
     return ok(views.created(job_id))
 

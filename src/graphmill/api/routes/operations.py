@@ -50,7 +50,9 @@ async def task_logs(request: Request) -> Response:
 async def rerun(request: Request) -> Response:
     job_id = path_int(request, "job_id", "job id")
     body: RerunBody = parse_body(RerunBody, await json_body(request, required=False))
-    new_id = _service(request).rerun_job(job_id, body.input, bool(body.fromFailure))
+    new_id = _service(request).rerun_job(
+        job_id, body.input, bool(body.fromFailure), owner=request.state.principal.user
+    )
     return ok(views.created(new_id))
 
 
