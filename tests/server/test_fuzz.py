@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.server.conftest import Server
 from graphmill.api.table import OPERATIONS
+from tests.server.conftest import Server
 from tests.server.fuzz import SKIPPED, fuzz
 
 pytestmark = pytest.mark.server
