@@ -80,6 +80,15 @@ def workflow_detail(wf: Workflow) -> dict[str, Any]:
     }
 
 
+def workflow_checked(wf: Workflow, problems: list[dict[str, Any]]) -> dict[str, Any]:
+    """A workflow's detail plus whether its schema would run as saved, and what stops it."""
+    return {**workflow_detail(wf), "valid": not problems, "problems": problems}
+
+
+def created_with_problems(object_id: int, problems: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"id": object_id, "problems": problems}
+
+
 def workflow_version(version: int, name: str, create_time_ms: int, schema: Any) -> dict[str, Any]:
     return {"version": version, "name": name, "createTime": create_time_ms, "schema": schema}
 

@@ -60,12 +60,18 @@ class WorkflowCreateBody(Body):
         alias="schema", description="Explorer's canvas format (tasks, deps), an object or its JSON text"
     )
     webhook: str | None = Field(None, description="graphmill: URL notified when a job of it ends")
+    strict: bool | None = Field(
+        None, description="graphmill: refuse a schema with problems instead of saving it"
+    )
 
 
 class WorkflowUpdateBody(Body):
     name: str | None = None
     schema_: JSONObject | str | None = Field(None, alias="schema")
     webhook: str | None = None
+    strict: bool | None = Field(
+        None, description="graphmill: refuse a schema with problems instead of saving it"
+    )
 
 
 class CloneBody(Body):
@@ -78,11 +84,17 @@ class AddJobBody(Body):
         None, description="parameter values per task id: {task id: {parameter: value}}"
     )
     webhook: str | None = Field(None, description="graphmill: overrides the workflow's webhook")
+    strict: bool | None = Field(
+        None, description="graphmill: refuse what Explorer would accept (default: the server's)"
+    )
 
 
 class RerunBody(Body):
     input: JSONObject | None = Field(None, description="new input; default: the old job's")
     fromFailure: bool | None = Field(None, description="keep unchanged successful tasks' results")
+    strict: bool | None = Field(
+        None, description="graphmill: refuse what Explorer would accept (default: the server's)"
+    )
 
 
 class ShareBody(Body):
@@ -116,6 +128,13 @@ class WorkflowDetail(Shape):
     schema_: JSONObject = Field(alias="schema")
     createTime: int
     updateTime: int
+    valid: bool = Field(description="graphmill: the schema would run as saved")
+    problems: list[Problem] = Field(description="graphmill: what stops it (task, field, reason)")
+
+
+class WorkflowCreated(Shape):
+    id: int
+    problems: list[Problem] = Field(description="graphmill: a draft's problems (saved anyway unless strict)")
 
 
 class WorkflowVersion(Shape):

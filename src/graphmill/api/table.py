@@ -156,8 +156,8 @@ _WORKFLOWS: tuple[Operation, ...] = (
         "Create a workflow",
         body=s.WorkflowCreateBody,
         body_required=True,
-        data=s.Created,
-        example={"id": 3119460531},
+        data=s.WorkflowCreated,
+        example={"id": 3119460531, "problems": []},
         errors=(40004001, 40304000),
     ),
     Operation(
@@ -176,7 +176,7 @@ _WORKFLOWS: tuple[Operation, ...] = (
         workflows.detail,
         "A workflow with its schema",
         data=s.WorkflowDetail,
-        example={**_WF_EXAMPLE, "schema": _SCHEMA_EXAMPLE},
+        example={**_WF_EXAMPLE, "schema": _SCHEMA_EXAMPLE, "valid": True, "problems": []},
         errors=_WF_ERRORS,
     ),
     Operation(
@@ -187,7 +187,7 @@ _WORKFLOWS: tuple[Operation, ...] = (
         body=s.WorkflowUpdateBody,
         body_required=True,
         data=s.WorkflowDetail,
-        example={**_WF_EXAMPLE, "schema": _SCHEMA_EXAMPLE},
+        example={**_WF_EXAMPLE, "schema": _SCHEMA_EXAMPLE, "valid": True, "problems": []},
         errors=(*_WF_ERRORS, 40304000),
     ),
     Operation(

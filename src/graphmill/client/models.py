@@ -50,6 +50,8 @@ class WorkflowSummary(Model):
 
 class Workflow(WorkflowSummary):
     schema_: dict[str, Any] = Field(alias="schema", validation_alias=AliasChoices("schema", "schema_"))
+    valid: bool = True
+    problems: list[Problem] = []
 
 
 class WorkflowVersion(Model):

@@ -1,7 +1,13 @@
-"""graphmill's workflow API (Explorer has none in its open API): CRUD and clone."""
+"""graphmill's workflow API (Explorer has none in its open API): CRUD and clone.
+
+Saving answers success for any draft and lists its problems (``data.problems``); a body's
+``"strict": true`` refuses a schema with problems instead.  Checking a schema is O(tasks)
+but not free, so it runs in a worker thread, off the event loop.
+"""
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -10,8 +16,11 @@ from graphmill.api.inputs import json_body, paging, parse_json, path_int
 from graphmill.api.responses import ok
 from graphmill.api.schemas import CloneBody, WorkflowCreateBody, WorkflowUpdateBody, parse_body
 from graphmill.errors import ParamError
+from graphmill.models import Workflow
 from graphmill.service.access import AccessControl
 from graphmill.service.core import Service
+from graphmill.service.workflows import strict_flag
+from graphmill.workflow.schema import Problem
 
 
 def _service(request: Request) -> Service:
@@ -19,12 +28,21 @@ def _service(request: Request) -> Service:
     return service
 
 
+def _problems(problems: list[Problem]) -> list[dict[str, str | None]]:
+    return [p.as_json() for p in problems]
+
+
 async def create(request: Request) -> Response:
     body: WorkflowCreateBody = parse_body(WorkflowCreateBody, await json_body(request, required=True))
-    wid = _service(request).create_workflow(
-        body.name, body.schema_, body.webhook, owner=request.state.principal.user
+    wid, problems = await run_in_threadpool(
+        _service(request).create_workflow,
+        body.name,
+        body.schema_,
+        body.webhook,
+        strict=strict_flag(body.strict, default=False),
+        owner=request.state.principal.user,
     )
-    return ok(views.created(wid))
+    return ok(views.created_with_problems(wid, _problems(problems)))
 
 
 async def list_all(request: Request) -> Response:
@@ -41,16 +59,29 @@ async def list_all(request: Request) -> Response:
     return ok(views.page([views.workflow_item(w) for w in items], total, pg.page, pg.size))
 
 
+def _with_problems(wf: Workflow, problems: list[Problem]) -> dict[str, object]:
+    return views.workflow_checked(wf, _problems(problems))
+
+
 async def detail(request: Request) -> Response:
-    wf = _service(request).get_workflow(path_int(request, "workflow_id", "workflow id"))
-    return ok(views.workflow_detail(wf))
+    service = _service(request)
+    wf = service.get_workflow(path_int(request, "workflow_id", "workflow id"))
+    problems = await run_in_threadpool(service.workflow_problems, wf)
+    return ok(_with_problems(wf, problems))
 
 
 async def update(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
     body: WorkflowUpdateBody = parse_body(WorkflowUpdateBody, await json_body(request, required=True))
-    wf = _service(request).update_workflow(wid, body.name, body.schema_, body.webhook)
-    return ok(views.workflow_detail(wf))
+    wf, problems = await run_in_threadpool(
+        _service(request).update_workflow,
+        wid,
+        body.name,
+        body.schema_,
+        body.webhook,
+        strict=strict_flag(body.strict, default=False),
+    )
+    return ok(_with_problems(wf, problems))
 
 
 async def delete(request: Request) -> Response:
@@ -62,7 +93,8 @@ async def clone(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
     body: CloneBody = parse_body(CloneBody, await json_body(request, required=False))
     owner = request.state.principal.user
-    return ok(views.created(_service(request).clone_workflow(wid, body.name, owner=owner)))
+    new_id = await run_in_threadpool(_service(request).clone_workflow, wid, body.name, owner=owner)
+    return ok(views.created(new_id))
 
 
 async def versions(request: Request) -> Response:
