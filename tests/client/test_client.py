@@ -16,6 +16,7 @@ from graphmill.client import (
     BadRequest,
     Client,
     ClientError,
+    DatabaseError,
     JobNotFound,
     NotFound,
     ParamError,
@@ -135,7 +136,7 @@ def test_errors_map_to_the_tree(gm: Client) -> None:
     assert bad.value.problems
     assert bad.value.problems[0].task == "analytics_pagerank_1"
     assert "iterations" in bad.value.problems[0].field
-    with pytest.raises(NotFound):
+    with pytest.raises(DatabaseError, match="workflow 1 does not exist"):  # Explorer's code for it
         gm.run(1)
     with pytest.raises(JobNotFound) as missing:
         gm.jobs.get(987654)
