@@ -60,8 +60,10 @@ class WorkflowCreateBody(Body):
         alias="schema", description="Explorer's canvas format (tasks, deps), an object or its JSON text"
     )
     webhook: str | None = Field(None, description="graphmill: URL notified when a job of it ends")
-    strict: bool | None = Field(
-        None, description="graphmill: refuse a schema with problems instead of saving it"
+    strict: Any = Field(
+        None,
+        description="graphmill: refuse a schema with problems instead of saving it",
+        json_schema_extra={"type": ["boolean", "null"]},
     )
 
 
@@ -69,8 +71,10 @@ class WorkflowUpdateBody(Body):
     name: str | None = None
     schema_: JSONObject | str | None = Field(None, alias="schema")
     webhook: str | None = None
-    strict: bool | None = Field(
-        None, description="graphmill: refuse a schema with problems instead of saving it"
+    strict: Any = Field(
+        None,
+        description="graphmill: refuse a schema with problems instead of saving it",
+        json_schema_extra={"type": ["boolean", "null"]},
     )
 
 
@@ -80,20 +84,29 @@ class CloneBody(Body):
 
 class AddJobBody(Body):
     id: str | int | None = Field(None, description="the workflow id, as Explorer's clients send it; ignored")
-    input: JSONObject | None = Field(
-        None, description="parameter values per task id: {task id: {parameter: value}}"
+    # Typed for the document; checked by the service, which words its refusals as Explorer does.
+    input: Any = Field(
+        None,
+        description="parameter values per task id: {task id: {parameter: value}}",
+        json_schema_extra={"type": ["object", "null"]},
     )
     webhook: str | None = Field(None, description="graphmill: overrides the workflow's webhook")
-    strict: bool | None = Field(
-        None, description="graphmill: refuse what Explorer would accept (default: the server's)"
+    strict: Any = Field(
+        None,
+        description="graphmill: refuse what Explorer would accept (default: the server's)",
+        json_schema_extra={"type": ["boolean", "null"]},
     )
 
 
 class RerunBody(Body):
-    input: JSONObject | None = Field(None, description="new input; default: the old job's")
+    input: Any = Field(
+        None, description="new input; default: the old job's", json_schema_extra={"type": ["object", "null"]}
+    )
     fromFailure: bool | None = Field(None, description="keep unchanged successful tasks' results")
-    strict: bool | None = Field(
-        None, description="graphmill: refuse what Explorer would accept (default: the server's)"
+    strict: Any = Field(
+        None,
+        description="graphmill: refuse what Explorer would accept (default: the server's)",
+        json_schema_extra={"type": ["boolean", "null"]},
     )
 
 
