@@ -51,29 +51,28 @@ def main() -> None:
                     }
                 ]
             }
-            wid = client.post("/workflows", {"schema": schema})["id"]
+            wid = client.workflows.create(schema).id
             call, to_status, to_gone = [], [], []
             for _ in range(args.runs):
-                job_id = client.post(f"/workflows/{wid}/jobs")["id"]
+                job = client.run(wid)
                 pid = None
                 while pid is None:
-                    progress = client.get(f"/jobs/{job_id}/progress")
-                    task = progress["tasks"][0]
-                    if task["status"] == 1 and task["phase"] == "computing":
-                        for line in client.get(f"/jobs/{job_id}/tasks/{task['id']}/logs")["items"]:
-                            if line["message"].startswith("worker process"):
-                                pid = int(line["message"].split()[2])
+                    task = job.progress().tasks[0]
+                    if task.status == 1 and task.phase == "computing":
+                        for line in job.logs(task.id):
+                            if line.message.startswith("worker process"):
+                                pid = int(line.message.split()[2])
                     time.sleep(0.01)
                 t0 = time.perf_counter()
-                client.put_form(f"/jobs/{job_id}/cancel")
+                job.cancel()
                 call.append(time.perf_counter() - t0)
-                while client.get(f"/jobs/{job_id}")["status"] != 4:
+                while job.refresh().status != 4:
                     time.sleep(0.002)
                 to_status.append(time.perf_counter() - t0)
                 while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
                     time.sleep(0.002)
                 to_gone.append(time.perf_counter() - t0)
-                assert client.get(f"/jobs/{job_id}")["status"] == 4
+                assert job.refresh().status == 4
             for name, values in (
                 ("cancel call returns", call),
                 ("job in status 4", to_status),

@@ -13,7 +13,6 @@ import argparse
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -69,13 +68,10 @@ def main() -> None:
                     }
                     # Cold: the graph is read and built, not taken from the cache (the worst case).
                     shutil.rmtree(data / "cache", ignore_errors=True)
-                    wid = client.post("/workflows", {"schema": {"tasks": [task]}})["id"]
-                    job_id = client.post(f"/workflows/{wid}/jobs")["id"]
-                    while (p := client.get(f"/jobs/{job_id}/progress"))["status"] not in (2, 3, 4):
-                        time.sleep(0.05)
-                    t = p["tasks"][0]
-                    assert p["status"] == 2, p
-                    est, peak = t["estimatedBytes"], t["peakBytes"]
+                    job = client.run({"tasks": [task]}).wait(poll_s=0.05)
+                    assert job.ok, job.info
+                    t = job.progress().tasks[0]
+                    est, peak = t.estimated_bytes, t.peak_bytes
                     info = store.get_space(f"g{size}")
                     print(
                         f"{algo:24s} {size:9d} {info.vertex_count:9d} {est / 2**20:13.0f} {peak / 2**20:9.0f} "

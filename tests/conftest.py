@@ -5,6 +5,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -80,3 +81,16 @@ def s3_server() -> Iterator[S3Server]:
             yield S3Server(endpoint, config)
         finally:
             server.stop()
+
+
+@pytest.fixture(scope="session")
+def basketball_graph_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One imported basketballplayer store, copied into each test's data dir."""
+    from graphmill.graphstore.embedded import EmbeddedGraphStore
+    from tests.helpers import BASKETBALL_NGQL
+
+    root = tmp_path_factory.mktemp("graph-template")
+    store = EmbeddedGraphStore(root)
+    store.import_ngql("basketballplayer", BASKETBALL_NGQL)
+    store.ensure_default_account()
+    return root

@@ -8,18 +8,7 @@ from starlette.testclient import TestClient
 
 from graphmill.api.app import create_app
 from graphmill.config import Settings
-from graphmill.graphstore.embedded import EmbeddedGraphStore
-from tests.helpers import BASKETBALL_NGQL, copy_tree, login
-
-
-@pytest.fixture(scope="session")
-def basketball_graph_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One imported basketballplayer store, copied into each test's data dir."""
-    root = tmp_path_factory.mktemp("graph-template")
-    store = EmbeddedGraphStore(root)
-    store.import_ngql("basketballplayer", BASKETBALL_NGQL)
-    store.ensure_default_account()
-    return root
+from tests.helpers import copy_tree, login
 
 
 @pytest.fixture

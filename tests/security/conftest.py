@@ -1,3 +1,3 @@
-from tests.api.conftest import anon, basketball_graph_dir, client, data_dir, settings
+from tests.api.conftest import anon, client, data_dir, settings
 
-__all__ = ["anon", "basketball_graph_dir", "client", "data_dir", "settings"]
+__all__ = ["anon", "client", "data_dir", "settings"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
@@ -19,15 +19,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphmill.api.guards import BodyLimit, OriginCheck
 from graphmill.api.inputs import path_id, token_of
-from graphmill.api.render import error, from_exception, ok
-from graphmill.api.routes import access, algorithms, auth, console, jobs, operations, workflows
+from graphmill.api.openapi import build_document
+from graphmill.api.responses import dumps, error, from_exception
+from graphmill.api.table import OPERATIONS, PREFIX, Endpoint
 from graphmill.config import Settings
 from graphmill.errors import GraphmillError, PayloadTooLarge, TooManyRequests
 
 log = logging.getLogger("graphmill.api")
 
-Endpoint = Callable[[Request], Awaitable[Response]]
-PREFIX = "/api-open/v1"
 #: A login body is two small fields: anything bigger is refused before credentials are checked.
 CONNECT_MAX_BODY_BYTES = 64 << 10
 
@@ -55,15 +54,6 @@ def _protected(endpoint: Endpoint) -> Endpoint:
 
     guarded.__name__ = endpoint.__name__
     return guarded
-
-
-async def healthz(request: Request) -> Response:
-    return ok({"status": "ok"})
-
-
-async def metrics(request: Request) -> Response:
-    body = request.app.state.service.metrics.render()
-    return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
 
 class _Timing:
@@ -98,45 +88,10 @@ class _Timing:
 
 
 def _routes() -> list[Route]:
-    p = PREFIX
+    """One Starlette route per entry of the route table (which the OpenAPI document describes)."""
     return [
-        Route(f"{p}/connect", auth.connect, methods=["POST"]),
-        Route(f"{p}/workflows", _protected(workflows.create), methods=["POST"]),
-        Route(f"{p}/workflows", _protected(workflows.list_all), methods=["GET"]),
-        Route(f"{p}/workflows/{{workflow_id}}", _protected(workflows.detail), methods=["GET"]),
-        Route(f"{p}/workflows/{{workflow_id}}", _protected(workflows.update), methods=["PUT"]),
-        Route(f"{p}/workflows/{{workflow_id}}", _protected(workflows.delete), methods=["DELETE"]),
-        Route(f"{p}/workflows/{{workflow_id}}/clone", _protected(workflows.clone), methods=["POST"]),
-        Route(f"{p}/workflows/{{workflow_id}}/jobs", _protected(jobs.add), methods=["POST"]),
-        Route(f"{p}/workflows/{{workflow_id}}/jobs", _protected(jobs.list_of_workflow), methods=["GET"]),
-        Route(f"{p}/jobs", _protected(jobs.list_all), methods=["GET"]),
-        Route(f"{p}/jobs/{{job_id}}", _protected(jobs.detail), methods=["GET"]),
-        Route(f"{p}/jobs/{{job_id}}/cancel", _protected(jobs.cancel), methods=["PUT"]),
-        Route(
-            f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/sample_result",
-            _protected(jobs.sample_result),
-            methods=["GET"],
-        ),
-        # graphmill's extensions
-        Route(f"{p}/jobs/{{job_id}}/progress", _protected(operations.progress), methods=["GET"]),
-        Route(f"{p}/jobs/{{job_id}}/events", _protected(operations.events), methods=["GET"]),
-        Route(f"{p}/jobs/{{job_id}}/rerun", _protected(operations.rerun), methods=["POST"]),
-        Route(f"{p}/jobs/{{job_id}}/webhook_deliveries", _protected(operations.deliveries), methods=["GET"]),
-        Route(
-            f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/logs", _protected(operations.task_logs), methods=["GET"]
-        ),
-        Route(
-            f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/result", _protected(operations.result), methods=["GET"]
-        ),
-        Route(f"{p}/account", _protected(access.me), methods=["GET"]),
-        Route(f"{p}/workflows/{{workflow_id}}/access", _protected(access.workflow_access), methods=["GET"]),
-        Route(f"{p}/workflows/{{workflow_id}}/access", _protected(access.share_workflow), methods=["PUT"]),
-        Route(f"{p}/jobs/{{job_id}}/access", _protected(access.job_access), methods=["GET"]),
-        Route(f"{p}/algorithms", _protected(algorithms.catalogue), methods=["GET"]),
-        Route(f"{p}/algorithms/{{task_type}}/estimate", _protected(algorithms.estimate), methods=["GET"]),
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/metrics", metrics, methods=["GET"]),
-        *console.routes(p, _protected),  # the web console at / and the endpoints it reads
+        Route(op.full_path, _protected(op.endpoint) if op.protected else op.endpoint, methods=[op.method])
+        for op in OPERATIONS
     ]
 
 
@@ -212,7 +167,7 @@ def create_app(settings: Settings, *, service: Any = None) -> Starlette:
         finally:
             await svc.close()
 
-    return Starlette(
+    app = Starlette(
         routes=_routes(),
         lifespan=lifespan,
         middleware=_middleware(settings),
@@ -223,3 +178,5 @@ def create_app(settings: Settings, *, service: Any = None) -> Starlette:
             Exception: _unexpected,
         },
     )
+    app.state.openapi_bytes = dumps(build_document())
+    return app

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graphmill.api.render import error
+from graphmill.api.responses import error
 from graphmill.errors import PayloadTooLarge
 
 #: Methods that change state, so need the Origin check.

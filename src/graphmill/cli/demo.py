@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from graphmill.cli.watch import STATUS_NAMES, watch
-from graphmill.client import ApiError, Client
+from graphmill.cli.watch import status_name, watch
+from graphmill.client import ApiError, Client, ClientError
 
 SPACE = "basketballplayer"
 
@@ -118,34 +118,32 @@ def _walk_through(base: str) -> None:
     with Client(base) as client:
         try:
             _run_sample_job(client)
-        except ApiError as exc:
+        except (ApiError, ClientError) as exc:
             raise click.ClickException(str(exc)) from None
 
 
 def _run_sample_job(client: Client) -> None:
     client.connect("root", "nebula")
-    wid = client.post("/workflows", {"name": "demo_pagerank", "schema": DEMO_SCHEMA})["id"]
-    click.echo(f"created workflow {wid}: PageRank over follow,serve, then WCC over follow")
+    wf = client.workflows.create(DEMO_SCHEMA, name="demo_pagerank")
+    click.echo(f"created workflow {wf.id}: PageRank over follow,serve, then WCC over follow")
     started = time.perf_counter()
-    job_id = client.post(f"/workflows/{wid}/jobs", {"id": str(wid), "input": {}})["id"]
-    click.echo(f"started job {job_id}")
-    progress = watch(lambda: client.get(f"/jobs/{job_id}/progress"), interval_s=0.05)
-    job = client.get(f"/jobs/{job_id}")
-    assert progress["status"] == job["status"]
+    job = client.run(wf.id)
+    click.echo(f"started job {job.id}")
+    progress = watch(job.progress, interval_s=0.05)
+    info = job.refresh().info
+    assert progress.status == info.status
     elapsed = time.perf_counter() - started
     click.echo(
-        f"job {job_id} ended with status {job['status']} ({STATUS_NAMES[job['status']]}) in {elapsed:.2f}s"
+        f"job {job.id} ended with status {int(info.status)} ({status_name(info.status)}) in {elapsed:.2f}s"
     )
-    click.echo(json.dumps(job, indent=2))
-    for task in job["tasks"]:
-        if task["status"] != 2:
-            logs = client.get(f"/jobs/{job_id}/tasks/{task['id']}/logs")
-            for item in logs["items"]:
-                click.echo(f"  {task['name']} log: {item['message']}")
+    click.echo(json.dumps(info.model_dump(mode="json", by_alias=True), indent=2))
+    for task in info.tasks or []:
+        if task.status != 2:
+            for line in job.logs(task.id):
+                click.echo(f"  {task.name} log: {line.message}")
             continue
-        rows = client.get(f"/jobs/{job_id}/tasks/{task['id']}/sample_result", limit=5)
-        click.echo(f"first rows of {task['name']} ({task['id']}):")
-        for row in rows["items"]:
+        click.echo(f"first rows of {task.name} ({task.id}):")
+        for row in job.sample(task.id, limit=5):
             click.echo("  " + ",".join(row))
-    if job["status"] != 2:
-        raise click.ClickException(f"the demo job did not succeed (status {job['status']})")
+    if not job.ok:
+        raise click.ClickException(f"the demo job did not succeed (status {int(info.status)})")

@@ -3,19 +3,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from graphmill import __version__
+from graphmill.cli import commands, jobs
 from graphmill.cli.cache import cache
 from graphmill.cli.options import DATA_DIR as _DATA_DIR
 from graphmill.cli.options import fail as _fail
 from graphmill.cli.options import setting_option
+from graphmill.cli.remote import DEFAULT_URL
 from graphmill.cli.users import user
 
 
@@ -126,56 +126,37 @@ def space_list(data_dir: Path) -> None:
         )
 
 
-@cli.group()
-def job() -> None:
-    """Jobs on a running server."""
+@cli.command()
+@click.option("--url", default=DEFAULT_URL, show_default=True, envvar="GRAPHMILL_URL")
+@click.option("--user", default="root", show_default=True, envvar="GRAPHMILL_USER")
+@click.option("--password", prompt=True, hide_input=True, envvar="GRAPHMILL_PASSWORD")
+def login(url: str, user: str, password: str) -> None:
+    """Log in once; later commands without --user/--password use the stored token (not the password)."""
+    from graphmill.cli.remote import session, store_login
+
+    with session(url, user, password) as gm:
+        token = gm._http.cookies.get("explorer_token") or ""
+    click.echo(f"logged in to {url} as {user}; token kept in {store_login(url.rstrip('/'), token)}")
 
 
-def _remote(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Options to reach a running server: --url, --user, --password (GRAPHMILL_URL, …)."""
-    for option in reversed(
-        [
-            click.option("--url", default="http://127.0.0.1:7002", show_default=True, envvar="GRAPHMILL_URL"),
-            click.option("--user", default="root", show_default=True, envvar="GRAPHMILL_USER"),
-            click.option("--password", default="nebula", show_default=True, envvar="GRAPHMILL_PASSWORD"),
-        ]
-    ):
-        command = option(command)
-    return command
+@cli.command()
+def logout() -> None:
+    """Forget the stored login."""
+    from graphmill.cli.remote import login_file
+
+    login_file().unlink(missing_ok=True)
+    click.echo("logged out")
 
 
-@contextlib.contextmanager
-def _logged_in(url: str, user: str, password: str) -> Iterator[Any]:
-    from graphmill.client import ApiError, Client
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script: eval "$(graphmill completion bash)"."""
+    from click.shell_completion import get_completion_class
 
-    with Client(url) as client:
-        try:
-            client.connect(user, password)
-            yield client
-        except ApiError as exc:
-            raise click.ClickException(str(exc)) from None
-
-
-@job.command("watch")
-@click.argument("job_id", type=int)
-@_remote
-def job_watch(job_id: int, url: str, user: str, password: str) -> None:
-    """Show a live progress bar of JOB_ID until it ends."""
-    from graphmill.cli.watch import watch
-
-    with _logged_in(url, user, password) as client:
-        final = watch(lambda: client.get(f"/jobs/{job_id}/progress"))
-    sys.exit(0 if final["status"] == 2 else 1)
-
-
-@job.command("cancel")
-@click.argument("job_id", type=int)
-@_remote
-def job_cancel(job_id: int, url: str, user: str, password: str) -> None:
-    """Cancel JOB_ID."""
-    with _logged_in(url, user, password) as client:
-        done = client.put_form(f"/jobs/{job_id}/cancel")["success"]
-    click.echo("cancelled" if done else "the job had already ended")
+    cls = get_completion_class(shell)
+    assert cls is not None
+    click.echo(cls(cli, {}, "graphmill", "_GRAPHMILL_COMPLETE").source())
 
 
 @cli.command()
@@ -203,6 +184,10 @@ def demo(data_dir: Path | None, port: int, keep: bool) -> None:
 
 cli.add_command(user)
 cli.add_command(cache)
+cli.add_command(commands.workflow)
+cli.add_command(commands.run)
+cli.add_command(commands.algorithms)
+cli.add_command(jobs.job)
 
 
 def main() -> None:

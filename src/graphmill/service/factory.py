@@ -16,7 +16,7 @@ from graphmill.service.graphs import GraphSources
 from graphmill.service.planning import Planner
 from graphmill.service.webhooks import WebhookSender
 from graphmill.store.sqlite import SQLiteStore
-from graphmill.wire import job_detail
+from graphmill.views import job_detail
 from graphmill.worker.launcher import ProcessLauncher
 
 #: Builds the task launcher from the planner (tests pass one that runs tasks in-process).

@@ -178,6 +178,11 @@ class WorkflowUseCases:
         )
         return workflow, problems if problems is not None else self.workflow_problems(workflow)
 
+    def workflow_versions(self, workflow_id: WorkflowId) -> list[tuple[int, str, int, JSONObject]]:
+        """Every saved version of a live workflow, oldest first (jobs run the version they were added on)."""
+        self.store.get_workflow(workflow_id)  # unknown or deleted → NotFound
+        return self.store.list_workflow_versions(workflow_id)
+
     def delete_workflow(self, workflow_id: WorkflowId) -> None:
         self.store.delete_workflow(workflow_id)
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from graphmill import views
 from graphmill.api.inputs import json_body, path_int
-from graphmill.api.render import ok
+from graphmill.api.responses import ok
+from graphmill.api.schemas import ShareBody, parse_body
 from graphmill.service.core import Service
 
 
@@ -17,7 +19,7 @@ def _service(request: Request) -> Service:
 
 async def me(request: Request) -> Response:
     principal = request.state.principal
-    return ok({"name": principal.user, "role": principal.role, "address": principal.address})
+    return ok(views.account(principal.user, principal.role, principal.address))
 
 
 async def workflow_access(request: Request) -> Response:
@@ -27,12 +29,12 @@ async def workflow_access(request: Request) -> Response:
 
 async def share_workflow(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
-    body = await json_body(request, required=True)
+    body: ShareBody = parse_body(ShareBody, await json_body(request, required=True))
     access = _service(request).access
-    access.share(request.state.principal, wid, body.get("share"), body.get("unshare"))
+    access.share(request.state.principal, wid, body.share, body.unshare)
     return ok(access.access_of(wid))
 
 
 async def job_access(request: Request) -> Response:
     job = _service(request).get_job(path_int(request, "job_id", "job id"))
-    return ok({"owner": job.owner, "workflowId": str(job.workflow_id)})
+    return ok(views.job_access(job.owner, job.workflow_id))

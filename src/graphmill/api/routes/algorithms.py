@@ -5,7 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from graphmill.api.render import ok
+from graphmill import views
+from graphmill.api.responses import ok
 from graphmill.service.core import Service
 
 
@@ -16,7 +17,7 @@ def _service(request: Request) -> Service:
 
 async def catalogue(request: Request) -> Response:
     items = _service(request).algorithms()
-    return ok({"items": items, "total": len(items)})
+    return ok(views.counted(items))
 
 
 async def estimate(request: Request) -> Response:

@@ -1,7 +1,7 @@
 """The web console: its static files at ``/`` and the extension endpoints it reads.
 
 The endpoints are extensions under the API prefix (same envelope and token); none changes a
-documented Explorer response.  ``routes(prefix, protect)`` is the one hook ``app.py`` calls.
+documented Explorer response.  ``api/table.py`` lists them with the other endpoints.
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response, StreamingResponse
-from starlette.routing import Route
 
-from graphmill import wire
+from graphmill import views
 from graphmill.api.inputs import TOKEN_NAME, path_int, query_int
-from graphmill.api.render import error, ok
+from graphmill.api.responses import error, ok
 from graphmill.errors import GraphmillError, ParamError
 from graphmill.scheduler.events import JobEvent
 from graphmill.service.core import Service
@@ -45,17 +44,6 @@ async def logout(request: Request) -> Response:
 
 
 # -- workflow versions -------------------------------------------------------------------------------
-async def versions(request: Request) -> Response:
-    service = _service(request)
-    wid = path_int(request, "workflow_id", "workflow id")
-    current = service.get_workflow(wid)
-    items = [
-        {"version": v, "name": name, "createTime": at, "current": v == current.version}
-        for v, name, at in service.store.workflow_versions(wid)
-    ]
-    return ok({"items": items, "total": len(items)})
-
-
 def _saved_version(request: Request) -> tuple[int, int, str, dict[str, Any]]:
     """(workflow id, version, name, schema) named by the path; the workflow must still exist."""
     service = _service(request)
@@ -75,7 +63,7 @@ async def restore(request: Request) -> Response:
     """Save an old version's name and schema as the newest version (history is never rewritten)."""
     wid, _, name, schema = _saved_version(request)
     wf, problems = _service(request).update_workflow(wid, name, schema)
-    detail = wire.workflow_detail(wf)
+    detail = views.workflow_detail(wf)
     return ok(
         {**detail, "valid": not problems, "problems": [p.as_json() for p in problems], "version": wf.version}
     )
@@ -255,31 +243,3 @@ async def index(request: Request) -> Response:
 
 async def asset(request: Request) -> Response:
     return _static_file(request, "assets/" + request.path_params["path"])
-
-
-def routes(prefix: str, protect: Callable[[Endpoint], Endpoint]) -> list[Route]:
-    p = prefix
-    return [
-        Route(f"{p}/logout", logout, methods=["POST"]),
-        Route(f"{p}/workflows/{{workflow_id}}/versions", protect(versions), methods=["GET"]),
-        Route(
-            f"{p}/workflows/{{workflow_id}}/versions/{{version}}", protect(version_detail), methods=["GET"]
-        ),
-        Route(
-            f"{p}/workflows/{{workflow_id}}/versions/{{version}}/restore", protect(restore), methods=["POST"]
-        ),
-        Route(f"{p}/jobs/{{job_id}}/schema", protect(job_schema), methods=["GET"]),
-        Route(
-            f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/result_sorted", protect(result_sorted), methods=["GET"]
-        ),
-        Route(
-            f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/result_summary", protect(result_summary), methods=["GET"]
-        ),
-        Route(f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/result_rows", protect(result_rows), methods=["GET"]),
-        Route(f"{p}/spaces", protect(spaces), methods=["GET"]),
-        Route(f"{p}/spaces/{{space}}", protect(space_detail), methods=["GET"]),
-        Route(f"{p}/spaces/{{space}}/neighbourhood", protect(space_neighbourhood), methods=["GET"]),
-        Route(f"{p}/job_events", protect(job_feed), methods=["GET"]),
-        Route("/", index, methods=["GET"]),
-        Route("/assets/{path:path}", asset, methods=["GET"]),
-    ]

@@ -11,9 +11,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from graphmill import wire as views
+from graphmill import views
 from graphmill.api.inputs import job_filter, json_body, paging, path_int, query_int
-from graphmill.api.render import ok
+from graphmill.api.responses import ok
+from graphmill.api.schemas import AddJobBody, parse_body
 from graphmill.errors import DatabaseError, ParamError
 from graphmill.service.core import MAX_SAMPLE_LIMIT, Service
 from graphmill.service.workflows import strict_flag
@@ -29,19 +30,19 @@ async def add(request: Request) -> Response:
         wid = path_int(request, "workflow_id", "workflow id")
     except ParamError as exc:  # Explorer answers a malformed workflow id like an unknown one
         raise DatabaseError(exc.detail) from None
-    body = await json_body(request, required=True)
+    body: AddJobBody = parse_body(AddJobBody, await json_body(request, required=True))
     service = _service(request)
     # Clients also send "id": the workflow id; it is accepted and ignored.
     job_id = await run_in_threadpool(
         service.add_job,
         wid,
-        body.get("input"),
-        strict=strict_flag(body.get("strict"), default=service.settings.strict_submit),
+        body.input,
+        strict=strict_flag(body.strict, default=service.settings.strict_submit),
         idempotency_key=request.headers.get("idempotency-key"),
-        webhook=body.get("webhook"),
+        webhook=body.webhook,
         owner=request.state.principal.user,
     )
-    return ok({"id": job_id})
+    return ok(views.created(job_id))
 
 
 async def list_all(request: Request) -> Response:
@@ -67,11 +68,11 @@ async def detail(request: Request) -> Response:
 
 async def cancel(request: Request) -> Response:
     job_id = path_int(request, "job_id", "job id")
-    return ok({"success": await _service(request).cancel_job(job_id)})
+    return ok(views.success(await _service(request).cancel_job(job_id)))
 
 
 async def sample_result(request: Request) -> Response:
     job_id = path_int(request, "job_id", "job id")
     limit = query_int(request, "limit", 10, minimum=0, maximum=MAX_SAMPLE_LIMIT)
     rows = _service(request).sample_result(job_id, request.path_params["task_id"], limit)
-    return ok({"items": rows})
+    return ok(views.items(rows))

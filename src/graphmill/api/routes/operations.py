@@ -16,9 +16,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from graphmill import wire
+from graphmill import views
 from graphmill.api.inputs import json_body, path_int, query_int
-from graphmill.api.render import ok
+from graphmill.api.responses import ok
+from graphmill.api.schemas import RerunBody, parse_body
 from graphmill.errors import ParamError
 from graphmill.models import Status
 from graphmill.scheduler.events import JobEvent
@@ -27,6 +28,7 @@ from graphmill.service.results import read_slice, stream_csv, stream_file
 from graphmill.service.workflows import strict_flag
 
 MAX_RESULT_LIMIT = 10000
+MAX_LOG_LIMIT = 10000
 HEARTBEAT_S = 15.0
 
 
@@ -43,25 +45,24 @@ async def progress(request: Request) -> Response:
 async def task_logs(request: Request) -> Response:
     job_id = path_int(request, "job_id", "job id")
     offset = query_int(request, "offset", 0, minimum=0, maximum=2**62)
-    limit = query_int(request, "limit", 100, minimum=1, maximum=10000)
+    limit = query_int(request, "limit", 100, minimum=1, maximum=MAX_LOG_LIMIT)
     lines = _service(request).task_logs(job_id, request.path_params["task_id"], offset, limit)
-    next_offset = lines[-1]["seq"] + 1 if lines else offset
-    return ok({"items": lines, "nextOffset": next_offset})
+    return ok(views.task_logs(lines, offset))
 
 
 async def rerun(request: Request) -> Response:
     job_id = path_int(request, "job_id", "job id")
-    body = await json_body(request, required=False)
+    body: RerunBody = parse_body(RerunBody, await json_body(request, required=False))
     service = _service(request)
     new_id = await run_in_threadpool(
         service.rerun_job,
         job_id,
-        body.get("input"),
-        body.get("fromFailure", False),
-        strict=strict_flag(body.get("strict"), default=service.settings.strict_submit),
+        body.input,
+        bool(body.fromFailure),
+        strict=strict_flag(body.strict, default=service.settings.strict_submit),
         owner=request.state.principal.user,
     )
-    return ok({"id": new_id})
+    return ok(views.created(new_id))
 
 
 async def result(request: Request) -> Response:
@@ -97,16 +98,7 @@ async def result(request: Request) -> Response:
     offset = query_int(request, "offset", 0, minimum=0, maximum=2**62)
     limit = query_int(request, "limit", 100, minimum=1, maximum=MAX_RESULT_LIMIT)
     items = read_slice(folder, offset, limit) if offset < rows else []
-    return ok(
-        {
-            "columns": columns,
-            "types": manifest.get("types", []),
-            "total": rows,
-            "offset": offset,
-            "limit": limit,
-            "items": items,
-        }
-    )
+    return ok(views.result_slice(columns, list(manifest.get("types", [])), rows, offset, limit, items))
 
 
 def _sse(event: str, data: Any) -> bytes:
@@ -124,7 +116,7 @@ async def events(request: Request) -> Response:
     async def stream() -> AsyncIterator[bytes]:
         try:
             job = service.get_job(job_id)
-            yield _sse("snapshot", {"job": wire.job_detail(job), "progress": service.job_progress(job_id)})
+            yield _sse("snapshot", {"job": views.job_detail(job), "progress": service.job_progress(job_id)})
             if job.status.is_terminal:
                 yield _sse("end", {"status": int(job.status)})
                 return
@@ -153,4 +145,4 @@ async def deliveries(request: Request) -> Response:
     job_id = path_int(request, "job_id", "job id")
     service = _service(request)
     service.get_job(job_id)
-    return ok({"items": service.store.deliveries(job_id)})
+    return ok(views.items(service.store.deliveries(job_id)))

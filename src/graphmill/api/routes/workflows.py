@@ -11,9 +11,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from graphmill import wire as views
+from graphmill import views
 from graphmill.api.inputs import json_body, paging, parse_json, path_int
-from graphmill.api.render import ok
+from graphmill.api.responses import ok
+from graphmill.api.schemas import CloneBody, WorkflowCreateBody, WorkflowUpdateBody, parse_body
 from graphmill.errors import ParamError
 from graphmill.models import Workflow
 from graphmill.service.access import AccessControl
@@ -27,25 +28,21 @@ def _service(request: Request) -> Service:
     return service
 
 
-def _strict(body: dict[str, object]) -> bool:
-    return strict_flag(body.get("strict"), default=False)
-
-
 def _problems(problems: list[Problem]) -> list[dict[str, str | None]]:
     return [p.as_json() for p in problems]
 
 
 async def create(request: Request) -> Response:
-    body = await json_body(request, required=True)
+    body: WorkflowCreateBody = parse_body(WorkflowCreateBody, await json_body(request, required=True))
     wid, problems = await run_in_threadpool(
         _service(request).create_workflow,
-        body.get("name"),
-        body.get("schema"),
-        body.get("webhook"),
-        strict=_strict(body),
+        body.name,
+        body.schema_,
+        body.webhook,
+        strict=strict_flag(body.strict, default=False),
         owner=request.state.principal.user,
     )
-    return ok({"id": wid, "problems": _problems(problems)})
+    return ok(views.created_with_problems(wid, _problems(problems)))
 
 
 async def list_all(request: Request) -> Response:
@@ -63,7 +60,7 @@ async def list_all(request: Request) -> Response:
 
 
 def _with_problems(wf: Workflow, problems: list[Problem]) -> dict[str, object]:
-    return {**views.workflow_detail(wf), "valid": not problems, "problems": _problems(problems)}
+    return views.workflow_checked(wf, _problems(problems))
 
 
 async def detail(request: Request) -> Response:
@@ -75,27 +72,37 @@ async def detail(request: Request) -> Response:
 
 async def update(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
-    body = await json_body(request, required=True)
+    body: WorkflowUpdateBody = parse_body(WorkflowUpdateBody, await json_body(request, required=True))
     wf, problems = await run_in_threadpool(
         _service(request).update_workflow,
         wid,
-        body.get("name"),
-        body.get("schema"),
-        body.get("webhook"),
-        strict=_strict(body),
+        body.name,
+        body.schema_,
+        body.webhook,
+        strict=strict_flag(body.strict, default=False),
     )
     return ok(_with_problems(wf, problems))
 
 
 async def delete(request: Request) -> Response:
     _service(request).delete_workflow(path_int(request, "workflow_id", "workflow id"))
-    return ok({"success": True})
+    return ok(views.success())
 
 
 async def clone(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
-    body = await json_body(request, required=False)
+    body: CloneBody = parse_body(CloneBody, await json_body(request, required=False))
     owner = request.state.principal.user
-    return ok(
-        {"id": await run_in_threadpool(_service(request).clone_workflow, wid, body.get("name"), owner=owner)}
-    )
+    new_id = await run_in_threadpool(_service(request).clone_workflow, wid, body.name, owner=owner)
+    return ok(views.created(new_id))
+
+
+async def versions(request: Request) -> Response:
+    wid = path_int(request, "workflow_id", "workflow id")
+    saved = await run_in_threadpool(_service(request).workflow_versions, wid)
+    newest = max((v for v, *_ in saved), default=0)
+    # Newest first, as a history is read; the newest is the current version.
+    items = [
+        views.workflow_version(v, n, at, schema, current=v == newest) for v, n, at, schema in reversed(saved)
+    ]
+    return ok({"items": items, "total": len(items)})

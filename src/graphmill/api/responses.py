@@ -1,4 +1,4 @@
-"""The wire format of api.md §1: compact JSON, keys ``code``, ``data``, ``message`` in order."""
+"""The wire format of api.md §1: compact JSON of the bodies ``graphmill.views`` builds."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from typing import Any
 
 from starlette.responses import Response
 
-from graphmill.errors import ERROR_NAMES, GraphmillError
-
-SUCCESS = "Success"
+from graphmill import views
+from graphmill.errors import GraphmillError
 
 
 def dumps(obj: Any) -> bytes:
@@ -24,14 +23,11 @@ class EnvelopeResponse(Response):
 
 
 def ok(data: Any, *, headers: dict[str, str] | None = None) -> EnvelopeResponse:
-    return EnvelopeResponse({"code": 0, "data": data, "message": SUCCESS}, headers=headers)
+    return EnvelopeResponse(views.envelope(data), headers=headers)
 
 
 def error(code: int, detail: str = "", data: Any = None) -> EnvelopeResponse:
-    body: dict[str, Any] = {"code": code, "data": data, "message": ERROR_NAMES[code]}
-    if detail:
-        body["detail"] = detail
-    return EnvelopeResponse(body, status_code=code // 100000)
+    return EnvelopeResponse(views.error_envelope(code, detail, data), status_code=code // 100000)
 
 
 def from_exception(exc: GraphmillError) -> EnvelopeResponse:
