@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol, TypeAlias
+from typing import Protocol
 
-VidType: TypeAlias = Literal["string", "int64"]
+from graphmill.formats.vid import VidType
 
 
 @dataclass(frozen=True)

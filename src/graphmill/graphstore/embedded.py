@@ -32,7 +32,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from graphmill import errors
-from graphmill.graphstore.base import EdgeFile, SpaceInfo, VidType
+from graphmill.formats.vid import VidType
+from graphmill.graphstore.base import EdgeFile, SpaceInfo
 from graphmill.graphstore.catalog import Catalog, now_ms, space_exists, space_not_found
 from graphmill.graphstore.csv_import import read_csv_dir
 from graphmill.graphstore.ladybug_build import build_database

@@ -16,7 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphmill import errors
-from graphmill.graphstore.base import PropDef, VidType
+from graphmill.formats.vid import VidType
+from graphmill.graphstore.base import PropDef
 from graphmill.graphstore.nebula_types import arrow_type, vid_arrow_type
 
 #: The LadybugDB node table that holds edge endpoints carrying no tag.

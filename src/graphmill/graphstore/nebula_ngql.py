@@ -29,7 +29,7 @@ from typing import Literal
 import pyarrow as pa
 
 from graphmill import errors
-from graphmill.graphstore.base import VidType
+from graphmill.formats.vid import VidType
 from graphmill.graphstore.nebula_types import INT_RANGES, normalize_type
 
 WriteMode = Literal["insert", "update"]

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphmill import errors
+from graphmill.formats.names import backquote
 from graphmill.graphstore.base import PropDef
 from graphmill.graphstore.embedded import EmbeddedGraphStore
 from graphmill.graphstore.model import check_name
@@ -40,10 +41,6 @@ from graphmill.graphstore.nebula_types import (
 
 #: How long a writer waits for readers (query tasks) to release the database file.
 LOCK_WAIT_S = 30.0
-
-
-def _quote(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
 
 
 def write_back(
@@ -88,16 +85,16 @@ def write_back(
     rows = 0
     with _open_for_writing(store, space) as conn:
         if tag not in info.tags:
-            columns = ", ".join(f"{_quote(p.name)} {ladybug_type(p.type)}" for p in wanted)
+            columns = ", ".join(f"{backquote(p.name)} {ladybug_type(p.type)}" for p in wanted)
             conn.execute(
-                f"CREATE NODE TABLE {_quote(tag)}(vid {vid_ladybug_type(info.vid_type)} PRIMARY KEY, {columns})"
+                f"CREATE NODE TABLE {backquote(tag)}(vid {vid_ladybug_type(info.vid_type)} PRIMARY KEY, {columns})"
             )
         else:
             for p in missing:
-                conn.execute(f"ALTER TABLE {_quote(tag)} ADD {_quote(p.name)} {ladybug_type(p.type)}")
-        sets = ", ".join(f"t.{_quote(p.name)} = r.p{i}" for i, p in enumerate(wanted))
+                conn.execute(f"ALTER TABLE {backquote(tag)} ADD {backquote(p.name)} {ladybug_type(p.type)}")
+        sets = ", ".join(f"t.{backquote(p.name)} = r.p{i}" for i, p in enumerate(wanted))
         head = "MERGE" if mode == "insert" else "MATCH"
-        statement = f"UNWIND $rows AS r {head} (t:{_quote(tag)} {{vid: r.vid}}) SET {sets}"
+        statement = f"UNWIND $rows AS r {head} (t:{backquote(tag)} {{vid: r.vid}}) SET {sets}"
         if mode == "update":
             statement += " RETURN count(t)"
         for start in range(0, table.num_rows, batch_size):

@@ -12,11 +12,14 @@ placeholders.  The pipeline:
 - :func:`run_query` (``execute``): all of it, read-only, returning an Arrow table.
 """
 
-from graphmill.query.bind import BindValue, BoundQuery, bind
+from graphmill.query.ast import BindValue, BoundQuery
+from graphmill.query.bind import bind
+from graphmill.query.check import check_query
 from graphmill.query.execute import output_names_problem, run_query
-from graphmill.query.parser import check_query, parse, placeholders
+from graphmill.query.parser import parse
 from graphmill.query.problems import QueryError
 from graphmill.query.translate import CypherQuery, translate
+from graphmill.query.walk import placeholders
 
 __all__ = [
     "BindValue",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 from typing import TypeAlias
@@ -400,3 +401,22 @@ def ngql_text(expr: Expr) -> str:
         case IsNull(operand=operand, negated=negated):
             return f"{ngql_text(operand)} IS {'NOT ' if negated else ''}NULL"
     raise TypeError(f"not an expression: {expr!r}")  # pragma: no cover
+
+
+# --- bound queries -------------------------------------------------------------------------
+
+#: What a placeholder can be bound to.
+BindScalar: TypeAlias = str | int | float | bool | None
+BindValue: TypeAlias = BindScalar | list[BindScalar]
+
+
+@dataclass(frozen=True)
+class BoundQuery:
+    """A parsed query whose placeholders all hold values (see :func:`graphmill.query.bind.bind`)."""
+
+    #: The query text as written.
+    text: str
+    #: The syntax tree, with no :class:`Placeholder` left.
+    query: Query
+    #: The values used, by placeholder name.
+    values: Mapping[str, BindValue]

@@ -25,6 +25,7 @@ from graphmill.config import Settings
 from graphmill.engine.loader import EdgeSource
 from graphmill.engine.registry import ALGORITHMS
 from graphmill.errors import BadRequest, NotFound, ParamError
+from graphmill.formats.vid import VidType
 from graphmill.fs import FsConfig, datasource_urls, parse_location, resolve_sink_url, resolve_template
 from graphmill.graphstore.base import SpaceInfo
 from graphmill.graphstore.sources import NebulaClusterConfig
@@ -36,8 +37,6 @@ from graphmill.worker.plan import NebulaScan, QueryPlan, RemoteInput, TaskPlan, 
 from graphmill.worker.process import ProcessTask
 from graphmill.workflow.params import QUERY_PARAMS_KEY
 from graphmill.workflow.schema import QUERY_TASK_TYPE, TaskDef, WorkflowSchema, parse_schema
-
-VidType = Literal["string", "int64"]
 
 
 def safe_path(root: Path, relative: str) -> Path:
