@@ -56,3 +56,28 @@ def unescape(body: str) -> str:
         return out.decode("utf-8")
     except UnicodeDecodeError:
         raise NgqlEscapeError("octal escapes in a string do not spell UTF-8 text") from None
+
+
+_ESCAPE_TABLE = str.maketrans(
+    {"\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+)
+
+
+def escape(text: str) -> str:
+    """``text`` as the body of a string literal in either quotes: :func:`unescape` gives it back.
+
+    A backslash is always doubled, so no octal escape can be formed by accident; other
+    characters, non-ASCII ones included, are written as they are.
+    """
+    return text.translate(_ESCAPE_TABLE)
+
+
+def string_literal(text: str) -> str:
+    """A double-quoted nGQL string literal whose value is ``text``; ValueError for what nGQL cannot hold."""
+    if "\x00" in text:
+        raise ValueError(f"string {text[:60]!r} holds a NUL character, which nGQL strings cannot hold")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"string {text[:60]!r} is not valid Unicode text") from None
+    return '"' + escape(text) + '"'

@@ -22,11 +22,13 @@ import contextlib
 import logging
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal, TypeAlias
 
 import ladybug
+import pyarrow as pa
 import pyarrow.parquet as pq
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -49,11 +51,23 @@ DEFAULT_PASSWORD = "nebula"
 _DB_FILE = "db"
 
 
+#: Runs a query component's nGQL on an embedded store (``graphmill.query.run_query``).  Injected:
+#: the query layer sits above the stores, so a store cannot import it.
+QueryRunner: TypeAlias = Callable[["EmbeddedGraphStore", str, str, Mapping[str, object]], pa.Table]
+
+
 class EmbeddedGraphStore:
     """A :class:`~graphmill.graphstore.base.GraphStore` kept in a folder."""
 
-    def __init__(self, root: Path, *, password_hasher: PasswordHasher | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        password_hasher: PasswordHasher | None = None,
+        query_runner: QueryRunner | None = None,
+    ) -> None:
         self.root = root
+        self._query_runner = query_runner
         (root / "spaces").mkdir(parents=True, exist_ok=True)
         self._catalog = Catalog(root / "catalog.sqlite3")
         self._hasher = password_hasher or PasswordHasher()
@@ -69,6 +83,41 @@ class EmbeddedGraphStore:
         if info is None:
             raise space_not_found(name)
         return info
+
+    # --- queries and results -------------------------------------------------------------
+
+    def run_query(self, space: str, ngql: str, params: Mapping[str, object]) -> pa.Table:
+        """Run nGQL through the injected query runner (translated to Cypher for LadybugDB)."""
+        if self._query_runner is None:
+            raise errors.TaskFailed("this embedded store was opened without a query runner")
+        return self._query_runner(self, space, ngql, params)
+
+    def write_back(
+        self,
+        space: str,
+        table: pa.Table,
+        *,
+        tag: str,
+        props: Sequence[str],
+        types: Sequence[str],
+        mode: Literal["insert", "update"] = "insert",
+        batch_size: int = 1000,
+        create: bool = False,
+    ) -> int:
+        """Results as tag properties (see :mod:`graphmill.graphstore.writeback`)."""
+        from graphmill.graphstore.writeback import write_back  # it builds on this module
+
+        return write_back(
+            self,
+            space,
+            table,
+            tag=tag,
+            props=props,
+            types=types,
+            mode=mode,
+            batch_size=batch_size,
+            create=create,
+        )
 
     def version_dir(self, info: SpaceInfo) -> Path:
         """The folder of the space's data at ``info.version``."""

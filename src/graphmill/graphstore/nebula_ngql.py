@@ -29,6 +29,7 @@ from typing import Literal
 import pyarrow as pa
 
 from graphmill import errors
+from graphmill.formats.ngql_strings import string_literal
 from graphmill.formats.vid import VidType
 from graphmill.graphstore.nebula_types import INT_RANGES, normalize_type
 
@@ -38,9 +39,6 @@ _ASCII_LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _UTF8_LABEL = re.compile(r"(?:[^\x00-\x7f]|[A-Za-z])(?:[^\x00-\x7f]|[A-Za-z0-9_])+")
 #: Longest name NebulaGraph's lexer accepts.
 _MAX_NAME = 4096
-_STRING_ESCAPES = str.maketrans(
-    {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-)
 _INT_TEXT = re.compile(r"[+-]?[0-9]+")
 
 
@@ -63,17 +61,6 @@ def quote_name(kind: str, name: str) -> str:
             f"{kind} name {name!r} cannot be written in nGQL: use a letter then letters, digits or '_'"
         )
     return f"`{name}`"
-
-
-def string_literal(text: str) -> str:
-    """A double-quoted nGQL string literal whose value is exactly ``text``."""
-    if "\x00" in text:
-        raise ValueError(f"string {text[:60]!r} holds a NUL character, which nGQL strings cannot hold")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(f"string {text[:60]!r} is not valid Unicode text") from None
-    return '"' + text.translate(_STRING_ESCAPES) + '"'
 
 
 def int_literal(value: int, type_name: str = "int64") -> str:

@@ -15,7 +15,7 @@ placeholders.  The pipeline:
 from graphmill.query.ast import BindValue, BoundQuery
 from graphmill.query.bind import bind
 from graphmill.query.check import check_query
-from graphmill.query.execute import output_names_problem, run_query
+from graphmill.query.execute import run_query
 from graphmill.query.parser import parse
 from graphmill.query.problems import QueryError
 from graphmill.query.translate import CypherQuery, translate
@@ -28,7 +28,6 @@ __all__ = [
     "QueryError",
     "bind",
     "check_query",
-    "output_names_problem",
     "parse",
     "placeholders",
     "run_query",

@@ -9,11 +9,13 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import pyarrow as pa
 
 from graphmill import errors
+from graphmill.formats.placeholders import fill_placeholders
+from graphmill.formats.writeback import write_back_errors
 from graphmill.graphstore.base import EdgeFile, PropDef, SpaceInfo
 from graphmill.graphstore.model import RANK_PROPERTY
 from graphmill.graphstore.nebula.client import (
@@ -60,7 +62,9 @@ class NebulaGraphStore:
         self.config = config
         self.cache_dir = cache_dir
         self._account = account
-        self._clients: NebulaClients = clients or Nebula3Clients()
+        self._clients: NebulaClients = (
+            clients or cast(NebulaClients | None, config.clients) or Nebula3Clients()
+        )
         self._clock = clock
         self._pool = _Pool(config, self._clients)
         self._edge_snapshots = EdgeSnapshots(config, cache_dir, self._clients, clock, self._runtime_account)
@@ -278,6 +282,7 @@ class NebulaGraphStore:
         types: Sequence[str],
         mode: Literal["insert", "update"] = "insert",
         batch_size: int = 1000,
+        create: bool = False,
     ) -> int:
         """Write ``table`` as properties ``props`` of ``tag`` in ``space``; the number of vertices written.
 
@@ -290,8 +295,23 @@ class NebulaGraphStore:
         ``FETCH`` per batch finds them, then one ``UPDATE VERTEX`` per row, a request per
         batch) and skips the others, as the embedded store does.  The tag, its properties and
         every value of a batch are checked before the batch is sent; a failure after some
-        batches were written says how many rows already were.
+        batches were written says how many rows already were.  ``create`` is ignored: a
+        cluster's schema is its administrators' (graphmill creates nothing there).  Every
+        failure raises :class:`~graphmill.formats.writeback.WriteBackFailed`.
         """
+        with write_back_errors():
+            return self._write_back(space, table, tag, props, types, mode, batch_size)
+
+    def _write_back(
+        self,
+        space: str,
+        table: pa.Table,
+        tag: str,
+        props: Sequence[str],
+        types: Sequence[str],
+        mode: Literal["insert", "update"],
+        batch_size: int,
+    ) -> int:
         if mode not in ("insert", "update"):
             raise errors.TaskFailed(f"write mode must be 'insert' or 'update', not {mode!r}")
         if batch_size < 1:
@@ -374,19 +394,27 @@ class NebulaGraphStore:
     # --- queries --------------------------------------------------------------------------------
 
     def run_query(self, space: str, ngql: str, params: Mapping[str, object]) -> pa.Table:
-        """Run ``ngql`` as is in ``space``, with ``params`` bound to ``$name`` parameters.
+        """Run ``ngql`` in ``space``: ``${name}`` placeholders filled, other ``params`` bound to ``$name``.
 
-        The result set becomes an Arrow table with NebulaGraph's column names (conversions in
-        :mod:`graphmill.graphstore.nebula_values`).
+        The ``${name}`` placeholders of a query component are written into the text as literals
+        (:func:`~graphmill.formats.placeholders.fill_placeholders`); the remaining ``params``
+        go as nGQL parameters (``$name``).  The result set becomes an Arrow table with
+        NebulaGraph's column names (conversions in :mod:`graphmill.graphstore.nebula_values`).
         """
+        try:
+            text, used = fill_placeholders(ngql, params)
+        except ValueError as exc:
+            raise errors.TaskFailed(f"the query cannot run: {exc}") from None
         values: dict[str, Any] = {}
         for name, value in params.items():
+            if name in used:
+                continue
             if not _PARAM_NAME.fullmatch(name):
                 raise errors.TaskFailed(f"parameter name {name!r} is not a valid nGQL parameter name")
             values[name] = to_nebula_value(value, name=name)
         with self._session() as session:
             self._use(session, space)
-            result = self._execute(session, ngql, values or None)
+            result = self._execute(session, text, values or None)
             keys = result.keys()  # the column names (a ResultSet is not a dict)
             names = [str(k) for k in keys]
             return result_table(names, [row.values for row in result.rows()])
