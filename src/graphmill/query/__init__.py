@@ -14,6 +14,7 @@ placeholders.  The pipeline:
 
 from graphmill.query.ast import BindValue, BoundQuery
 from graphmill.query.bind import bind
+from graphmill.query.budget import Budget, BudgetExceeded, check_query_async, check_query_budgeted
 from graphmill.query.check import check_query
 from graphmill.query.execute import run_query
 from graphmill.query.parser import parse
@@ -24,10 +25,14 @@ from graphmill.query.walk import placeholders
 __all__ = [
     "BindValue",
     "BoundQuery",
+    "Budget",
+    "BudgetExceeded",
     "CypherQuery",
     "QueryError",
     "bind",
     "check_query",
+    "check_query_async",
+    "check_query_budgeted",
     "parse",
     "placeholders",
     "run_query",

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from graphmill.query import ast
 from graphmill.query.ast import BindScalar, BindValue, BoundQuery
+from graphmill.query.limits import MAX_LIST_ITEMS, check_count
 from graphmill.query.parser import parse
 from graphmill.query.problems import QueryError, depth_guarded, fail
 from graphmill.query.walk import PLACEHOLDER_IN_STRING, placeholders
@@ -47,6 +48,7 @@ def _check_scalar(name: str, value: object) -> BindScalar:
 
 def _check_value(name: str, value: object) -> BindValue:
     if isinstance(value, list | tuple):
+        check_count(len(value), f"the number of items of parameter ${{{name}}}", MAX_LIST_ITEMS)
         return [_check_scalar(name, v) for v in value]
     return _check_scalar(name, value)
 

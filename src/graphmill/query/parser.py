@@ -21,6 +21,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from graphmill.query import ast
 from graphmill.query.grammar import QUERY_GRAMMAR
+from graphmill.query.limits import MAX_QUERY_CHARS
 from graphmill.query.problems import QueryError, depth_guarded
 from graphmill.query.screen import (
     ADMIN_WRITES,
@@ -94,9 +95,6 @@ def syntax_message(exc: UnexpectedInput, text: str) -> str:
             return f"{word} is not allowed here ({pos}); a query component is read-only"
         return f"syntax error: unexpected {str(token)!r} ({pos}); expected {_expected(exc)}"
     return lex_error_message(exc, text)  # pragma: no cover
-
-
-MAX_QUERY_CHARS = 1_000_000
 
 
 @depth_guarded

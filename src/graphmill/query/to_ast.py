@@ -11,6 +11,7 @@ from lark.tree import Meta
 
 from graphmill.formats.ngql_strings import NgqlEscapeError, unescape
 from graphmill.query import ast
+from graphmill.query.limits import MAX_LIST_ITEMS, MAX_PATH_HOPS, check_count
 from graphmill.query.problems import fail as _fail
 
 
@@ -28,6 +29,10 @@ def _int(tok: Token) -> int:
     if value > 2**63 - 1:
         _fail(f"integer {text} is out of range", _tok_pos(tok))
     return value
+
+
+def _hops(tok: Token) -> int:
+    return check_count(_int(tok), "the length of a variable-length edge", MAX_PATH_HOPS, _tok_pos(tok))
 
 
 def _count(tok: Token) -> ast.Count:
@@ -251,16 +256,16 @@ class ToAst(Transformer[Token, ast.Query]):
         _fail("a variable-length edge needs an upper bound (write *1..3, say)", _pos(meta))
 
     def hops_exact(self, meta: Meta, children: list[Any]) -> _Hops:
-        n = _int(list(_tokens(children))[1])
+        n = _hops(list(_tokens(children))[1])
         return _Hops(n, n)
 
     def hops_range(self, meta: Meta, children: list[Any]) -> _Hops:
         ints = [t for t in _tokens(children) if t.type == "INT"]
-        return _Hops(_int(ints[0]), _int(ints[1]))
+        return _Hops(_hops(ints[0]), _hops(ints[1]))
 
     def hops_upto(self, meta: Meta, children: list[Any]) -> _Hops:
         ints = [t for t in _tokens(children) if t.type == "INT"]
-        return _Hops(1, _int(ints[0]))
+        return _Hops(1, _hops(ints[0]))
 
     def hops_from(self, meta: Meta, children: list[Any]) -> _Hops:
         _fail("a variable-length edge needs an upper bound (write *1..3, say)", _pos(meta))
@@ -489,7 +494,9 @@ class ToAst(Transformer[Token, ast.Query]):
         return ast.Call(_values(children)[0], (), star=True, pos=_pos(meta))
 
     def list_lit(self, meta: Meta, children: list[Any]) -> ast.ListExpr:
-        return ast.ListExpr(tuple(_values(children)), pos=_pos(meta))
+        items = tuple(_values(children))
+        check_count(len(items), "the number of items of a list", MAX_LIST_ITEMS, _pos(meta))
+        return ast.ListExpr(items, pos=_pos(meta))
 
     def literal(self, meta: Meta, children: list[Any]) -> ast.Expr:
         values = _values(children)

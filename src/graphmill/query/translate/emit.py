@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graphmill.query import ast
+from graphmill.query.limits import MAX_ROWS, check_count
 from graphmill.query.problems import fail
 from graphmill.query.translate.schema import SpaceSchema
 
@@ -89,7 +90,8 @@ class Emitter:
         """A SKIP / LIMIT count, as a parameter."""
         return self.param(self.int_count(count, what))
 
-    def int_count(self, count: ast.Expr, what: str) -> int:
+    def int_count(self, count: ast.Expr, what: str, maximum: int = MAX_ROWS) -> int:
+        """A count written in the query or bound to it, checked to be from 0 to ``maximum``."""
         if isinstance(count, ast.Placeholder):  # only when checking an unbound query
             return 1
         if (
@@ -98,6 +100,4 @@ class Emitter:
             or not isinstance(count.value, int)
         ):
             fail(f"{what} needs a whole number", count.pos)
-        if count.value < 0:
-            fail(f"{what} cannot be negative", count.pos)
-        return count.value
+        return check_count(count.value, what, maximum, count.pos)

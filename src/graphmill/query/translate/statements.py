@@ -8,6 +8,7 @@ from dataclasses import replace
 from graphmill.formats.names import backquote as quote
 from graphmill.graphstore.model import RANK_PROPERTY
 from graphmill.query import ast
+from graphmill.query.limits import MAX_GO_STEPS, MAX_PATH_HOPS, check_count
 from graphmill.query.problems import fail
 from graphmill.query.translate.emit import CypherQuery
 from graphmill.query.translate.expressions import Expressions
@@ -207,6 +208,7 @@ class Translator(Expressions):
                 low, high = edge_pat.hops
                 if high is None or low > high:
                     fail("a variable-length edge needs a range like *1..3", edge_pat.pos)
+                check_count(high, "the length of a variable-length edge", MAX_PATH_HOPS, edge_pat.pos)
                 if edge_pat.props:
                     fail("properties on a variable-length edge are not supported", edge_pat.pos)
                 body += f"* TRAIL {low}..{high}"
@@ -261,8 +263,8 @@ class Translator(Expressions):
         return names or self.schema.all_edges()
 
     def go(self, stmt: ast.GoStmt, inputs: dict[str, str] | None) -> None:
-        low = self.int_count(stmt.steps[0], "GO … STEPS")
-        high = self.int_count(stmt.steps[1], "GO … STEPS")
+        low = self.int_count(stmt.steps[0], "the step count of GO … STEPS", MAX_GO_STEPS)
+        high = self.int_count(stmt.steps[1], "the step count of GO … STEPS", MAX_GO_STEPS)
         low = max(low, 1)
         if low > high and high > 0:
             fail(f"GO {low} TO {high} STEPS: the first number is larger than the second", stmt.pos)
