@@ -231,7 +231,6 @@ def test_pipes_into_unsupported_stages(text: str, fragment: str) -> None:
             "MATCH (v) WITH v RETURN id(v)",
             "WITH is not supported by graphmill's query component (line 1, column 11)",
         ),
-        ("MATCH (v) RETURN CASE WHEN true THEN 1 END", "CASE is not supported"),
         ("MATCH (v) RETURN id(v) UNION MATCH (v) RETURN id(v)", "UNION is not supported"),
         ("MATCH (v:player) RETURN v", "returning a whole vertex (v)"),
         ("MATCH (v)-[e]->() RETURN e", "returning a whole edge (e)"),

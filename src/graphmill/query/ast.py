@@ -109,6 +109,32 @@ class Call(Expr):
 
 
 @dataclass(frozen=True)
+class MapExpr(Expr):
+    """``{key: value, …}``: arguments of ``date()``, ``duration()`` and the like."""
+
+    items: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True)
+class Case(Expr):
+    """``CASE [subject] WHEN a THEN b … [ELSE c] END``."""
+
+    subject: Expr | None
+    whens: tuple[tuple[Expr, Expr], ...]
+    default: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Predicate(Expr):
+    """``any|all|none|single(var IN source WHERE condition)``."""
+
+    kind: str
+    var: str
+    source: Expr
+    condition: Expr
+
+
+@dataclass(frozen=True)
 class Subscript(Expr):
     """``base[index]``."""
 
@@ -400,6 +426,15 @@ def ngql_text(expr: Expr) -> str:
             return f"({ngql_text(left)}{op}{ngql_text(right)})"
         case IsNull(operand=operand, negated=negated):
             return f"{ngql_text(operand)} IS {'NOT ' if negated else ''}NULL"
+        case MapExpr(items=items):
+            return "{" + ",".join(f"{k}:{ngql_text(v)}" for k, v in items) + "}"
+        case Case(subject=subject, whens=whens, default=default):
+            head = "CASE" + (f" {ngql_text(subject)}" if subject is not None else "")
+            arms = "".join(f" WHEN {ngql_text(w)} THEN {ngql_text(t)}" for w, t in whens)
+            tail = f" ELSE {ngql_text(default)}" if default is not None else ""
+            return f"{head}{arms}{tail} END"
+        case Predicate(kind=kind, var=var, source=source, condition=condition):
+            return f"{kind}({var} IN {ngql_text(source)} WHERE {ngql_text(condition)})"
     raise TypeError(f"not an expression: {expr!r}")  # pragma: no cover
 
 

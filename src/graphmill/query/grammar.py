@@ -126,6 +126,8 @@ comp_op: EQ | ASSIGN | NE | LT | LE | GT | GE
         | postfix "[" expr "]"                  -> subscript
 ?atom: literal
      | list_lit
+     | map_lit
+     | case_expr
      | PLACEHOLDER                              -> placeholder
      | func_call
      | name                                     -> name_ref
@@ -135,9 +137,13 @@ comp_op: EQ | ASSIGN | NE | LT | LE | GT | GE
      | input_col
      | VARIABLE                                 -> user_var
 input_col: INPUT_REF "." name
-func_call: name LPAR DISTINCT? [expr ("," expr)*] ")"
+func_call: name LPAR DISTINCT? [expr ("," expr)*] (WHERE expr)? ")"
          | name LPAR STAR ")"                   -> count_star
 list_lit: LBRACKET [expr ("," expr)*] "]"
+map_lit: LBRACE [map_pair ("," map_pair)*] "}"
+map_pair: name ":" expr
+case_expr: CASE expr? case_when+ (ELSE expr)? END
+case_when: WHEN expr THEN expr
 literal: string | INT | FLOAT | TRUE | FALSE | NULL
 string: DQ_STRING | SQ_STRING
 name: NAME | QNAME
@@ -152,6 +158,7 @@ SRC_REF: "$^"
 INPUT_REF: "$-"
 LPAR: "("
 LBRACKET: "["
+LBRACE: "{"
 RARROW: "->"
 LARROW: "<-"
 DOTDOT: ".."
@@ -208,6 +215,11 @@ FETCH: "fetch"i
 PROP: "prop"i
 ON: "on"i
 LOOKUP: "lookup"i
+CASE: "case"i
+WHEN: "when"i
+THEN: "then"i
+ELSE: "else"i
+END: "end"i
 """
     + _COMMON_TERMINALS
 )

@@ -103,9 +103,7 @@ _UNSUPPORTED_READS = frozenset(
 _FIRST_STATEMENTS = frozenset({"MATCH", "GO", "FETCH", "LOOKUP", "RETURN"})
 _PIPE_STAGES = frozenset({"GO", "FETCH", "ORDER", "LIMIT"})
 #: Keywords that, met where the grammar does not expect them, are a construct graphmill lacks.
-UNSUPPORTED_WORDS = _UNSUPPORTED_READS | frozenset(
-    {"CASE", "EXISTS", "REDUCE", "ALL", "ANY", "NONE", "SINGLE"}
-)
+UNSUPPORTED_WORDS = _UNSUPPORTED_READS | frozenset({"REDUCE"})
 
 
 @dataclass(frozen=True)

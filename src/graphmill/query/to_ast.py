@@ -31,6 +31,23 @@ def _int(tok: Token) -> int:
     return value
 
 
+_PREDICATES = frozenset({"any", "all", "none", "single"})
+
+
+def _predicate(name: str, args: list[Any], pos: ast.Pos) -> ast.Predicate:
+    """``any(x IN list WHERE cond)``: parsed as a call whose one argument is ``x IN list``."""
+    if name.lower() not in _PREDICATES:
+        _fail(f"{name}(… WHERE …) is not a function: only any(), all(), none() and single() take WHERE", pos)
+    *rest, condition = args
+    if len(rest) != 1 or not (
+        isinstance(rest[0], ast.Binary) and rest[0].op == "IN" and isinstance(rest[0].left, ast.Name)
+    ):
+        _fail(f"write {name}(variable IN list WHERE condition)", pos)
+    source = rest[0]
+    assert isinstance(source.left, ast.Name)
+    return ast.Predicate(name.lower(), source.left.name, source.right, condition, pos=pos)
+
+
 def _hops(tok: Token) -> int:
     return check_count(_int(tok), "the length of a variable-length edge", MAX_PATH_HOPS, _tok_pos(tok))
 
@@ -485,10 +502,40 @@ class ToAst(Transformer[Token, ast.Query]):
     def user_var(self, meta: Meta, children: list[Any]) -> ast.UserVar:
         return ast.UserVar(str(children[0])[1:], pos=_pos(meta))
 
-    def func_call(self, meta: Meta, children: list[Any]) -> ast.Call:
+    def func_call(self, meta: Meta, children: list[Any]) -> ast.Expr:
         name, *args = _values(children)
         distinct = any(t.type == "DISTINCT" for t in _tokens(children))
+        if any(t.type == "WHERE" for t in _tokens(children)):
+            return _predicate(name, args, _pos(meta))
         return ast.Call(name, tuple(args), distinct, pos=_pos(meta))
+
+    def map_lit(self, meta: Meta, children: list[Any]) -> ast.MapExpr:
+        return ast.MapExpr(tuple(_values(children)), pos=_pos(meta))
+
+    def map_pair(self, meta: Meta, children: list[Any]) -> tuple[str, ast.Expr]:
+        key, value = _values(children)
+        return (key, value)
+
+    def case_expr(self, meta: Meta, children: list[Any]) -> ast.Case:
+        subject: ast.Expr | None = None
+        default: ast.Expr | None = None
+        whens: list[tuple[ast.Expr, ast.Expr]] = []
+        seen_else = False
+        for child in children:
+            if isinstance(child, Token):
+                seen_else = seen_else or child.type == "ELSE"
+            elif isinstance(child, tuple):
+                whens.append(child)
+            elif child is not None:
+                if seen_else:
+                    default = child
+                else:
+                    subject = child
+        return ast.Case(subject, tuple(whens), default, pos=_pos(meta))
+
+    def case_when(self, meta: Meta, children: list[Any]) -> tuple[ast.Expr, ast.Expr]:
+        when, then = _values(children)
+        return (when, then)
 
     def count_star(self, meta: Meta, children: list[Any]) -> ast.Call:
         return ast.Call(_values(children)[0], (), star=True, pos=_pos(meta))

@@ -37,6 +37,16 @@ def _walk_expr(expr: ast.Expr) -> Iterator[ast.Expr]:
         case ast.Binary(left=left, right=right):
             yield from _walk_expr(left)
             yield from _walk_expr(right)
+        case ast.MapExpr(items=items):
+            for _, value in items:
+                yield from _walk_expr(value)
+        case ast.Case(subject=subject, whens=whens, default=default):
+            for part in (subject, *(e for pair in whens for e in pair), default):
+                if part is not None:
+                    yield from _walk_expr(part)
+        case ast.Predicate(source=source, condition=condition):
+            yield from _walk_expr(source)
+            yield from _walk_expr(condition)
 
 
 def _projection_exprs(p: ast.Projection) -> Iterator[ast.Expr]:

@@ -29,6 +29,31 @@ class CypherQuery:
 # --- schema --------------------------------------------------------------------------------
 
 
+def _cypher_string(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in "\\'":
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "'" + "".join(out) + "'"
+
+
+def cypher_literal(value: ast.Scalar) -> str:
+    """``value`` as Cypher literal text: every character that could end or escape a string is escaped."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return f"CAST({value} AS INT64)"
+    if isinstance(value, float):
+        return f"CAST({_cypher_string(repr(value))} AS DOUBLE)"
+    return _cypher_string(value)
+
+
 class Emitter:
     """State and helpers shared by the expression and statement translation."""
 
@@ -46,6 +71,9 @@ class Emitter:
         #: The current output: (nGQL column name, Cypher variable).
         self.columns: list[tuple[str, str]] = []
         self.empty = False
+        #: Above 0 while translating a predicate's condition: LadybugDB cannot take parameters
+        #: there (it fails an assertion), so constants are written as escaped literals.
+        self.inline = 0
 
     # -- helpers --------------------------------------------------------------------------
     def fresh(self, prefix: str) -> str:
@@ -60,6 +88,8 @@ class Emitter:
     def const(self, value: ast.Scalar) -> str:
         if value is None:
             return "NULL"
+        if self.inline:
+            return cypher_literal(value)
         if isinstance(value, bool):
             return self.param(value)
         if isinstance(value, int):
@@ -70,7 +100,7 @@ class Emitter:
 
     def list_const(self, values: Sequence[ast.Scalar]) -> str | None:
         """One parameter for a list of same-typed literals, or None when they are mixed."""
-        if any(v is None for v in values):
+        if any(v is None for v in values) or self.inline:
             return None
         if all(isinstance(v, str) for v in values):
             return self.param(list(values))

@@ -9,7 +9,7 @@ from graphmill.graphstore.model import RANK_PROPERTY
 from graphmill.query import ast
 from graphmill.query.problems import fail
 from graphmill.query.translate.emit import Emitter
-from graphmill.query.translate.functions import AGGREGATES, CASTS, FUNCTIONS
+from graphmill.query.translate.functions import AGGREGATES, DATE_FIELDS, DURATION_UNITS, scalar
 from graphmill.query.translate.scope import Edge, Node, Scope, is_name
 
 _CYPHER_OPS = {"==": "=", "!=": "<>"}
@@ -19,6 +19,30 @@ _NEGATED = {
     "NOT ENDS WITH": "ENDS WITH",
     "NOT CONTAINS": "CONTAINS",
 }
+
+
+#: Functions whose result is a list (for ``reverse()``, which reverses strings too).
+_LIST_FUNCTIONS = frozenset(
+    {
+        "range",
+        "split",
+        "collect",
+        "collect_set",
+        "tail",
+        "toset",
+        "extract",
+        "tags",
+        "labels",
+        "reverse",
+        "keys",
+    }
+)
+
+
+def _is_list(expr: ast.Expr) -> bool:
+    if isinstance(expr, ast.ListExpr):
+        return True
+    return isinstance(expr, ast.Call) and expr.name.lower() in _LIST_FUNCTIONS
 
 
 class Expressions(Emitter):
@@ -191,6 +215,8 @@ class Expressions(Emitter):
                 fail(f"'{name}' is not a tag of this statement ({', '.join(scope.tag_nodes)})", pos)
             if name not in scope.nodes and name not in scope.edges:
                 fail(f"'{name}' is not defined here", base.pos)
+        if prop.lower() in DATE_FIELDS and not isinstance(base, ast.Name | ast.SrcRef | ast.DstRef):
+            return f"date_part('{DATE_FIELDS[prop.lower()]}', {self.expr(base, scope)})"
         fail(f"unsupported property reference {ast.ngql_text(expr)}", pos)
 
     # -- expressions ----------------------------------------------------------------------
@@ -207,6 +233,8 @@ class Expressions(Emitter):
                 return "[" + ", ".join(self.expr(i, scope) for i in items) + "]"
             case ast.Placeholder():  # only when checking an unbound query
                 return self.param(None)
+            case ast.Name(name=name) if name in scope.locals:
+                return scope.locals[name]
             case ast.Name(name=name):
                 what = (
                     "vertex"
@@ -244,6 +272,11 @@ class Expressions(Emitter):
                 return self.call(expr, scope)
             case ast.Subscript(base=base, index=index):
                 return f"{self.expr(base, scope)}[({self.expr(index, scope)}) + 1]"
+        return self.compound(expr, scope)
+
+    def compound(self, expr: ast.Expr, scope: Scope) -> str:
+        """Operators, CASE, maps and predicates."""
+        match expr:
             case ast.Unary(op="NOT", operand=operand):
                 return f"(NOT {self.expr(operand, scope)})"
             case ast.Unary(op=op, operand=operand):
@@ -255,79 +288,115 @@ class Expressions(Emitter):
                 return f"({lhs} {_CYPHER_OPS.get(op, op)} {rhs})"
             case ast.IsNull(operand=operand, negated=negated):
                 return f"({self.expr(operand, scope)} IS {'NOT ' if negated else ''}NULL)"
+            case ast.Case(subject=subject, whens=whens, default=default):
+                text = "CASE" + (f" {self.expr(subject, scope)}" if subject is not None else "")
+                for when, then in whens:
+                    text += f" WHEN {self.expr(when, scope)} THEN {self.expr(then, scope)}"
+                if default is not None:
+                    text += f" ELSE {self.expr(default, scope)}"
+                return f"({text} END)"
+            case ast.MapExpr(items=items):
+                return "{" + ", ".join(f"{quote(k)}: {self.expr(v, scope)}" for k, v in items) + "}"
+            case ast.Predicate(kind=kind, var=var, source=source, condition=condition):
+                local = self.fresh("x")
+                inner = replace(scope, locals={**scope.locals, var: local})
+                self.inline += 1
+                try:
+                    where = self.expr(condition, inner)
+                finally:
+                    self.inline -= 1
+                return f"{kind}({local} IN {self.expr(source, scope)} WHERE {where})"
         raise AssertionError(expr)  # pragma: no cover
 
     def call(self, call: ast.Call, scope: Scope) -> str:
         name = call.name.lower()
-        pos = call.pos
         if name in AGGREGATES:
-            if not scope.aggregates:
-                fail(
-                    f"aggregate function {call.name}() is only supported in MATCH … RETURN and RETURN, "
-                    f"not in {scope.what} clauses",
-                    pos,
-                )
-            if call.star:
-                if name != "count":
-                    fail(f"{call.name}(*) is not a function: only count(*)", pos)
-                return "count(*)"
-            if len(call.args) != 1:
-                fail(f"{call.name}() takes one argument", pos)
-            inner = replace(scope, aggregates=False)
-            distinct = "DISTINCT " if call.distinct else ""
-            (arg,) = call.args
-            if (
-                name == "count"
-                and isinstance(arg, ast.Name)
-                and (arg.name in scope.nodes or arg.name in scope.edges)
-            ):
-                counted = scope.nodes[arg.name].var if arg.name in scope.nodes else scope.edges[arg.name].var
-                return f"count({distinct}{counted})"
-            return f"{AGGREGATES[name]}({distinct}{self.expr(arg, inner)})"
+            return self.aggregate(call, scope)
         if call.star or call.distinct:
-            fail(f"{call.name}() does not take {'*' if call.star else 'DISTINCT'}", pos)
-        args = call.args
-        if name in ("id", "src", "dst", "rank", "type", "properties"):
-            if len(args) != 1:
-                fail(f"{call.name}() takes one argument", pos)
-            (arg,) = args
-            if name == "properties":
-                fail(
-                    f"properties({ast.ngql_text(arg)}) is a map: pick a property, like properties({ast.ngql_text(arg)}).name",
-                    pos,
-                )
-            if name == "id":
-                if self.is_vertex_kw(arg, scope):
-                    assert scope.vid is not None
+            fail(f"{call.name}() does not take {'*' if call.star else 'DISTINCT'}", call.pos)
+        if name in ("id", "src", "dst", "rank", "type", "properties", "tags", "labels"):
+            return self.schema_call(call, scope)
+        if name == "exists":
+            if len(call.args) != 1:
+                fail("exists() takes one argument", call.pos)
+            return f"({self.expr(call.args[0], scope)} IS NOT NULL)"
+        if name == "duration":
+            return self.duration(call, scope)
+        if name == "reverse" and len(call.args) == 1:
+            # Strings and lists reverse by different LadybugDB functions: tell them by the argument.
+            arg = self.expr(call.args[0], scope)
+            return f"list_reverse({arg})" if _is_list(call.args[0]) else f"reverse({arg})"
+        if name == "date" and len(call.args) == 1 and isinstance(call.args[0], ast.MapExpr):
+            parts = dict(call.args[0].items)
+            if set(parts) != {"year", "month", "day"}:
+                fail("date({…}) takes year, month and day", call.pos)
+            y, m, d = (self.expr(parts[k], scope) for k in ("year", "month", "day"))
+            return f"make_date({y}, {m}, {d})"
+        function = scalar(call)
+        return function.render([self.expr(a, scope) for a in call.args])
+
+    def aggregate(self, call: ast.Call, scope: Scope) -> str:
+        name, pos = call.name.lower(), call.pos
+        if not scope.aggregates:
+            fail(
+                f"aggregate function {call.name}() is only supported in MATCH … RETURN and RETURN, "
+                f"not in {scope.what} clauses",
+                pos,
+            )
+        if call.star:
+            if name != "count":
+                fail(f"{call.name}(*) is not a function: only count(*)", pos)
+            return "count(*)"
+        if len(call.args) != 1:
+            fail(f"{call.name}() takes one argument", pos)
+        inner = replace(scope, aggregates=False)
+        distinct = "DISTINCT " if call.distinct else ""
+        (arg,) = call.args
+        if (
+            name == "count"
+            and isinstance(arg, ast.Name)
+            and (arg.name in scope.nodes or arg.name in scope.edges)
+        ):
+            counted = scope.nodes[arg.name].var if arg.name in scope.nodes else scope.edges[arg.name].var
+            return f"count({distinct}{counted})"
+        return AGGREGATES[name](f"{distinct}{self.expr(arg, inner)}")
+
+    def schema_call(self, call: ast.Call, scope: Scope) -> str:
+        """``id()``, ``src()``, ``dst()``, ``rank()``, ``type()``, ``tags()`` of a vertex or an edge."""
+        name, pos, args = call.name.lower(), call.pos, call.args
+        if len(args) != 1:
+            fail(f"{call.name}() takes one argument", pos)
+        (arg,) = args
+        if name == "properties":
+            fail(
+                f"properties({ast.ngql_text(arg)}) is a map: pick a property, like properties({ast.ngql_text(arg)}).name",
+                pos,
+            )
+        if name in ("id", "tags", "labels"):
+            if self.is_vertex_kw(arg, scope):
+                assert scope.vid is not None
+                if name == "id":
                     return scope.vid
-                node = self.vertex_of(arg, scope)
-                if node is None:
-                    fail(f"id() needs a vertex, not {ast.ngql_text(arg)}", arg.pos)
-                return f"{node.var}.vid"
-            edge = self.edge_of(arg, scope)
-            if edge is None:
-                fail(f"{call.name}() needs an edge, not {ast.ngql_text(arg)}", arg.pos)
-            self._single(edge, call.name, pos)
-            return {"src": self.src, "dst": self.dst, "rank": self.rank, "type": self.type}[name](edge)
-        if name in CASTS:
-            if len(args) != 1:
-                fail(f"{call.name}() takes one argument", pos)
-            return f"CAST({self.expr(args[0], scope)} AS {CASTS[name]})"
-        if name in ("round",):
-            if len(args) not in (1, 2):
-                fail("round() takes one or two arguments", pos)
-            digits = self.expr(args[1], scope) if len(args) == 2 else "0"
-            return f"round(CAST({self.expr(args[0], scope)} AS DOUBLE), {digits})"
-        if name in ("substr", "substring"):
-            if len(args) not in (2, 3):
-                fail(f"{call.name}() takes two or three arguments", pos)
-            text, start = self.expr(args[0], scope), self.expr(args[1], scope)
-            if len(args) == 3:
-                return f"substring({text}, ({start}) + 1, {self.expr(args[2], scope)})"
-            return f"substring({text}, ({start}) + 1, size({text}))"
-        if name in FUNCTIONS:
-            target, arities = FUNCTIONS[name]
-            if len(args) not in arities:
-                fail(f"{call.name}() does not take {len(args)} arguments", pos)
-            return f"{target}({', '.join(self.expr(a, scope) for a in args)})"
-        fail(f"function {call.name}() is not supported", pos)
+                return "[" + ", ".join(self.param(t) for t in scope.tag_nodes) + "]"
+            node = self.vertex_of(arg, scope)
+            if node is None:
+                fail(f"{call.name}() needs a vertex, not {ast.ngql_text(arg)}", arg.pos)
+            return f"{node.var}.vid" if name == "id" else f"[label({node.var})]"
+        edge = self.edge_of(arg, scope)
+        if edge is None:
+            fail(f"{call.name}() needs an edge, not {ast.ngql_text(arg)}", arg.pos)
+        self._single(edge, call.name, pos)
+        return {"src": self.src, "dst": self.dst, "rank": self.rank, "type": self.type}[name](edge)
+
+    def duration(self, call: ast.Call, scope: Scope) -> str:
+        """``duration({days: 1, hours: 2})``: a LadybugDB interval."""
+        if len(call.args) != 1 or not isinstance(call.args[0], ast.MapExpr) or not call.args[0].items:
+            fail("duration() takes a map like {days: 1, hours: 2}", call.pos)
+        parts = []
+        for key, value in call.args[0].items:
+            unit = DURATION_UNITS.get(key.lower())
+            if unit is None:
+                fail(f"duration() has no unit '{key}' (use {', '.join(DURATION_UNITS)})", value.pos)
+            amount = self.expr(value, scope)
+            parts.append(f"{unit}(CAST({amount} AS INT64){' * 7' if key.lower() == 'weeks' else ''})")
+        return "(" + " + ".join(parts) + ")"

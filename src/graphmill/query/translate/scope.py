@@ -50,6 +50,8 @@ class Scope:
     joins: dict[tuple[str, str], str] = field(default_factory=dict)
     #: OPTIONAL MATCH clauses for joins not emitted yet.
     pending: list[str] = field(default_factory=list)
+    #: Variables of predicates (``x`` in ``any(x IN l WHERE …)``) → Cypher variable.
+    locals: dict[str, str] = field(default_factory=dict)
 
 
 def is_name(expr: ast.Expr, *names: str) -> bool:
