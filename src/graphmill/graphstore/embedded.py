@@ -7,6 +7,8 @@ Layout under ``root``::
     spaces/<space>/v<version>/edges/<edge>.parquet     src, dst, rank, properties
     spaces/<space>/v<version>/vertices/<tag>.parquet   vid, properties
 
+(a tag or edge type that is not a plain file name is written ``=`` + its UTF-8 in hex).
+
 Every import builds a new version in ``v<version>.building``, renames it to ``v<version>``,
 then switches the catalog entry in one transaction, and only then deletes the old version's
 folder (a failure to delete is logged and otherwise ignored).  A reader that looked up the
@@ -34,6 +36,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from graphmill import errors
+from graphmill.formats.names import file_stem
 from graphmill.formats.vid import VidType
 from graphmill.graphstore.base import EdgeFile, SpaceInfo
 from graphmill.graphstore.catalog import Catalog, now_ms, space_exists, space_not_found
@@ -148,14 +151,14 @@ class EmbeddedGraphStore:
                         f"property '{weight}' of edge type '{edge_type}' is a {props[weight]}, not a number"
                     )
                 column = weight
-            path = self.version_dir(info) / "edges" / f"{edge_type}.parquet"
+            path = self.version_dir(info) / "edges" / f"{file_stem(edge_type)}.parquet"
             files.append(EdgeFile(edge_type, path, column, info.edge_counts.get(edge_type, 0)))
         return files
 
     def vertex_files(self, space: str) -> dict[str, Path]:
         """Per tag, the Parquet snapshot of its vertices (columns ``vid`` and the properties)."""
         info = self.get_space(space)
-        return {tag: self.version_dir(info) / "vertices" / f"{tag}.parquet" for tag in info.tags}
+        return {tag: self.version_dir(info) / "vertices" / f"{file_stem(tag)}.parquet" for tag in info.tags}
 
     def import_ngql(self, name: str, path: Path, *, replace: bool = False) -> SpaceInfo:
         """Import the nGQL script at ``path`` as space ``name`` (see ``ngql_import``)."""
@@ -182,9 +185,9 @@ class EmbeddedGraphStore:
             (building / "edges").mkdir()
             (building / "vertices").mkdir()
             for tag, table in data.vertices.items():
-                pq.write_table(table, building / "vertices" / f"{tag}.parquet")
+                pq.write_table(table, building / "vertices" / f"{file_stem(tag)}.parquet")
             for edge, table in data.edge_tables.items():
-                pq.write_table(table, building / "edges" / f"{edge}.parquet")
+                pq.write_table(table, building / "edges" / f"{file_stem(edge)}.parquet")
             try:
                 vertex_count = build_database(building / _DB_FILE, data)
             except RuntimeError as exc:  # what LadybugDB raises

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphmill import errors
+from graphmill.formats.names import schema_name_problem
 from graphmill.formats.vid import VidType
 from graphmill.graphstore.base import PropDef
 from graphmill.graphstore.nebula_types import arrow_type, vid_arrow_type
@@ -32,11 +33,22 @@ _MAX_NAME = 128
 
 
 def check_name(kind: str, name: str) -> str:
-    """``name`` if it is a plain identifier (letters, digits, ``_``; not a digit first)."""
-    if not (0 < len(name) <= _MAX_NAME and name.isascii() and name.isidentifier()):
-        raise errors.ParamError(
-            f"invalid {kind} name {name!r}: use letters, digits and '_' (not starting with a digit)"
-        )
+    """``name`` if it can name a ``kind``.
+
+    A space is a folder of the store and a part of URLs: a plain identifier (letters, digits,
+    ``_``; not a digit first).  Tags, edge types and properties take what NebulaGraph takes
+    back-quoted: spaces, non-ASCII letters, punctuation (see
+    :func:`~graphmill.formats.names.schema_name_problem`).
+    """
+    if kind == "space":
+        if not (0 < len(name) <= _MAX_NAME and name.isascii() and name.isidentifier()):
+            raise errors.ParamError(
+                f"invalid {kind} name {name!r}: use letters, digits and '_' (not starting with a digit)"
+            )
+        return name
+    problem = schema_name_problem(name)
+    if problem is not None:
+        raise errors.ParamError(f"invalid {kind} name {name!r}: {problem}")
     return name
 
 

@@ -8,7 +8,9 @@ statement is, before (and whatever) the real grammar says.
 
 Lexical rules follow NebulaGraph's scanner: comments are ``#`` and ``//`` to the end of the
 line and ``/* … */`` (``--`` is an undirected edge, never a comment); strings use double or
-single quotes with backslash escapes and cannot span lines; identifiers may be back-quoted.
+single quotes with backslash escapes and cannot span lines; identifiers may be back-quoted
+(any text but a back-quote or a line break), and unquoted ones may hold non-ASCII letters
+(``关注``), as NebulaGraph's UTF-8 labels.
 """
 
 from __future__ import annotations
@@ -149,7 +151,7 @@ string: DQ_STRING | SQ_STRING
 name: NAME | QNAME
 
 // ---- terminals --------------------------------------------------------------------------
-NAME: /[a-z_][a-z0-9_]*/i
+NAME: /(?:[A-Za-z_]|[^\x00-\x7f])(?:[A-Za-z0-9_]|[^\x00-\x7f])*/
 FLOAT: /(?:\d+\.\d+|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+/
 INT: /0[xX][0-9a-fA-F]+|\d+/
 VARIABLE: /\$[A-Za-z_][A-Za-z0-9_]*/
@@ -229,7 +231,7 @@ SCAN_GRAMMAR = (
     r"""
 start: token*
 token: WORD | QNAME | DQ_STRING | SQ_STRING | NUMBER | PLACEHOLDER | DOLLAR | PUNCT
-WORD: /[A-Za-z_][A-Za-z0-9_]*/
+WORD: /(?:[A-Za-z_]|[^\x00-\x7f])(?:[A-Za-z0-9_]|[^\x00-\x7f])*/
 NUMBER: /\d+(?:\.\d+)?/
 DOLLAR: /\$[$^\-]|\$[A-Za-z_][A-Za-z0-9_]*/
 PUNCT: /[^\sA-Za-z0-9_]/

@@ -70,13 +70,20 @@ def props_to_scan(props: Sequence[PropDef], weight: PropDef | None) -> tuple[str
     return (props[0].name,)
 
 
-def scan_batch_table(data: Any, vid_type: VidType, weight: PropDef | None, schema: pa.Schema) -> pa.Table:
+def scan_batch_table(
+    data: Any, vid_type: VidType, weight: PropDef | None, schema: pa.Schema, *, edge_type: str | None = None
+) -> pa.Table:
     """One scanned ``DataSet`` (columns ``edge._src``, ``edge._type``, ``edge._rank``, ``edge._dst``,
     ``edge.<prop>`` …) as a table of ``schema`` (``src``, ``dst``, ``rank`` [, weight])."""
     index: dict[str, int] = {}
     for i, raw in enumerate(data.column_names):
         name = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else str(raw)
-        index.setdefault(name.split(".", 1)[-1], i)
+        # ``<edge type>.<column>``; an edge type may itself hold dots (``my.edge``).
+        if edge_type is not None and name.startswith(edge_type + "."):
+            name = name[len(edge_type) + 1 :]
+        else:
+            name = name.split(".", 1)[-1]
+        index.setdefault(name, i)
     wanted = ["_src", "_dst", "_rank"] + ([weight.name] if weight else [])
     absent = [c for c in wanted if c not in index]
     if absent:
@@ -320,7 +327,9 @@ class EdgeSnapshots:
                 data = batch.get_data_set() if batch is not None else None
                 if data is None or not data.rows:
                     continue
-                table = scan_batch_table(data, target.vid_type, target.weight_prop, schema)
+                table = scan_batch_table(
+                    data, target.vid_type, target.weight_prop, schema, edge_type=target.edge_type
+                )
                 with lock:
                     writer.write_table(table)
                     written[0] += table.num_rows
