@@ -224,7 +224,7 @@ class FakeCluster:
 
 def _vid_literals(text: str) -> list[object]:
     """The vids of a comma-separated list of nGQL literals (strings or integers)."""
-    from graphmill.graphstore.ngql_lexer import unescape
+    from graphmill.formats.ngql_strings import unescape
 
     found: list[object] = []
     for m in re.finditer(r'"((?:[^"\\]|\\.)*)"|(-?\d+)', text):

@@ -8,6 +8,7 @@ import pyarrow as pa
 import pytest
 
 from graphmill import errors
+from graphmill.formats.ngql_strings import unescape
 from graphmill.graphstore.nebula_ngql import (
     canonical_type,
     fetch_ids_statement,
@@ -23,7 +24,6 @@ from graphmill.graphstore.nebula_ngql import (
     vid_type_of,
     write_back_batches,
 )
-from graphmill.graphstore.ngql_lexer import unescape
 
 NASTY = [
     "",
