@@ -254,6 +254,26 @@ class MatchClause:
     patterns: tuple[PathPattern, ...]
     where: Expr | None
     pos: Pos = field(default=NOWHERE, compare=False)
+    #: ``OPTIONAL MATCH``: rows without a match keep NULLs.
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class UnwindClause:
+    """``UNWIND list AS var``."""
+
+    expr: Expr
+    var: str
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class WithClause:
+    """``WITH items [ORDER BY …] [SKIP n] [LIMIT n] [WHERE …]``: the names after it are its items'."""
+
+    projection: Projection
+    where: Expr | None
+    pos: Pos = field(default=NOWHERE, compare=False)
 
 
 @dataclass(frozen=True)
@@ -271,9 +291,13 @@ class Projection:
 # --- statements ----------------------------------------------------------------------------
 
 
+#: The clauses of a MATCH statement before its RETURN.
+ReadingClause: TypeAlias = MatchClause | UnwindClause | WithClause
+
+
 @dataclass(frozen=True)
 class MatchStmt:
-    clauses: tuple[MatchClause, ...]
+    clauses: tuple[ReadingClause, ...]
     ret: Projection
     pos: Pos = field(default=NOWHERE, compare=False)
 
@@ -361,7 +385,18 @@ class LimitPipe:
 
 
 Statement: TypeAlias = MatchStmt | ReturnStmt | GoStmt | FetchVerticesStmt | FetchEdgesStmt | LookupStmt
-PipeStage: TypeAlias = GoStmt | FetchVerticesStmt | OrderPipe | LimitPipe
+
+
+@dataclass(frozen=True)
+class GroupPipe:
+    """``| GROUP BY $-.a, … YIELD …``: the YIELD's aggregates per group of the keys."""
+
+    keys: tuple[Expr, ...]
+    yield_: Projection
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+PipeStage: TypeAlias = GoStmt | FetchVerticesStmt | OrderPipe | LimitPipe | GroupPipe
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,13 @@ start: query ";"*
 
 query: stmt pipe_stage*
 ?stmt: match_stmt | go_stmt | fetch_stmt | lookup_stmt | return_stmt
-pipe_stage: "|" (go_stmt | fetch_stmt | order_pipe | limit_pipe)
+pipe_stage: "|" (go_stmt | fetch_stmt | order_pipe | limit_pipe | group_pipe)
 
 // ---- MATCH --------------------------------------------------------------------------
-match_stmt: match_clause+ return_clause
-match_clause: MATCH pattern ("," pattern)* where?
+match_stmt: (match_clause | unwind_clause | with_clause)+ return_clause
+match_clause: OPTIONAL? MATCH pattern ("," pattern)* where?
+unwind_clause: UNWIND expr AS name
+with_clause: WITH DISTINCT? items order_by? skip? limit? where?
 where: WHERE expr
 pattern: node_pat (edge_pat node_pat)*
 node_pat: LPAR var_name? node_label* prop_map? ")"
@@ -92,6 +94,7 @@ lookup_stmt: LOOKUP ON name where? yield_clause
 // ---- pipe stages ----------------------------------------------------------------------
 order_pipe: ORDER BY order_item ("," order_item)*
 limit_pipe: LIMIT count ("," count)?
+group_pipe: GROUP BY expr ("," expr)* yield_clause
 
 // ---- expressions ----------------------------------------------------------------------
 ?expr: or_expr
@@ -217,6 +220,9 @@ FETCH: "fetch"i
 PROP: "prop"i
 ON: "on"i
 LOOKUP: "lookup"i
+OPTIONAL: "optional"i
+UNWIND: "unwind"i
+GROUP: "group"i
 CASE: "case"i
 WHEN: "when"i
 THEN: "then"i

@@ -18,7 +18,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput
 from graphmill.query import ast
 from graphmill.query.grammar import SCAN_GRAMMAR
 
-SUPPORTED = "MATCH, GO, FETCH PROP ON, LOOKUP ON and RETURN"
+SUPPORTED = "MATCH (with OPTIONAL MATCH, UNWIND and WITH), GO, FETCH PROP ON, LOOKUP ON and RETURN"
 
 
 #: Statements that change data.
@@ -87,9 +87,6 @@ _UNSUPPORTED_READS = frozenset(
         "DESC",
         "EXPLAIN",
         "PROFILE",
-        "OPTIONAL",
-        "WITH",
-        "UNWIND",
         "CALL",
         "YIELD",
         "GROUP",
@@ -100,8 +97,8 @@ _UNSUPPORTED_READS = frozenset(
         "FORMAT",
     }
 )
-_FIRST_STATEMENTS = frozenset({"MATCH", "GO", "FETCH", "LOOKUP", "RETURN"})
-_PIPE_STAGES = frozenset({"GO", "FETCH", "ORDER", "LIMIT"})
+_FIRST_STATEMENTS = frozenset({"MATCH", "OPTIONAL", "UNWIND", "WITH", "GO", "FETCH", "LOOKUP", "RETURN"})
+_PIPE_STAGES = frozenset({"GO", "FETCH", "ORDER", "LIMIT", "GROUP"})
 #: Keywords that, met where the grammar does not expect them, are a construct graphmill lacks.
 UNSUPPORTED_WORDS = _UNSUPPORTED_READS | frozenset({"REDUCE"})
 
@@ -180,7 +177,7 @@ def _head_problem(tokens: list[Tok], *, piped: bool) -> str | None:
         name = _construct(tokens) if word else head.text
         return (
             f"piping into {name} is not supported ({head.pos}); "
-            "a pipe may lead to GO, FETCH PROP ON, ORDER BY or LIMIT"
+            "a pipe may lead to GO, FETCH PROP ON, GROUP BY, ORDER BY or LIMIT"
         )
     if word in _UNSUPPORTED_READS:
         return f"{_construct(tokens)} is not supported by graphmill's query component ({head.pos}); use {SUPPORTED}"

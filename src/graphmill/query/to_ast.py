@@ -216,7 +216,17 @@ class ToAst(Transformer[Token, ast.Query]):
         values = _values(children)
         where = next((v.expr for v in values if isinstance(v, _Where)), None)
         patterns = tuple(v for v in values if isinstance(v, ast.PathPattern))
-        return ast.MatchClause(patterns, where, pos=_pos(meta))
+        optional = any(t.type == "OPTIONAL" for t in _tokens(children))
+        return ast.MatchClause(patterns, where, pos=_pos(meta), optional=optional)
+
+    def unwind_clause(self, meta: Meta, children: list[Any]) -> ast.UnwindClause:
+        expr, var = _values(children)
+        return ast.UnwindClause(expr, var, pos=_pos(meta))
+
+    def with_clause(self, meta: Meta, children: list[Any]) -> ast.WithClause:
+        where = next((v.expr for v in _values(children) if isinstance(v, _Where)), None)
+        kept = [c for c in children if not isinstance(c, _Where)]
+        return ast.WithClause(_projection(meta, kept), where, pos=_pos(meta))
 
     def where(self, meta: Meta, children: list[Any]) -> _Where:
         return _Where(_values(children)[0])
@@ -431,6 +441,10 @@ class ToAst(Transformer[Token, ast.Query]):
         return ast.LookupStmt(values[0], where, yield_, pos=_pos(meta))
 
     # -- pipe stages ----------------------------------------------------------------------
+    def group_pipe(self, meta: Meta, children: list[Any]) -> ast.GroupPipe:
+        *keys, yield_ = _values(children)
+        return ast.GroupPipe(tuple(keys), yield_, pos=_pos(meta))
+
     def order_pipe(self, meta: Meta, children: list[Any]) -> ast.OrderPipe:
         return ast.OrderPipe(tuple(_values(children)), pos=_pos(meta))
 

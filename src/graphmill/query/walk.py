@@ -65,14 +65,11 @@ def _top_expressions(query: ast.Query) -> Iterator[ast.Expr]:
         match stmt:
             case ast.MatchStmt(clauses=clauses, ret=ret):
                 for clause in clauses:
-                    for pattern in clause.patterns:
-                        for node in pattern.nodes:
-                            yield from (value for _, value in node.props)
-                        for edge in pattern.edges:
-                            yield from (value for _, value in edge.props)
-                    if clause.where is not None:
-                        yield clause.where
+                    yield from _clause_exprs(clause)
                 yield from _projection_exprs(ret)
+            case ast.GroupPipe(keys=keys, yield_=yield_):
+                yield from keys
+                yield from _projection_exprs(yield_)
             case ast.ReturnStmt(ret=ret):
                 yield from _projection_exprs(ret)
             case ast.GoStmt():
@@ -101,6 +98,24 @@ def _top_expressions(query: ast.Query) -> Iterator[ast.Expr]:
                 if offset is not None:
                     yield offset
                 yield count
+
+
+def _clause_exprs(clause: ast.ReadingClause) -> Iterator[ast.Expr]:
+    match clause:
+        case ast.MatchClause(patterns=patterns, where=where):
+            for pattern in patterns:
+                for node in pattern.nodes:
+                    yield from (value for _, value in node.props)
+                for edge in pattern.edges:
+                    yield from (value for _, value in edge.props)
+            if where is not None:
+                yield where
+        case ast.UnwindClause(expr=expr):
+            yield expr
+        case ast.WithClause(projection=projection, where=where):
+            yield from _projection_exprs(projection)
+            if where is not None:
+                yield where
 
 
 def _source_exprs(source: ast.VidSource) -> Iterator[ast.Expr]:

@@ -107,7 +107,9 @@ class Translator(Expressions):
     def query(self, query: ast.Query) -> CypherQuery:
         self.statement(query.first, None)
         for stage in query.pipes:
-            if isinstance(stage, ast.OrderPipe):
+            if isinstance(stage, ast.GroupPipe):
+                self.project(stage.yield_, Scope("GROUP BY", inputs=self.flush(), aggregates=True))
+            elif isinstance(stage, ast.OrderPipe):
                 self.pipe_order(stage)
             elif isinstance(stage, ast.LimitPipe):
                 self.pipe_limit(stage)
@@ -136,27 +138,78 @@ class Translator(Expressions):
     def match(self, stmt: ast.MatchStmt) -> None:
         scope = Scope("MATCH")
         for clause in stmt.clauses:
-            texts: list[str] = []
-            conditions: list[str] = []
-            for pattern in clause.patterns:
-                text, conds = self.pattern(pattern, scope)
-                texts.append(text)
-                conditions.extend(conds)
-            if clause.where is not None:
-                conditions.append(self.expr(clause.where, scope))
-            if scope.pending:
-                # The tag rows must be joined before the WHERE that reads them; a WHERE right
-                # after an OPTIONAL MATCH would only filter the optional part, hence WITH *.
-                self.clauses.append(f"MATCH {', '.join(texts)}")
-                self.clauses.extend(scope.pending)
-                scope.pending.clear()
-                if conditions:
-                    self.clauses.append(f"WITH * WHERE {' AND '.join(conditions)}")
-                continue
-            where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-            self.clauses.append(f"MATCH {', '.join(texts)}{where}")
+            match clause:
+                case ast.MatchClause():
+                    self.match_clause(clause, scope)
+                case ast.UnwindClause(expr=expr, var=var):
+                    local = self.fresh("u")
+                    self.clauses.append(f"UNWIND {self.expr(expr, scope)} AS {local}")
+                    self.clauses.extend(scope.pending)
+                    scope.pending.clear()
+                    scope.locals[var] = local
+                case ast.WithClause():
+                    scope = self.with_clause(clause, scope)
         scope.aggregates = True
         self.project(stmt.ret, scope)
+
+    def match_clause(self, clause: ast.MatchClause, scope: Scope) -> None:
+        texts: list[str] = []
+        conditions: list[str] = []
+        for pattern in clause.patterns:
+            text, conds = self.pattern(pattern, scope)
+            texts.append(text)
+            conditions.extend(conds)
+        if clause.where is not None:
+            conditions.append(self.expr(clause.where, scope))
+        head = "OPTIONAL MATCH" if clause.optional else "MATCH"
+        if scope.pending:
+            if clause.optional and conditions:
+                fail("OPTIONAL MATCH … WHERE cannot read a property of another tag (v.tag.prop)", clause.pos)
+            # The tag rows must be joined before the WHERE that reads them; a WHERE right
+            # after an OPTIONAL MATCH would only filter the optional part, hence WITH *.
+            self.clauses.append(f"{head} {', '.join(texts)}")
+            self.clauses.extend(scope.pending)
+            scope.pending.clear()
+            if conditions:
+                self.clauses.append(f"WITH * WHERE {' AND '.join(conditions)}")
+            return
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        self.clauses.append(f"{head} {', '.join(texts)}{where}")
+
+    def with_clause(self, clause: ast.WithClause, scope: Scope) -> Scope:
+        """``WITH``: vertices and edges named by an item stay themselves; other items become values."""
+        inner = replace(scope, aggregates=True)
+        after = Scope("MATCH")
+        parts: list[str] = []
+        for item in clause.projection.items:
+            name = item.alias or ast.ngql_text(item.expr)
+            if isinstance(item.expr, ast.Name) and item.expr.name in scope.nodes:
+                node = scope.nodes[item.expr.name]
+                parts.append(node.var)
+                after.nodes[name] = node
+            elif isinstance(item.expr, ast.Name) and item.expr.name in scope.edges:
+                edge = scope.edges[item.expr.name]
+                parts.append(edge.var)
+                after.edges[name] = edge
+            else:
+                var = self.fresh("w")
+                parts.append(f"{self.expr(item.expr, inner)} AS {var}")
+                after.locals[name] = var
+        self.clauses.extend(scope.pending)
+        scope.pending.clear()
+        text = ("DISTINCT " if clause.projection.distinct else "") + ", ".join(dict.fromkeys(parts))
+        proj = clause.projection
+        if proj.order:
+            keys = (self.expr(o.expr, after) + (" DESC" if o.descending else "") for o in proj.order)
+            text += " ORDER BY " + ", ".join(keys)
+        if proj.skip is not None:
+            text += f" SKIP {self.count(proj.skip, 'SKIP')}"
+        if proj.limit is not None:
+            text += f" LIMIT {self.count(proj.limit, 'LIMIT')}"
+        if clause.where is not None:
+            text += f" WHERE {self.expr(clause.where, after)}"
+        self.clauses.append(f"WITH {text}")
+        return after
 
     def node(self, pattern: ast.NodePattern, scope: Scope) -> tuple[str, Node, list[str]]:
         if len(pattern.labels) > 1:
