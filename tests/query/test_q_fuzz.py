@@ -236,7 +236,9 @@ def test_generated_match_round_trips(where: ast.Expr, item: ast.Expr) -> None:
     text = f"MATCH (v)-[e]->(w) WHERE {show(where)} RETURN {show(item)} AS c;"
     query = parse(text)
     assert isinstance(query.first, ast.MatchStmt)
-    assert query.first.clauses[0].where == where
+    clause = query.first.clauses[0]
+    assert isinstance(clause, ast.MatchClause)
+    assert clause.where == where
     assert query.first.ret.items[0].expr == item
     try:
         first = translate(query, None)

@@ -61,7 +61,9 @@ def test_match_tree() -> None:
     query = parse("MATCH (v:player)<-[e:follow*1..3]-(w) WHERE id(v) == 'x' RETURN id(w) AS w")
     stmt = query.first
     assert isinstance(stmt, ast.MatchStmt)
-    (pattern,) = stmt.clauses[0].patterns
+    clause = stmt.clauses[0]
+    assert isinstance(clause, ast.MatchClause)
+    (pattern,) = clause.patterns
     assert [n.var for n in pattern.nodes] == ["v", "w"]
     assert pattern.nodes[0].labels == ("player",)
     (edge,) = pattern.edges
