@@ -18,7 +18,7 @@ from __future__ import annotations
 _COMMON_TERMINALS = r"""
 DQ_STRING: /"(?:[^"\\\n]|\\[\s\S])*"/
 SQ_STRING: /'(?:[^'\\\n]|\\[\s\S])*'/
-PLACEHOLDER: /\$\{[A-Za-z_][A-Za-z0-9_]*\}/
+PLACEHOLDER: /\$\{[^{}\n]+\}/
 QNAME: /`[^`\n]+`/
 COMMENT: /#[^\n]*/ | /\/\/[^\n]*/ | /\/\*[\s\S]*?\*\//
 WS: /[ \t\r\n\f]+/

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from graphmill.formats.placeholders import PLACEHOLDER
 from graphmill.query import ast
 from graphmill.query.problems import depth_guarded
 
 #: ``${name}`` inside a string literal.
-PLACEHOLDER_IN_STRING = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+PLACEHOLDER_IN_STRING = PLACEHOLDER
 
 
 def walk(query: ast.Query) -> Iterator[ast.Expr]:
