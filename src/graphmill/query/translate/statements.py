@@ -283,6 +283,7 @@ class Translator(Expressions):
     # GO ---------------------------------------------------------------------------------
     def vids(self, source: ast.VidList) -> str:
         values: list[ast.Scalar] = []
+        seen: set[tuple[str, ast.Scalar]] = set()  # a set: id lists can be long
         for item in source.items:
             if isinstance(item, ast.Placeholder):  # checking an unbound query
                 values.append(
@@ -292,7 +293,9 @@ class Translator(Expressions):
             if not isinstance(item, ast.Const) or item.value is None or isinstance(item.value, bool | float):
                 fail("a vertex id must be a string or an integer", item.pos)
             self.check_vid(item.value, item.pos)
-            if item.value not in values:
+            key = (type(item.value).__name__, item.value)
+            if key not in seen:
+                seen.add(key)
                 values.append(item.value)
         if not values:
             return "[]"
@@ -395,6 +398,7 @@ class Translator(Expressions):
     def fetch_edges(self, stmt: ast.FetchEdgesStmt) -> None:
         self.schema.check_edge(stmt.edge, stmt.pos)
         keys: list[dict[str, ast.Scalar]] = []
+        seen: set[tuple[object, ...]] = set()
         for key in stmt.keys:
             ends: list[ast.Scalar] = []
             for end in (key.src, key.dst):
@@ -407,7 +411,9 @@ class Translator(Expressions):
                 ends.append(end.value)
             rank = 0 if key.rank is None else self.int_count(key.rank, "an edge rank")
             entry = {"src": ends[0], "dst": ends[1], "rank": rank}
-            if entry not in keys:
+            identity = (type(ends[0]).__name__, ends[0], type(ends[1]).__name__, ends[1], rank)
+            if identity not in seen:
+                seen.add(identity)
                 keys.append(entry)
         k, src, dst = self.fresh("k"), self.fresh("v"), self.fresh("v")
         edge = Edge(self.fresh("e"), (stmt.edge,), Node(src), Node(dst), "out")
