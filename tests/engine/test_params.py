@@ -172,6 +172,7 @@ def test_json_schema_details() -> None:
     assert pr["iterations"] == {
         "type": "integer",
         "minimum": 1,
+        "maximum": 10000000,
         "default": 10,
         "description": "maximum number of iterations",
     }
@@ -180,7 +181,7 @@ def test_json_schema_details() -> None:
     deg: Any = get_algorithm("analytics_nstepdegrees").json_schema()["properties"]
     assert isinstance(deg, dict)
     assert deg["type"]["enum"] == ["in", "out", "both"]
-    assert deg["step"]["anyOf"] == [{"const": -1}, {"minimum": 1}]
+    assert deg["step"]["anyOf"] == [{"const": -1}, {"minimum": 1, "maximum": 10000000}]
     bfs = get_algorithm("analytics_bfs").json_schema()
     assert bfs["required"] == ["root"]
 

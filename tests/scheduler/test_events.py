@@ -24,7 +24,9 @@ from tests.scheduler.test_cancel import FORM, long_task, make_job, worker_pid, w
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path / "d", webhook_allow=["http://127.0.0.1:"], webhook_backoff_s=0.05)
+    settings = Settings(
+        data_dir=tmp_path / "d", webhook_allow=["http://127.0.0.1:1/"], webhook_backoff_s=0.05
+    )
     with TestClient(create_app(settings)) as client:
         login(client)
         client.files_root = settings.resolved_files_root
@@ -110,6 +112,8 @@ def test_webhook_signed_retried_and_recorded(app: TestClient) -> None:
     server = HTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    # Allowed by scheme, host and port (the receiver's port is known only now).
+    app.app.state.service.settings.webhook_allow[:] = [f"http://127.0.0.1:{server.server_address[1]}/"]  # type: ignore[attr-defined]
     try:
         wid = app.post("/api-open/v1/workflows", json={"schema": {"tasks": []}, "webhook": url}).json()[
             "data"
