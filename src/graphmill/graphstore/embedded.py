@@ -42,8 +42,7 @@ from graphmill.graphstore.base import EdgeFile, SpaceInfo
 from graphmill.graphstore.catalog import Catalog, now_ms, space_exists, space_not_found
 from graphmill.graphstore.csv_import import read_csv_dir
 from graphmill.graphstore.ladybug_build import build_database
-from graphmill.graphstore.model import RANK_PROPERTY, SpaceData, check_name
-from graphmill.graphstore.nebula_types import is_numeric
+from graphmill.graphstore.model import SpaceData, check_name, edge_requests
 from graphmill.graphstore.ngql_import import parse_ngql_file
 
 log = logging.getLogger(__name__)
@@ -130,29 +129,11 @@ class EmbeddedGraphStore:
         self, space: str, edge_types: Sequence[str], weight_props: Sequence[str | None]
     ) -> list[EdgeFile]:
         info = self.get_space(space)
-        if len(weight_props) != len(edge_types):
-            raise errors.ParamError(
-                f"{len(edge_types)} edge types but {len(weight_props)} weight properties: "
-                "give one per edge type"
-            )
         files: list[EdgeFile] = []
-        for edge_type, weight in zip(edge_types, weight_props, strict=True):
-            if edge_type not in info.edges:
-                raise errors.ParamError(f"edge type '{edge_type}' does not exist in space '{space}'")
-            column: str | None = None
-            if weight == RANK_PROPERTY:
-                column = "rank"
-            elif weight:
-                props = {p.name: p.type for p in info.edges[edge_type]}
-                if weight not in props:
-                    raise errors.ParamError(f"edge type '{edge_type}' has no property '{weight}'")
-                if not is_numeric(props[weight]):
-                    raise errors.ParamError(
-                        f"property '{weight}' of edge type '{edge_type}' is a {props[weight]}, not a number"
-                    )
-                column = weight
-            path = self.version_dir(info) / "edges" / f"{file_stem(edge_type)}.parquet"
-            files.append(EdgeFile(edge_type, path, column, info.edge_counts.get(edge_type, 0)))
+        for request in edge_requests(info, edge_types, weight_props):
+            path = self.version_dir(info) / "edges" / f"{file_stem(request.edge_type)}.parquet"
+            rows = info.edge_counts.get(request.edge_type, 0)
+            files.append(EdgeFile(request.edge_type, path, request.column, rows))
         return files
 
     def vertex_files(self, space: str) -> dict[str, Path]:

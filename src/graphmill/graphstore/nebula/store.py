@@ -17,7 +17,7 @@ from graphmill import errors
 from graphmill.formats.placeholders import fill_placeholders
 from graphmill.formats.writeback import write_back_errors
 from graphmill.graphstore.base import EdgeFile, PropDef, SpaceInfo
-from graphmill.graphstore.model import RANK_PROPERTY
+from graphmill.graphstore.model import edge_requests
 from graphmill.graphstore.nebula.client import (
     Nebula3Clients,
     NebulaClients,
@@ -38,7 +38,6 @@ from graphmill.graphstore.nebula_ngql import (
     render_rows,
     vid_type_of,
 )
-from graphmill.graphstore.nebula_types import is_numeric
 from graphmill.graphstore.nebula_values import cell, result_table, to_nebula_value
 from graphmill.graphstore.sources import NebulaClusterConfig
 
@@ -238,38 +237,11 @@ class NebulaGraphStore:
         self, space: str, edge_types: Sequence[str], weight_props: Sequence[str | None]
     ) -> list[EdgeFile]:
         info = self.get_space(space)
-        if len(weight_props) != len(edge_types):
-            raise errors.ParamError(
-                f"{len(edge_types)} edge types but {len(weight_props)} weight properties: "
-                "give one per edge type"
-            )
         targets: list[tuple[ScanTarget, str | None]] = []
-        for edge_type, weight in zip(edge_types, weight_props, strict=True):
-            if edge_type not in info.edges:
-                raise errors.ParamError(f"edge type '{edge_type}' does not exist in space '{space}'")
-            props = {p.name: p.type for p in info.edges[edge_type]}
-            weight_prop: PropDef | None = None
-            column: str | None = None
-            if weight == RANK_PROPERTY:
-                column = "rank"
-            elif weight:
-                if weight not in props:
-                    raise errors.ParamError(f"edge type '{edge_type}' has no property '{weight}'")
-                if not is_numeric(props[weight]):
-                    raise errors.ParamError(
-                        f"property '{weight}' of edge type '{edge_type}' is a {props[weight]}, not a number"
-                    )
-                weight_prop = PropDef(weight, props[weight])
-                column = weight
-            target = ScanTarget(
-                space,
-                edge_type,
-                info.vid_type,
-                weight_prop,
-                props_to_scan(info.edges[edge_type], weight_prop),
-            )
-            targets.append((target, column))
-
+        for request in edge_requests(info, edge_types, weight_props):
+            scanned = props_to_scan(info.edges[request.edge_type], request.weight_prop)
+            target = ScanTarget(space, request.edge_type, info.vid_type, request.weight_prop, scanned)
+            targets.append((target, request.column))
         return self._edge_snapshots.files(targets)
 
     def write_back(
