@@ -99,6 +99,8 @@ CASES: list[tuple[str, str, str, Any]] = [
     ("circled one as job id", "GET", "/api-open/v1/jobs/" + quote("①"), None),
     ("arabic-indic 12 as job id", "GET", "/api-open/v1/jobs/" + quote("١٢"), None),
     ("arabic-indic workflow id", "GET", "/api-open/v1/workflows/" + quote("١٢") + "/jobs", None),
+    ("arabic-indic page", "GET", "/api-open/v1/jobs?page=" + quote("١٢"), None),
+    ("page with 5000 digits", "GET", "/api-open/v1/jobs?page=" + "9" * 5000, None),
     ("job id 2^63", "GET", f"/api-open/v1/jobs/{2**63}", None),
     ("workflow id 10^19", "DELETE", f"/api-open/v1/workflows/{10**19}", None),
     ("filter 1e400", "GET", _filter('{"fromCreateTime":1e400}'), None),
