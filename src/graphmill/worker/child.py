@@ -75,7 +75,7 @@ def _die_with_parent() -> None:
 
 
 def _as_text_columns(table: pa.Table) -> pa.Table:
-    """Lists, maps and structs (collect(), …) become JSON text: the result files hold scalars."""
+    """Lists, maps and structs (collect(), …) become JSON text, dates and times ISO text: the result files hold JSON scalars."""
     columns = []
     for column in table.columns:
         kind = column.type
@@ -87,6 +87,14 @@ def _as_text_columns(table: pa.Table) -> pa.Table:
         ):
             column = pa.array(
                 [None if v is None else json.dumps(v, default=str) for v in column.to_pylist()], pa.string()
+            )
+        elif pa.types.is_temporal(kind):  # date(), datetime(), duration(): ISO text, as JSON has no dates
+            column = pa.array(
+                [
+                    None if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v))
+                    for v in column.to_pylist()
+                ],
+                pa.string(),
             )
         columns.append(column)
     return pa.Table.from_arrays(columns, names=table.column_names)
