@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo serve lint typecheck imports test check bench clean web web-check
+.PHONY: install demo serve lint typecheck imports test check bench fuzz clean web web-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: $(STAMP)
 	$(BIN)/pytest --cov --cov-report=term
 
 check: lint typecheck imports test
+
+# The nGQL front end under hypothesis with tens of thousands of inputs per property (CI runs a few hundred).
+fuzz: $(STAMP)
+	GRAPHMILL_FUZZ=long $(BIN)/pytest tests/query/test_q_fuzz.py -q --timeout 3600 --hypothesis-show-statistics
 
 bench: $(STAMP)
 	$(BIN)/python bench/http_load.py

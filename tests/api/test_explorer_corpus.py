@@ -92,12 +92,3 @@ def test_explorer_workflow_runs_as_on_explorer(demo: TestClient, entry: dict[str
     }
     assert got == wanted
     assert job["status"] == entry["status"]
-
-
-def test_pending_entries_name_a_query_construct() -> None:
-    """Entries waiting for the query work fail today, naming what is missing, and say what success looks like."""
-    pending = [e for w in INDEX["workflows"] for e in w["tasks"].values() if e.get("pending")]
-    assert pending
-    assert all(
-        e["pending"] == "query" and e["status"] == 3 and e["log"] and e["columns"] >= 1 for e in pending
-    )

@@ -111,7 +111,7 @@ def test_repeated_keys_keep_the_last_row(tmp_path: Path) -> None:
         ({"e.csv": "src,dst,rank\na,b,x\n"}, "'rank' holds a value that is not an int64"),
         ({"t.csv": "vid,a\n,1\n"}, "column 'vid' has an empty value"),
         ({"t.csv": "vid,a,a\n1,2,3\n"}, "repeats a column"),
-        ({"bad-name.csv": "vid\n1\n"}, "invalid tag or edge name"),
+        ({"bad`name.csv": "vid\n1\n"}, "invalid tag or edge name 'bad`name': it holds a back-quote"),
         ({"e.csv": "src,dst,_rank\n1,2,3\n"}, "reserved"),
         ({"readme.md": "hello\n"}, "holds no .csv file"),
     ],

@@ -9,10 +9,11 @@ import pyarrow as pa
 import pytest
 
 from graphmill import errors
+from graphmill.formats.ngql_strings import unescape
 from graphmill.graphstore.base import PropDef
 from graphmill.graphstore.model import SpaceData
 from graphmill.graphstore.ngql_import import parse_ngql
-from graphmill.graphstore.ngql_lexer import NgqlSyntaxError, statements, unescape
+from graphmill.graphstore.ngql_lexer import NgqlSyntaxError, statements
 
 HEADER = "create space s(vid_type=fixed_string(16));\nuse s;\n"
 

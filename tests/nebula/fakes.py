@@ -161,7 +161,7 @@ class FakeCluster:
         text = stmt.strip()
         if text == "SHOW SPACES":
             return result_set(["Name"], [[name] for name in sorted(self.spaces)])
-        m = re.fullmatch(r"DESCRIBE SPACE `(\w+)`", text)
+        m = re.fullmatch(r"DESCRIBE SPACE `([^`]+)`", text)
         if m:
             space = self.spaces.get(m[1])
             if space is None:
@@ -170,7 +170,7 @@ class FakeCluster:
                 ["ID", "Name", "Partition Number", "Replica Factor", "Charset", "Collate", "Vid Type"],
                 [[1, m[1], space.partitions, 1, "utf8", "utf8_bin", space.vid_type]],
             )
-        m = re.fullmatch(r"USE `(\w+)`", text)
+        m = re.fullmatch(r"USE `([^`]+)`", text)
         if m:
             if m[1] not in self.spaces:
                 return result_set(error=f"SpaceNotFound: SpaceName `{m[1]}`")
@@ -182,7 +182,7 @@ class FakeCluster:
                 return result_set(error="SemanticError: Space was not chosen.")
             schemas = self._schemas(session.space, m[1])
             return result_set(["Name"], [[n] for n in sorted(schemas)])
-        m = re.fullmatch(r"DESCRIBE (TAG|EDGE) `(\w+)`", text)
+        m = re.fullmatch(r"DESCRIBE (TAG|EDGE) `([^`]+)`", text)
         if m:
             if session.space is None:
                 return result_set(error="SemanticError: Space was not chosen.")
@@ -193,7 +193,7 @@ class FakeCluster:
                 ["Field", "Type", "Null", "Default", "Comment"],
                 [[f, t, "YES", None, None] for f, t in fields],
             )
-        m = re.fullmatch(r"FETCH PROP ON `(\w+)` (.+) YIELD id\(vertex\) AS vid", text, flags=re.S)
+        m = re.fullmatch(r"FETCH PROP ON `([^`]+)` (.+) YIELD id\(vertex\) AS vid", text, flags=re.S)
         if m:
             if session.space is None:
                 return result_set(error="SemanticError: Space was not chosen.")
@@ -224,7 +224,7 @@ class FakeCluster:
 
 def _vid_literals(text: str) -> list[object]:
     """The vids of a comma-separated list of nGQL literals (strings or integers)."""
-    from graphmill.graphstore.ngql_lexer import unescape
+    from graphmill.formats.ngql_strings import unescape
 
     found: list[object] = []
     for m in re.finditer(r'"((?:[^"\\]|\\.)*)"|(-?\d+)', text):

@@ -213,8 +213,8 @@ def test_run_query_errors(store: NebulaGraphStore, cluster: FakeCluster) -> None
         store.run_query("nba", "GO FROM", {})
     with pytest.raises(errors.TaskFailed, match="SpaceNotFound"):
         store.run_query("nope", "RETURN 1", {})
-    with pytest.raises(errors.TaskFailed, match="space name 'a;b' cannot be written"):
-        store.run_query("a;b", "RETURN 1", {})
+    with pytest.raises(errors.TaskFailed, match="space name 'a`b' cannot be written"):
+        store.run_query("a`b", "RETURN 1", {})
     with pytest.raises(errors.TaskFailed, match="parameter name 'a-b'"):
         store.run_query("nba", "RETURN $a", {"a-b": 1})
     with pytest.raises(errors.TaskFailed, match="parameter 'x': a set cannot be passed"):

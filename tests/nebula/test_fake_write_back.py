@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 from graphmill import errors
+from graphmill.formats.writeback import WriteBackFailed
 from graphmill.graphstore.nebula import NebulaGraphStore
 from tests.nebula.fakes import FakeCluster
 
@@ -133,7 +134,7 @@ def test_refusals_create_nothing(
     }
     arguments.update(kwargs)
     space, table = arguments.pop("space"), arguments.pop("table")
-    with pytest.raises(errors.TaskFailed, match=message):
+    with pytest.raises(WriteBackFailed, match=message):
         store.write_back(space, table, **arguments)  # type: ignore[arg-type]
     assert not [s for s in cluster.statements() if s.split()[0] in {"INSERT", "UPDATE", "CREATE", "ALTER"}]
 
@@ -141,7 +142,7 @@ def test_refusals_create_nothing(
 def test_refused_batch_reports_progress(store: NebulaGraphStore, cluster: FakeCluster) -> None:
     """Fake: graphd refusing the second batch stops the write, saying what was written before."""
     cluster.refuse["玩家110"] = "Storage Error: The leader has changed."
-    with pytest.raises(errors.TaskFailed) as caught:
+    with pytest.raises(WriteBackFailed) as caught:
         store.write_back(
             "nba",
             results(),

@@ -8,6 +8,7 @@ import pyarrow as pa
 import pytest
 
 from graphmill import errors
+from graphmill.formats.ngql_strings import unescape
 from graphmill.graphstore.nebula_ngql import (
     canonical_type,
     fetch_ids_statement,
@@ -23,7 +24,6 @@ from graphmill.graphstore.nebula_ngql import (
     vid_type_of,
     write_back_batches,
 )
-from graphmill.graphstore.ngql_lexer import unescape
 
 NASTY = [
     "",
@@ -81,7 +81,10 @@ def test_names() -> None:
     assert quote_name("tag", "player") == "`player`"
     assert quote_name("tag", "Match_2") == "`Match_2`"  # keywords are fine back-quoted
     assert quote_name("tag", "球员") == "`球员`"
-    for bad in ("", "_x", "1x", "a b", "a`b", "a;b", "a-b", "a.b", "x\n", "é"):
+    # What NebulaGraph 3 takes back-quoted: spaces, punctuation, non-ASCII (issue 14, item 6).
+    for good in ("_x", "1x", "a b", "a;b", "a-b", "a.b", "é", "¥%特殊 字符&*+-*/"):
+        assert quote_name("tag", good) == f"`{good}`"
+    for bad in ("", " ", "a`b", "x\n", "a\rb", "a\x00b"):
         assert not is_quotable_name(bad)
         with pytest.raises(ValueError, match="cannot be written"):
             quote_name("property", bad)
@@ -277,7 +280,7 @@ def test_int_vids_and_empty_table() -> None:
         ({"props": [], "prop_types": []}, "no property to write"),
         ({"prop_types": ["double"]}, "2 properties but 1 types"),
         ({"tag": "al`go"}, "tag name 'al`go' cannot be written"),
-        ({"props": ["pagerank", "clu ster"]}, "property name 'clu ster' cannot be written"),
+        ({"props": ["pagerank", "clu`ster"]}, "property name 'clu`ster' cannot be written"),
         (
             {"prop_types": ["int64", "int64"]},
             r"row 1 \(vertex 'p1'\), column 'value': .*'pagerank'.*not a valid int64",

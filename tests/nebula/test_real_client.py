@@ -42,7 +42,7 @@ def test_work_on_an_unreachable_cluster_is_task_failed(tmp_path: Path) -> None:
 def test_unreachable_metad_is_task_failed(tmp_path: Path) -> None:
     store = NebulaGraphStore(closed_config(), tmp_path)
     with pytest.raises(errors.TaskFailed, match=f"cannot reach the metad of NebulaGraph at {CLOSED}"):
-        store._meta_cache()
+        store._edge_snapshots._meta_cache()
 
 
 def test_auth_failure_is_recognised() -> None:

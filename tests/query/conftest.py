@@ -74,8 +74,8 @@ Run = Callable[..., pa.Table]
 def run(store: EmbeddedGraphStore) -> Run:
     """Run nGQL on basketballplayer: ``run(text, **params)``."""
 
-    def _run(text: str, output_names: list[str] | None = None, **params: object) -> pa.Table:
-        return run_query(store, SPACE, text, params, output_names=output_names)
+    def _run(text: str, **params: object) -> pa.Table:
+        return run_query(store, SPACE, text, params)
 
     return _run
 

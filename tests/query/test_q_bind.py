@@ -221,3 +221,13 @@ def test_graph_is_unchanged_after_all_injections(run: Run, store: EmbeddedGraphS
     assert size["nodes"] == len(data.players) + len(data.teams)
     assert size["edges"] == len(data.follow) + len(data.serve)
     assert size["player100"] == 1
+
+
+def test_placeholder_names_may_be_any_text() -> None:
+    """Explorer users name parameters with CJK, quotes, spaces and keywords: ${…} takes them all."""
+    bound = bind(
+        'GO FROM ${起点} OVER follow WHERE properties(edge).degree > ${it\'s} YIELD dst(edge) AS d, "${日 期}" AS t',
+        {"起点": "player100", "it's": 90, "日 期": "2024-01-02"},
+    )
+    assert translate(bound, None).parameters == {"p0": ["player100"], "p1": 90, "p2": "2024-01-02"}
+    assert placeholders(parse("RETURN ${MATCH} AS x")) == {"MATCH": ast.Pos(1, 8)}

@@ -12,30 +12,20 @@ import pytest
 from graphmill import errors
 from graphmill.graphstore import EmbeddedGraphStore, PropDef, VidType
 from graphmill.graphstore.model import SpaceData, edge_schema, vertex_schema
-from graphmill.query import check_query, output_names_problem, run_query
+from graphmill.query import check_query, run_query
 from tests.query.conftest import BASKETBALL, SPACE, Data, Run, cheap_hasher
 
 
-def test_output_names_rename_columns(run: Run) -> None:
-    """output_names replaces the nGQL column names, in order."""
-    table = run('GO FROM "player100" OVER follow YIELD src(edge), dst(edge)', output_names=["src", "dst"])
-    assert table.column_names == ["src", "dst"]
-    assert set(table.column("src").to_pylist()) == {"player100"}
+def test_result_keeps_the_querys_own_columns(run: Run) -> None:
+    """The columns are named as NebulaGraph names them (aliases, or the expression's text)."""
+    table = run('GO FROM "player100" OVER follow YIELD src(edge), dst(edge) AS friend')
+    assert table.column_names == ["src(EDGE)", "friend"]
+    assert set(table.column("src(EDGE)").to_pylist()) == {"player100"}
 
 
-def test_output_names_of_the_wrong_width(run: Run) -> None:
-    """Output names that do not match the column count fail clearly, before running."""
-    with pytest.raises(
-        errors.TaskFailed, match=r"returns 2 column\(s\) \(src\(EDGE\), dst\(EDGE\)\).*names 1 \(x\)"
-    ):
-        run('GO FROM "player100" OVER follow YIELD src(edge), dst(edge)', output_names=["x"])
-    assert output_names_problem(["a"], ["x"]) is None
-    assert output_names_problem(["a", "b"], ["x"])
-
-
-def test_output_names_on_an_empty_result(run: Run) -> None:
-    """An empty result still has the named columns."""
-    table = run('GO FROM "nobody" OVER follow YIELD dst(edge)', output_names=["dst"])
+def test_an_empty_result_keeps_its_columns(run: Run) -> None:
+    """An empty result still has the query's columns."""
+    table = run('GO FROM "nobody" OVER follow YIELD dst(edge) AS dst')
     assert table.num_rows == 0
     assert table.column_names == ["dst"]
 

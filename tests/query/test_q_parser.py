@@ -61,7 +61,9 @@ def test_match_tree() -> None:
     query = parse("MATCH (v:player)<-[e:follow*1..3]-(w) WHERE id(v) == 'x' RETURN id(w) AS w")
     stmt = query.first
     assert isinstance(stmt, ast.MatchStmt)
-    (pattern,) = stmt.clauses[0].patterns
+    clause = stmt.clauses[0]
+    assert isinstance(clause, ast.MatchClause)
+    (pattern,) = clause.patterns
     assert [n.var for n in pattern.nodes] == ["v", "w"]
     assert pattern.nodes[0].labels == ("player",)
     (edge,) = pattern.edges
@@ -158,9 +160,6 @@ def test_insert_message() -> None:
         ("DESCRIBE TAG player", "DESCRIBE"),
         ("EXPLAIN MATCH (v) RETURN v", "EXPLAIN"),
         ("PROFILE MATCH (v) RETURN v", "PROFILE"),
-        ("OPTIONAL MATCH (v) RETURN id(v)", "OPTIONAL MATCH"),
-        ("UNWIND [1, 2] AS x RETURN x", "UNWIND"),
-        ("WITH 1 AS x RETURN x", "WITH"),
         ("YIELD 1 AS x", "YIELD"),
     ],
 )
@@ -211,15 +210,11 @@ def test_semicolon_inside_a_string_is_not_a_separator() -> None:
         ),
         ('GO FROM "a" OVER follow YIELD dst(edge) AS id | INSERT VERTEX t() VALUES "x":()', "INSERT VERTEX"),
         ('GO FROM "a" OVER follow YIELD dst(edge) AS id | YIELD $-.id', "piping into YIELD"),
-        (
-            'GO FROM "a" OVER follow YIELD dst(edge) AS id | GROUP BY $-.id YIELD count(*)',
-            "piping into GROUP BY",
-        ),
         ('GO FROM "a" OVER follow YIELD dst(edge) AS id |', "no statement after it"),
     ],
 )
 def test_pipes_into_unsupported_stages(text: str, fragment: str) -> None:
-    """A pipe may only lead to GO, FETCH, ORDER BY or LIMIT; a pipe into a write is refused as a write."""
+    """A pipe may only lead to GO, FETCH, GROUP BY, ORDER BY or LIMIT; a pipe into a write is refused as a write."""
     problems = check_query(text, [])
     assert any(fragment in p for p in problems), problems
 
@@ -227,11 +222,6 @@ def test_pipes_into_unsupported_stages(text: str, fragment: str) -> None:
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        (
-            "MATCH (v) WITH v RETURN id(v)",
-            "WITH is not supported by graphmill's query component (line 1, column 11)",
-        ),
-        ("MATCH (v) RETURN CASE WHEN true THEN 1 END", "CASE is not supported"),
         ("MATCH (v) RETURN id(v) UNION MATCH (v) RETURN id(v)", "UNION is not supported"),
         ("MATCH (v:player) RETURN v", "returning a whole vertex (v)"),
         ("MATCH (v)-[e]->() RETURN e", "returning a whole edge (e)"),

@@ -16,7 +16,7 @@ deterministic and "the smallest id" is simply "the smallest index".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -26,10 +26,10 @@ import scipy.sparse as sp
 
 from graphmill import errors
 from graphmill.engine.csr import COMPILED_MIN_EDGES, csr_from_codes, encode_ids
+from graphmill.formats.vid import VidType
 
 __all__ = ["Graph", "InCSR", "VidType", "build_graph", "csr_from_codes"]
 
-VidType = Literal["string", "int64"]
 
 #: Type of string vertex ids inside a :class:`Graph` (64-bit offsets: no 2 GiB limit).
 STRING_ID_TYPE = pa.large_string()

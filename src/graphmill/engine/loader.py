@@ -62,6 +62,7 @@ from graphmill.engine import graph_cache
 from graphmill.engine.base import ProgressFn
 from graphmill.engine.cache_files import CACHE_FORMAT_VERSION, CacheWrite, read_cache
 from graphmill.engine.graph import STRING_ID_TYPE, Graph, VidType, build_graph
+from graphmill.formats.csv_header import looks_like_header
 
 __all__ = [
     "CACHE_FORMAT_VERSION",
@@ -139,21 +140,8 @@ def cache_key(
 
 # -- reading -----------------------------------------------------------------------------
 
-_INT_RE = re.compile(r"\s*[+-]?\d+\s*")
 #: Reader messages may quote the file; this much of one is enough to find the problem.
 _MESSAGE_CHARS = 120
-
-
-def _is_int(text: str) -> bool:
-    return _INT_RE.fullmatch(text) is not None and -(2**63) <= int(text) < 2**63
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _first_rows(path: Path, delimiter: str, count: int) -> list[list[str]]:
@@ -170,28 +158,6 @@ def _first_rows(path: Path, delimiter: str, count: int) -> list[list[str]]:
 
 def _field(row: list[str], index: int) -> str | None:
     return row[index] if index < len(row) else None
-
-
-def _detect_header(
-    first: list[str],
-    second: list[str] | None,
-    vid_idx: list[int],
-    weight_idx: int | None,
-    vid_type: VidType | None,
-) -> bool:
-    def vids_int(row: list[str]) -> bool:
-        return all((f := _field(row, i)) is not None and _is_int(f) for i in vid_idx)
-
-    if vid_type == "int64" and not vids_int(first):
-        return True
-    if vid_type is None and not vids_int(first) and second is not None and vids_int(second):
-        return True
-    if weight_idx is not None:
-        w1 = _field(first, weight_idx)
-        w2 = _field(second, weight_idx) if second is not None else None
-        if w1 is not None and not _is_number(w1) and (second is None or (w2 is not None and _is_number(w2))):
-            return True
-    return False
 
 
 def _resolve(source: EdgeSource, column: Column, role: str, names: list[str] | None) -> int:
@@ -238,7 +204,9 @@ def _read_csv(source: EdgeSource, vid_type: VidType | None, weighted: bool) -> _
         else:
             vid_idx = [int(source.src), int(source.dst)]
             w_idx = int(weight_col) if weight_col is not None else None
-            header = _detect_header(first, second, vid_idx, w_idx, vid_type)
+            header = looks_like_header(
+                first, second, vid_columns=vid_idx, weight_column=w_idx, vid_type=vid_type
+            )
     names = [name.strip() for name in first] if header else None
     width = len(first)
     src_i = _resolve(source, source.src, "src", names)

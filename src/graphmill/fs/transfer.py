@@ -61,7 +61,6 @@ import contextlib
 import csv
 import os
 import posixpath
-import re
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -69,6 +68,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from graphmill.errors import TaskFailed
+from graphmill.formats.csv_header import looks_like_header
 from graphmill.fs.config import FsConfig
 from graphmill.fs.confine import PathOutsideRoot, redact_row_echo, resolve_within
 from graphmill.fs.filesystems import filesystem_for
@@ -110,7 +110,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 _SUFFIX_CODEC = {".gz": "gzip", ".gzip": "gzip", ".bz2": "bz2", ".zst": "zstd", ".zstd": "zstd"}
 _DATA_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.zst", ".parquet", ".pq")
-_INT_RE = re.compile(r"\s*[+-]?\d+\s*")
 
 FileFormat = Literal["csv", "parquet"]
 
@@ -382,7 +381,11 @@ def _csv_source(
         return None
     first = rows[0]
     second = rows[1] if len(rows) > 1 else None
-    header = has_header if has_header is not None else _looks_like_header(first, second)
+    header = (
+        has_header
+        if has_header is not None
+        else looks_like_header(first, second, weight_column=2 if len(first) >= 3 else None)
+    )
     width = len(first)
     positional = [f"f{i}" for i in range(width)]
     names = [n.strip() for n in first] if header else positional
@@ -441,29 +444,6 @@ def _parse_rows(data: bytes, delimiter: str, at_eof: bool) -> list[list[str]]:
             if len(rows) == 2:
                 break
     return rows
-
-
-def _is_int(text: str) -> bool:
-    return _INT_RE.fullmatch(text) is not None
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _looks_like_header(first: list[str], second: list[str] | None) -> bool:
-    def ids_int(row: list[str]) -> bool:
-        return len(row) >= 2 and _is_int(row[0]) and _is_int(row[1])
-
-    if second is not None and not ids_int(first) and ids_int(second):
-        return True
-    if len(first) >= 3 and not _is_number(first[2]):
-        return second is None or (len(second) >= 3 and _is_number(second[2]))
-    return False
 
 
 def _conform(batch: Any, schema: Any, uri: str, first_uri: str) -> Any:

@@ -1,6 +1,7 @@
 """The graph store: NebulaGraph-style spaces, embedded (LadybugDB + Parquet) or, later, remote."""
 
-from graphmill.graphstore.base import EdgeFile, GraphStore, PropDef, SpaceInfo, VidType
+from graphmill.formats.vid import VidType
+from graphmill.graphstore.base import EdgeFile, GraphStore, PropDef, SpaceInfo
 from graphmill.graphstore.embedded import EmbeddedGraphStore
 from graphmill.graphstore.ngql_lexer import NgqlSyntaxError
 

@@ -7,12 +7,15 @@ Property types use NebulaGraph's names, normalised (``int`` is reported as ``int
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Literal, Protocol
 
-VidType: TypeAlias = Literal["string", "int64"]
+from graphmill.formats.vid import VidType
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -75,4 +78,33 @@ class GraphStore(Protocol):
 
     def verify_account(self, user: str, password: str) -> bool:
         """Whether ``user`` exists and ``password`` is theirs."""
+        ...
+
+    def run_query(self, space: str, ngql: str, params: Mapping[str, object]) -> pa.Table:
+        """Run a query component's nGQL in ``space``; its result with the query's own column names.
+
+        ``params`` fill the ``${name}`` placeholders of the text.  Whatever stops the query
+        (a parse error, a construct the store does not run, a refusal of the database) raises
+        ``errors.TaskFailed`` saying why.
+        """
+        ...
+
+    def write_back(
+        self,
+        space: str,
+        table: pa.Table,
+        *,
+        tag: str,
+        props: Sequence[str],
+        types: Sequence[str],
+        mode: Literal["insert", "update"] = "insert",
+        batch_size: int = 1000,
+        create: bool = False,
+    ) -> int:
+        """Write ``table`` (vid column first, then one column per prop) into ``tag``; the rows written.
+
+        ``create`` lets the embedded store create a missing tag or property (a cluster never
+        creates anything).  Every failure raises
+        :class:`~graphmill.formats.writeback.WriteBackFailed`, whichever the store.
+        """
         ...

@@ -25,7 +25,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from graphmill import errors
-from graphmill.graphstore.base import PropDef, VidType
+from graphmill.formats.vid import VidType
+from graphmill.graphstore.base import PropDef
 from graphmill.graphstore.model import SpaceData, check_name, edge_schema, resolve_writes, vertex_schema
 
 _CANDIDATES = ("int64", "double", "bool", "string")

@@ -7,6 +7,8 @@ Layout under ``root``::
     spaces/<space>/v<version>/edges/<edge>.parquet     src, dst, rank, properties
     spaces/<space>/v<version>/vertices/<tag>.parquet   vid, properties
 
+(a tag or edge type that is not a plain file name is written ``=`` + its UTF-8 in hex).
+
 Every import builds a new version in ``v<version>.building``, renames it to ``v<version>``,
 then switches the catalog entry in one transaction, and only then deletes the old version's
 folder (a failure to delete is logged and otherwise ignored).  A reader that looked up the
@@ -22,22 +24,25 @@ import contextlib
 import logging
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal, TypeAlias
 
 import ladybug
+import pyarrow as pa
 import pyarrow.parquet as pq
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from graphmill import errors
-from graphmill.graphstore.base import EdgeFile, SpaceInfo, VidType
+from graphmill.formats.names import file_stem
+from graphmill.formats.vid import VidType
+from graphmill.graphstore.base import EdgeFile, SpaceInfo
 from graphmill.graphstore.catalog import Catalog, now_ms, space_exists, space_not_found
 from graphmill.graphstore.csv_import import read_csv_dir
 from graphmill.graphstore.ladybug_build import build_database
-from graphmill.graphstore.model import RANK_PROPERTY, SpaceData, check_name
-from graphmill.graphstore.nebula_types import is_numeric
+from graphmill.graphstore.model import SpaceData, check_name, edge_requests
 from graphmill.graphstore.ngql_import import parse_ngql_file
 
 log = logging.getLogger(__name__)
@@ -48,11 +53,23 @@ DEFAULT_PASSWORD = "nebula"
 _DB_FILE = "db"
 
 
+#: Runs a query component's nGQL on an embedded store (``graphmill.query.run_query``).  Injected:
+#: the query layer sits above the stores, so a store cannot import it.
+QueryRunner: TypeAlias = Callable[["EmbeddedGraphStore", str, str, Mapping[str, object]], pa.Table]
+
+
 class EmbeddedGraphStore:
     """A :class:`~graphmill.graphstore.base.GraphStore` kept in a folder."""
 
-    def __init__(self, root: Path, *, password_hasher: PasswordHasher | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        password_hasher: PasswordHasher | None = None,
+        query_runner: QueryRunner | None = None,
+    ) -> None:
         self.root = root
+        self._query_runner = query_runner
         (root / "spaces").mkdir(parents=True, exist_ok=True)
         self._catalog = Catalog(root / "catalog.sqlite3")
         self._hasher = password_hasher or PasswordHasher()
@@ -69,6 +86,41 @@ class EmbeddedGraphStore:
             raise space_not_found(name)
         return info
 
+    # --- queries and results -------------------------------------------------------------
+
+    def run_query(self, space: str, ngql: str, params: Mapping[str, object]) -> pa.Table:
+        """Run nGQL through the injected query runner (translated to Cypher for LadybugDB)."""
+        if self._query_runner is None:
+            raise errors.TaskFailed("this embedded store was opened without a query runner")
+        return self._query_runner(self, space, ngql, params)
+
+    def write_back(
+        self,
+        space: str,
+        table: pa.Table,
+        *,
+        tag: str,
+        props: Sequence[str],
+        types: Sequence[str],
+        mode: Literal["insert", "update"] = "insert",
+        batch_size: int = 1000,
+        create: bool = False,
+    ) -> int:
+        """Results as tag properties (see :mod:`graphmill.graphstore.writeback`)."""
+        from graphmill.graphstore.writeback import write_back  # it builds on this module
+
+        return write_back(
+            self,
+            space,
+            table,
+            tag=tag,
+            props=props,
+            types=types,
+            mode=mode,
+            batch_size=batch_size,
+            create=create,
+        )
+
     def version_dir(self, info: SpaceInfo) -> Path:
         """The folder of the space's data at ``info.version``."""
         return self.root / "spaces" / info.name / f"v{info.version}"
@@ -77,35 +129,17 @@ class EmbeddedGraphStore:
         self, space: str, edge_types: Sequence[str], weight_props: Sequence[str | None]
     ) -> list[EdgeFile]:
         info = self.get_space(space)
-        if len(weight_props) != len(edge_types):
-            raise errors.ParamError(
-                f"{len(edge_types)} edge types but {len(weight_props)} weight properties: "
-                "give one per edge type"
-            )
         files: list[EdgeFile] = []
-        for edge_type, weight in zip(edge_types, weight_props, strict=True):
-            if edge_type not in info.edges:
-                raise errors.ParamError(f"edge type '{edge_type}' does not exist in space '{space}'")
-            column: str | None = None
-            if weight == RANK_PROPERTY:
-                column = "rank"
-            elif weight:
-                props = {p.name: p.type for p in info.edges[edge_type]}
-                if weight not in props:
-                    raise errors.ParamError(f"edge type '{edge_type}' has no property '{weight}'")
-                if not is_numeric(props[weight]):
-                    raise errors.ParamError(
-                        f"property '{weight}' of edge type '{edge_type}' is a {props[weight]}, not a number"
-                    )
-                column = weight
-            path = self.version_dir(info) / "edges" / f"{edge_type}.parquet"
-            files.append(EdgeFile(edge_type, path, column, info.edge_counts.get(edge_type, 0)))
+        for request in edge_requests(info, edge_types, weight_props):
+            path = self.version_dir(info) / "edges" / f"{file_stem(request.edge_type)}.parquet"
+            rows = info.edge_counts.get(request.edge_type, 0)
+            files.append(EdgeFile(request.edge_type, path, request.column, rows))
         return files
 
     def vertex_files(self, space: str) -> dict[str, Path]:
         """Per tag, the Parquet snapshot of its vertices (columns ``vid`` and the properties)."""
         info = self.get_space(space)
-        return {tag: self.version_dir(info) / "vertices" / f"{tag}.parquet" for tag in info.tags}
+        return {tag: self.version_dir(info) / "vertices" / f"{file_stem(tag)}.parquet" for tag in info.tags}
 
     def import_ngql(self, name: str, path: Path, *, replace: bool = False) -> SpaceInfo:
         """Import the nGQL script at ``path`` as space ``name`` (see ``ngql_import``)."""
@@ -132,9 +166,9 @@ class EmbeddedGraphStore:
             (building / "edges").mkdir()
             (building / "vertices").mkdir()
             for tag, table in data.vertices.items():
-                pq.write_table(table, building / "vertices" / f"{tag}.parquet")
+                pq.write_table(table, building / "vertices" / f"{file_stem(tag)}.parquet")
             for edge, table in data.edge_tables.items():
-                pq.write_table(table, building / "edges" / f"{edge}.parquet")
+                pq.write_table(table, building / "edges" / f"{file_stem(edge)}.parquet")
             try:
                 vertex_count = build_database(building / _DB_FILE, data)
             except RuntimeError as exc:  # what LadybugDB raises

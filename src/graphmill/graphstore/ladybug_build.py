@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from graphmill.formats.names import backquote
 from graphmill.graphstore.base import PropDef
 from graphmill.graphstore.model import RANK_PROPERTY, UNTAGGED_TABLE, SpaceData
 from graphmill.graphstore.nebula_types import ladybug_type, vid_arrow_type, vid_ladybug_type
@@ -33,7 +34,7 @@ from graphmill.graphstore.nebula_types import ladybug_type, vid_arrow_type, vid_
 
 def quote(identifier: str) -> str:
     """A LadybugDB identifier in back-quotes (names are checked identifiers; this guards keywords)."""
-    return "`" + identifier.replace("`", "``") + "`"
+    return backquote(identifier)
 
 
 def _columns(props: Sequence[PropDef]) -> str:

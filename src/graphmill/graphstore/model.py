@@ -16,8 +16,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphmill import errors
-from graphmill.graphstore.base import PropDef, VidType
-from graphmill.graphstore.nebula_types import arrow_type, vid_arrow_type
+from graphmill.formats.names import schema_name_problem
+from graphmill.formats.vid import VidType
+from graphmill.graphstore.base import PropDef, SpaceInfo
+from graphmill.graphstore.nebula_types import arrow_type, is_numeric, vid_arrow_type
 
 #: The LadybugDB node table that holds edge endpoints carrying no tag.
 UNTAGGED_TABLE = "_vertex"
@@ -31,11 +33,22 @@ _MAX_NAME = 128
 
 
 def check_name(kind: str, name: str) -> str:
-    """``name`` if it is a plain identifier (letters, digits, ``_``; not a digit first)."""
-    if not (0 < len(name) <= _MAX_NAME and name.isascii() and name.isidentifier()):
-        raise errors.ParamError(
-            f"invalid {kind} name {name!r}: use letters, digits and '_' (not starting with a digit)"
-        )
+    """``name`` if it can name a ``kind``.
+
+    A space is a folder of the store and a part of URLs: a plain identifier (letters, digits,
+    ``_``; not a digit first).  Tags, edge types and properties take what NebulaGraph takes
+    back-quoted: spaces, non-ASCII letters, punctuation (see
+    :func:`~graphmill.formats.names.schema_name_problem`).
+    """
+    if kind == "space":
+        if not (0 < len(name) <= _MAX_NAME and name.isascii() and name.isidentifier()):
+            raise errors.ParamError(
+                f"invalid {kind} name {name!r}: use letters, digits and '_' (not starting with a digit)"
+            )
+        return name
+    problem = schema_name_problem(name)
+    if problem is not None:
+        raise errors.ParamError(f"invalid {kind} name {name!r}: {problem}")
     return name
 
 
@@ -182,3 +195,42 @@ class SpaceData:
             for name, table in tables.items():
                 if not table.schema.equals(make(self.vid_type, schemas[name])):
                     raise errors.InternalServerError(f"table {name!r} does not match its schema")
+
+
+@dataclass(frozen=True)
+class EdgeRequest:
+    """One edge type asked of a store, checked: its weight property and the snapshot's weight column."""
+
+    edge_type: str
+    #: The property that weighs the edges, or None (unweighted, or weighted by the rank).
+    weight_prop: PropDef | None
+    #: The snapshot column holding the weight (``rank`` for ``_rank``), or None.
+    column: str | None
+
+
+def edge_requests(
+    info: SpaceInfo, edge_types: Sequence[str], weight_props: Sequence[str | None]
+) -> list[EdgeRequest]:
+    """``edge_files``' arguments checked against the space (ParamError naming what is wrong)."""
+    if len(weight_props) != len(edge_types):
+        raise errors.ParamError(
+            f"{len(edge_types)} edge types but {len(weight_props)} weight properties: give one per edge type"
+        )
+    requests = []
+    for edge_type, weight in zip(edge_types, weight_props, strict=True):
+        if edge_type not in info.edges:
+            raise errors.ParamError(f"edge type '{edge_type}' does not exist in space '{info.name}'")
+        props = {p.name: p.type for p in info.edges[edge_type]}
+        if weight == RANK_PROPERTY:
+            requests.append(EdgeRequest(edge_type, None, "rank"))
+        elif weight:
+            if weight not in props:
+                raise errors.ParamError(f"edge type '{edge_type}' has no property '{weight}'")
+            if not is_numeric(props[weight]):
+                raise errors.ParamError(
+                    f"property '{weight}' of edge type '{edge_type}' is a {props[weight]}, not a number"
+                )
+            requests.append(EdgeRequest(edge_type, PropDef(weight, props[weight]), weight))
+        else:
+            requests.append(EdgeRequest(edge_type, None, None))
+    return requests

@@ -3,10 +3,10 @@
 Everything here is a pure function; nothing talks to a cluster.
 
 Names (spaces, tags, edge types, properties) are always written back-quoted.  NebulaGraph's
-lexer has no escape inside back-quotes, so only names it could have created are accepted: an
-ASCII letter then letters, digits and ``_`` (``[A-Za-z][A-Za-z0-9_]*``), or the UTF-8 labels
-NebulaGraph 3 allows (non-ASCII letters mixed with those, two characters at least).  Anything
-else (a back-quote, a space, a ``;``) is refused before any text is built.
+lexer has no escape inside back-quotes but takes anything else there (``CREATE TAG `¥%特殊
+字符&*+-*/```), so a name holding a back-quote, a line break or another control character, or
+longer than graphmill keeps, is refused before any text is built; spaces, punctuation and
+non-ASCII letters are written as they are.
 
 String literals are double-quoted with ``\\\\``, ``\\"``, ``\\n``, ``\\r``, ``\\t``, ``\\b`` and
 ``\\f`` escaped: the lexer refuses a raw line break inside a string, and a backslash is always
@@ -29,18 +29,15 @@ from typing import Literal
 import pyarrow as pa
 
 from graphmill import errors
-from graphmill.graphstore.base import VidType
+from graphmill.formats.names import schema_name_problem
+from graphmill.formats.ngql_strings import string_literal
+from graphmill.formats.vid import VidType
 from graphmill.graphstore.nebula_types import INT_RANGES, normalize_type
 
 WriteMode = Literal["insert", "update"]
 
-_ASCII_LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_UTF8_LABEL = re.compile(r"(?:[^\x00-\x7f]|[A-Za-z])(?:[^\x00-\x7f]|[A-Za-z0-9_])+")
-#: Longest name NebulaGraph's lexer accepts.
+#: Longest name (in UTF-8 bytes) NebulaGraph's lexer accepts.
 _MAX_NAME = 4096
-_STRING_ESCAPES = str.maketrans(
-    {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-)
 _INT_TEXT = re.compile(r"[+-]?[0-9]+")
 
 
@@ -49,31 +46,18 @@ _INT_TEXT = re.compile(r"[+-]?[0-9]+")
 
 def is_quotable_name(name: str) -> bool:
     """Whether ``name`` can be written back-quoted (see the module docstring)."""
-    if not 0 < len(name) <= _MAX_NAME or any(c.isspace() for c in name):
-        return False
-    if _ASCII_LABEL.fullmatch(name):
-        return True
-    return not name.isascii() and _UTF8_LABEL.fullmatch(name) is not None
+    problem = schema_name_problem(name)
+    too_long_here_only = problem is not None and problem.startswith("it is longer")
+    return 0 < len(name.encode("utf-8")) <= _MAX_NAME and (problem is None or too_long_here_only)
 
 
 def quote_name(kind: str, name: str) -> str:
     """``name`` back-quoted; ValueError naming ``kind`` when it cannot be written safely."""
     if not is_quotable_name(name):
         raise ValueError(
-            f"{kind} name {name!r} cannot be written in nGQL: use a letter then letters, digits or '_'"
+            f"{kind} name {name!r} cannot be written in nGQL: {schema_name_problem(name) or 'it is too long'}"
         )
     return f"`{name}`"
-
-
-def string_literal(text: str) -> str:
-    """A double-quoted nGQL string literal whose value is exactly ``text``."""
-    if "\x00" in text:
-        raise ValueError(f"string {text[:60]!r} holds a NUL character, which nGQL strings cannot hold")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(f"string {text[:60]!r} is not valid Unicode text") from None
-    return '"' + text.translate(_STRING_ESCAPES) + '"'
 
 
 def int_literal(value: int, type_name: str = "int64") -> str:

@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from graphmill import errors
-from graphmill.graphstore.base import PropDef, VidType
+from graphmill.formats.vid import VidType
+from graphmill.graphstore.base import PropDef
 from graphmill.graphstore.model import SpaceData, TableBuilder, check_schema, edge_schema, vertex_schema
 from graphmill.graphstore.nebula_types import (
     FLOAT_TYPES,

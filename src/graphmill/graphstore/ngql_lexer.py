@@ -3,7 +3,8 @@
 Statements end with ``;`` (empty statements, as in ``;;``, are dropped).  Comments are
 ``#``, ``//`` and ``--`` to the end of the line and ``/* … */``.  A line whose first
 character (outside any statement) is ``:`` is a nebula-console command (``:sleep 20``) and
-is skipped.  Strings use single or double quotes with backslash escapes; identifiers may
+is skipped.  Strings use single or double quotes with NebulaGraph's backslash escapes
+(:mod:`graphmill.formats.ngql_strings`); identifiers may
 be back-quoted.  Lines are read one at a time; only a token that spans lines (a string or a
 block comment) makes the lexer join lines.
 """
@@ -17,6 +18,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from graphmill import errors
+from graphmill.formats.ngql_strings import NgqlEscapeError, unescape
 
 #: How much of a statement an error message quotes.
 _QUOTE_LIMIT = 300
@@ -78,7 +80,7 @@ _TOKEN_RE = re.compile(
     | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
     | (?P<float>(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+)
     | (?P<int>0[xX][0-9A-Fa-f]+|\d+)
-    | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<ident>(?:[A-Za-z_]|[^\x00-\x7f])(?:[A-Za-z0-9_]|[^\x00-\x7f])*)
     | (?P<qident>`[^`\n]+`)
     | (?P<punct>->|[(),:;@=.+\-*])
     | (?P<end>\Z)
@@ -86,34 +88,6 @@ _TOKEN_RE = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-_ESCAPES = {
-    "n": "\n",
-    "t": "\t",
-    "r": "\r",
-    "b": "\b",
-    "f": "\f",
-    "0": "\0",
-    "\\": "\\",
-    "'": "'",
-    '"': '"',
-}
-
-
-def unescape(body: str) -> str:
-    """The value of a string literal's body: C-style escapes; an unknown escape keeps the character."""
-    if "\\" not in body:
-        return body
-    out: list[str] = []
-    i = 0
-    while True:
-        j = body.find("\\", i)
-        if j < 0:
-            out.append(body[i:])
-            return "".join(out)
-        out.append(body[i:j])
-        escaped = body[j + 1]  # the lexer guarantees a character follows
-        out.append(_ESCAPES.get(escaped, escaped))
-        i = j + 2
 
 
 def _token(kind: str, text: str, line: int) -> Token:
@@ -122,7 +96,10 @@ def _token(kind: str, text: str, line: int) -> Token:
     if kind == "ident":
         return Token(Kind.IDENT, text, text, line)
     if kind == "string":
-        return Token(Kind.STRING, text, unescape(text[1:-1]), line)
+        try:
+            return Token(Kind.STRING, text, unescape(text[1:-1]), line)
+        except NgqlEscapeError as exc:
+            raise NgqlSyntaxError(str(exc), line) from None
     if kind == "int":
         value = int(text, 16) if text[:2] in ("0x", "0X") else int(text, 10)
         return Token(Kind.INT, text, value, line)

@@ -67,6 +67,10 @@ class NebulaClusterConfig:
     snapshot_ttl_s: float = _DEFAULT_TTL_S
     snapshot_keep_s: float = _DEFAULT_KEEP_S
     max_connections: int = _DEFAULT_MAX_CONNECTIONS
+    #: What makes the nebula3-python objects (``graphmill.graphstore.nebula.NebulaClients``);
+    #: None: nebula3-python itself.  Never read from graphmill.toml: tests put fakes here, and
+    #: the config carries them into worker processes (so they must pickle).
+    clients: object | None = field(default=None, repr=False, compare=False)
 
     @property
     def service_account(self) -> tuple[str, str] | None:

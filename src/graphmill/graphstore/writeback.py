@@ -21,14 +21,15 @@ import contextlib
 import dataclasses
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphmill import errors
+from graphmill.formats.names import backquote
+from graphmill.formats.writeback import write_back_errors
 from graphmill.graphstore.base import PropDef
-from graphmill.graphstore.embedded import EmbeddedGraphStore
 from graphmill.graphstore.model import check_name
 from graphmill.graphstore.nebula_types import (
     arrow_type,
@@ -38,12 +39,11 @@ from graphmill.graphstore.nebula_types import (
     vid_ladybug_type,
 )
 
+if TYPE_CHECKING:
+    from graphmill.graphstore.embedded import EmbeddedGraphStore
+
 #: How long a writer waits for readers (query tasks) to release the database file.
 LOCK_WAIT_S = 30.0
-
-
-def _quote(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
 
 
 def write_back(
@@ -58,7 +58,25 @@ def write_back(
     batch_size: int = 1000,
     create: bool = False,
 ) -> int:
-    """Write ``table`` (vid column first) into ``tag`` of ``space``; returns the rows written."""
+    """Write ``table`` (vid column first) into ``tag`` of ``space``; returns the rows written.
+
+    Every failure raises :class:`~graphmill.formats.writeback.WriteBackFailed`, as a cluster's does.
+    """
+    with write_back_errors():
+        return _write_back(store, space, table, tag, props, types, mode, batch_size, create)
+
+
+def _write_back(
+    store: EmbeddedGraphStore,
+    space: str,
+    table: pa.Table,
+    tag: str,
+    props: Sequence[str],
+    types: Sequence[str],
+    mode: Literal["insert", "update"],
+    batch_size: int,
+    create: bool,
+) -> int:
     info = store.get_space(space)
     if mode not in ("insert", "update"):
         raise errors.ParamError(f"mode must be insert or update, not {mode!r}")
@@ -70,7 +88,7 @@ def write_back(
         )
     if batch_size < 1:
         raise errors.ParamError("write_batch_size must be at least 1")
-    check_name(tag, "tag")
+    check_name("tag", tag)
     wanted = [PropDef(p, normalize_type(t)) for p, t in zip(props, _types_for(props, types), strict=True)]
     existing = {p.name: p for p in info.tags.get(tag, ())}
     missing = [p for p in wanted if p.name not in existing]
@@ -88,16 +106,16 @@ def write_back(
     rows = 0
     with _open_for_writing(store, space) as conn:
         if tag not in info.tags:
-            columns = ", ".join(f"{_quote(p.name)} {ladybug_type(p.type)}" for p in wanted)
+            columns = ", ".join(f"{backquote(p.name)} {ladybug_type(p.type)}" for p in wanted)
             conn.execute(
-                f"CREATE NODE TABLE {_quote(tag)}(vid {vid_ladybug_type(info.vid_type)} PRIMARY KEY, {columns})"
+                f"CREATE NODE TABLE {backquote(tag)}(vid {vid_ladybug_type(info.vid_type)} PRIMARY KEY, {columns})"
             )
         else:
             for p in missing:
-                conn.execute(f"ALTER TABLE {_quote(tag)} ADD {_quote(p.name)} {ladybug_type(p.type)}")
-        sets = ", ".join(f"t.{_quote(p.name)} = r.p{i}" for i, p in enumerate(wanted))
+                conn.execute(f"ALTER TABLE {backquote(tag)} ADD {backquote(p.name)} {ladybug_type(p.type)}")
+        sets = ", ".join(f"t.{backquote(p.name)} = r.p{i}" for i, p in enumerate(wanted))
         head = "MERGE" if mode == "insert" else "MATCH"
-        statement = f"UNWIND $rows AS r {head} (t:{_quote(tag)} {{vid: r.vid}}) SET {sets}"
+        statement = f"UNWIND $rows AS r {head} (t:{backquote(tag)} {{vid: r.vid}}) SET {sets}"
         if mode == "update":
             statement += " RETURN count(t)"
         for start in range(0, table.num_rows, batch_size):

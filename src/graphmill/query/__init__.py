@@ -12,20 +12,27 @@ placeholders.  The pipeline:
 - :func:`run_query` (``execute``): all of it, read-only, returning an Arrow table.
 """
 
-from graphmill.query.bind import BindValue, BoundQuery, bind
-from graphmill.query.execute import output_names_problem, run_query
-from graphmill.query.parser import check_query, parse, placeholders
+from graphmill.query.ast import BindValue, BoundQuery
+from graphmill.query.bind import bind
+from graphmill.query.budget import Budget, BudgetExceeded, check_query_async, check_query_budgeted
+from graphmill.query.check import check_query
+from graphmill.query.execute import run_query
+from graphmill.query.parser import parse
 from graphmill.query.problems import QueryError
 from graphmill.query.translate import CypherQuery, translate
+from graphmill.query.walk import placeholders
 
 __all__ = [
     "BindValue",
     "BoundQuery",
+    "Budget",
+    "BudgetExceeded",
     "CypherQuery",
     "QueryError",
     "bind",
     "check_query",
-    "output_names_problem",
+    "check_query_async",
+    "check_query_budgeted",
     "parse",
     "placeholders",
     "run_query",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 from typing import TypeAlias
@@ -105,6 +106,32 @@ class Call(Expr):
     args: tuple[Expr, ...]
     distinct: bool = False
     star: bool = False
+
+
+@dataclass(frozen=True)
+class MapExpr(Expr):
+    """``{key: value, …}``: arguments of ``date()``, ``duration()`` and the like."""
+
+    items: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True)
+class Case(Expr):
+    """``CASE [subject] WHEN a THEN b … [ELSE c] END``."""
+
+    subject: Expr | None
+    whens: tuple[tuple[Expr, Expr], ...]
+    default: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Predicate(Expr):
+    """``any|all|none|single(var IN source WHERE condition)``."""
+
+    kind: str
+    var: str
+    source: Expr
+    condition: Expr
 
 
 @dataclass(frozen=True)
@@ -227,6 +254,26 @@ class MatchClause:
     patterns: tuple[PathPattern, ...]
     where: Expr | None
     pos: Pos = field(default=NOWHERE, compare=False)
+    #: ``OPTIONAL MATCH``: rows without a match keep NULLs.
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class UnwindClause:
+    """``UNWIND list AS var``."""
+
+    expr: Expr
+    var: str
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class WithClause:
+    """``WITH items [ORDER BY …] [SKIP n] [LIMIT n] [WHERE …]``: the names after it are its items'."""
+
+    projection: Projection
+    where: Expr | None
+    pos: Pos = field(default=NOWHERE, compare=False)
 
 
 @dataclass(frozen=True)
@@ -244,9 +291,13 @@ class Projection:
 # --- statements ----------------------------------------------------------------------------
 
 
+#: The clauses of a MATCH statement before its RETURN.
+ReadingClause: TypeAlias = MatchClause | UnwindClause | WithClause
+
+
 @dataclass(frozen=True)
 class MatchStmt:
-    clauses: tuple[MatchClause, ...]
+    clauses: tuple[ReadingClause, ...]
     ret: Projection
     pos: Pos = field(default=NOWHERE, compare=False)
 
@@ -334,7 +385,18 @@ class LimitPipe:
 
 
 Statement: TypeAlias = MatchStmt | ReturnStmt | GoStmt | FetchVerticesStmt | FetchEdgesStmt | LookupStmt
-PipeStage: TypeAlias = GoStmt | FetchVerticesStmt | OrderPipe | LimitPipe
+
+
+@dataclass(frozen=True)
+class GroupPipe:
+    """``| GROUP BY $-.a, … YIELD …``: the YIELD's aggregates per group of the keys."""
+
+    keys: tuple[Expr, ...]
+    yield_: Projection
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+PipeStage: TypeAlias = GoStmt | FetchVerticesStmt | OrderPipe | LimitPipe | GroupPipe
 
 
 @dataclass(frozen=True)
@@ -399,4 +461,32 @@ def ngql_text(expr: Expr) -> str:
             return f"({ngql_text(left)}{op}{ngql_text(right)})"
         case IsNull(operand=operand, negated=negated):
             return f"{ngql_text(operand)} IS {'NOT ' if negated else ''}NULL"
+        case MapExpr(items=items):
+            return "{" + ",".join(f"{k}:{ngql_text(v)}" for k, v in items) + "}"
+        case Case(subject=subject, whens=whens, default=default):
+            head = "CASE" + (f" {ngql_text(subject)}" if subject is not None else "")
+            arms = "".join(f" WHEN {ngql_text(w)} THEN {ngql_text(t)}" for w, t in whens)
+            tail = f" ELSE {ngql_text(default)}" if default is not None else ""
+            return f"{head}{arms}{tail} END"
+        case Predicate(kind=kind, var=var, source=source, condition=condition):
+            return f"{kind}({var} IN {ngql_text(source)} WHERE {ngql_text(condition)})"
     raise TypeError(f"not an expression: {expr!r}")  # pragma: no cover
+
+
+# --- bound queries -------------------------------------------------------------------------
+
+#: What a placeholder can be bound to.
+BindScalar: TypeAlias = str | int | float | bool | None
+BindValue: TypeAlias = BindScalar | list[BindScalar]
+
+
+@dataclass(frozen=True)
+class BoundQuery:
+    """A parsed query whose placeholders all hold values (see :func:`graphmill.query.bind.bind`)."""
+
+    #: The query text as written.
+    text: str
+    #: The syntax tree, with no :class:`Placeholder` left.
+    query: Query
+    #: The values used, by placeholder name.
+    values: Mapping[str, BindValue]

@@ -16,34 +16,20 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeVar
 
 from graphmill.query import ast
-from graphmill.query.parser import PLACEHOLDER_IN_STRING, parse, placeholders
+from graphmill.query.ast import BindScalar, BindValue, BoundQuery
+from graphmill.query.limits import MAX_LIST_ITEMS, check_count
+from graphmill.query.parser import parse
 from graphmill.query.problems import QueryError, depth_guarded, fail
-
-#: What a placeholder can be bound to.
-BindScalar: TypeAlias = str | int | float | bool | None
-BindValue: TypeAlias = BindScalar | list[BindScalar]
+from graphmill.query.walk import PLACEHOLDER_IN_STRING, placeholders
 
 _INT64 = (-(2**63), 2**63 - 1)
 #: Fields of the syntax tree that hold a count (steps, SKIP, LIMIT).
 _COUNT_FIELDS = frozenset({"steps", "skip", "limit", "offset", "count"})
 
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class BoundQuery:
-    """A parsed query whose placeholders all hold values."""
-
-    #: The query text as written.
-    text: str
-    #: The syntax tree, with no :class:`~graphmill.query.ast.Placeholder` left.
-    query: ast.Query
-    #: The values used, by placeholder name.
-    values: Mapping[str, BindValue]
 
 
 def _check_scalar(name: str, value: object) -> BindScalar:
@@ -62,6 +48,7 @@ def _check_scalar(name: str, value: object) -> BindScalar:
 
 def _check_value(name: str, value: object) -> BindValue:
     if isinstance(value, list | tuple):
+        check_count(len(value), f"the number of items of parameter ${{{name}}}", MAX_LIST_ITEMS)
         return [_check_scalar(name, v) for v in value]
     return _check_scalar(name, value)
 

@@ -30,19 +30,9 @@ def _normalize(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return column
 
 
-def _rename(table: pa.Table, names: Sequence[str]) -> pa.Table:
+def _named(table: pa.Table, names: Sequence[str]) -> pa.Table:
     columns = [_normalize(table.column(i)) for i in range(table.num_columns)]
     return pa.Table.from_arrays(columns, names=list(names))
-
-
-def output_names_problem(columns: Sequence[str], output_names: Sequence[str]) -> str | None:
-    """Why ``output_names`` cannot rename a result with ``columns``, if it cannot."""
-    if len(output_names) == len(columns):
-        return None
-    return (
-        f"the query returns {len(columns)} column(s) ({', '.join(columns)}) but the task's output "
-        f"names {len(output_names)} ({', '.join(output_names)}): give one output per returned column"
-    )
 
 
 def _execute(store: EmbeddedGraphStore, space: str, query: CypherQuery) -> pa.Table:
@@ -68,14 +58,12 @@ def run_query(
     space: str,
     text: str,
     params: Mapping[str, object],
-    *,
-    output_names: Sequence[str] | None = None,
 ) -> pa.Table:
     """Run the nGQL ``text`` of a query component on ``space`` and return its result.
 
     ``params`` fills the ``${name}`` placeholders (see :func:`~graphmill.query.bind.bind`).
     The columns are named as nGQL names them (alias, or the expression as NebulaGraph prints
-    it), or ``output_names`` when given (it must have one name per column).  The database is
+    it), whatever the task's ``graph.output`` says, as in Explorer.  The database is
     opened read-only on the space's current version.  Every failure (a query that does not
     parse or is refused, an unknown space, tag or property, an error of the database, which
     is quoted) raises :class:`graphmill.errors.TaskFailed`.
@@ -89,13 +77,8 @@ def run_query(
     except errors.NotFound as exc:
         raise errors.TaskFailed(exc.detail or str(exc)) from exc
     names = list(query.columns)
-    if output_names is not None:
-        problem = output_names_problem(names, output_names)
-        if problem:
-            raise errors.TaskFailed(problem)
-        names = list(output_names)
     if query.empty:
         return pa.Table.from_arrays([pa.nulls(0) for _ in names], names=names)
     log.debug("nGQL %r runs as Cypher %r with %r", text, query.text, query.parameters)
     table = _execute(store, space, query)
-    return _rename(table, names)
+    return _named(table, names)

@@ -8,7 +8,9 @@ statement is, before (and whatever) the real grammar says.
 
 Lexical rules follow NebulaGraph's scanner: comments are ``#`` and ``//`` to the end of the
 line and ``/* … */`` (``--`` is an undirected edge, never a comment); strings use double or
-single quotes with backslash escapes and cannot span lines; identifiers may be back-quoted.
+single quotes with backslash escapes and cannot span lines; identifiers may be back-quoted
+(any text but a back-quote or a line break), and unquoted ones may hold non-ASCII letters
+(``关注``), as NebulaGraph's UTF-8 labels.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 _COMMON_TERMINALS = r"""
 DQ_STRING: /"(?:[^"\\\n]|\\[\s\S])*"/
 SQ_STRING: /'(?:[^'\\\n]|\\[\s\S])*'/
-PLACEHOLDER: /\$\{[A-Za-z_][A-Za-z0-9_]*\}/
+PLACEHOLDER: /\$\{[^{}\n]+\}/
 QNAME: /`[^`\n]+`/
 COMMENT: /#[^\n]*/ | /\/\/[^\n]*/ | /\/\*[\s\S]*?\*\//
 WS: /[ \t\r\n\f]+/
@@ -30,11 +32,13 @@ start: query ";"*
 
 query: stmt pipe_stage*
 ?stmt: match_stmt | go_stmt | fetch_stmt | lookup_stmt | return_stmt
-pipe_stage: "|" (go_stmt | fetch_stmt | order_pipe | limit_pipe)
+pipe_stage: "|" (go_stmt | fetch_stmt | order_pipe | limit_pipe | group_pipe)
 
 // ---- MATCH --------------------------------------------------------------------------
-match_stmt: match_clause+ return_clause
-match_clause: MATCH pattern ("," pattern)* where?
+match_stmt: (match_clause | unwind_clause | with_clause)+ return_clause
+match_clause: OPTIONAL? MATCH pattern ("," pattern)* where?
+unwind_clause: UNWIND expr AS name
+with_clause: WITH DISTINCT? items order_by? skip? limit? where?
 where: WHERE expr
 pattern: node_pat (edge_pat node_pat)*
 node_pat: LPAR var_name? node_label* prop_map? ")"
@@ -90,6 +94,7 @@ lookup_stmt: LOOKUP ON name where? yield_clause
 // ---- pipe stages ----------------------------------------------------------------------
 order_pipe: ORDER BY order_item ("," order_item)*
 limit_pipe: LIMIT count ("," count)?
+group_pipe: GROUP BY expr ("," expr)* yield_clause
 
 // ---- expressions ----------------------------------------------------------------------
 ?expr: or_expr
@@ -126,6 +131,8 @@ comp_op: EQ | ASSIGN | NE | LT | LE | GT | GE
         | postfix "[" expr "]"                  -> subscript
 ?atom: literal
      | list_lit
+     | map_lit
+     | case_expr
      | PLACEHOLDER                              -> placeholder
      | func_call
      | name                                     -> name_ref
@@ -135,15 +142,19 @@ comp_op: EQ | ASSIGN | NE | LT | LE | GT | GE
      | input_col
      | VARIABLE                                 -> user_var
 input_col: INPUT_REF "." name
-func_call: name LPAR DISTINCT? [expr ("," expr)*] ")"
+func_call: name LPAR DISTINCT? [expr ("," expr)*] (WHERE expr)? ")"
          | name LPAR STAR ")"                   -> count_star
 list_lit: LBRACKET [expr ("," expr)*] "]"
+map_lit: LBRACE [map_pair ("," map_pair)*] "}"
+map_pair: name ":" expr
+case_expr: CASE expr? case_when+ (ELSE expr)? END
+case_when: WHEN expr THEN expr
 literal: string | INT | FLOAT | TRUE | FALSE | NULL
 string: DQ_STRING | SQ_STRING
 name: NAME | QNAME
 
 // ---- terminals --------------------------------------------------------------------------
-NAME: /[a-z_][a-z0-9_]*/i
+NAME: /(?:[A-Za-z_]|[^\x00-\x7f])(?:[A-Za-z0-9_]|[^\x00-\x7f])*/
 FLOAT: /(?:\d+\.\d+|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+/
 INT: /0[xX][0-9a-fA-F]+|\d+/
 VARIABLE: /\$[A-Za-z_][A-Za-z0-9_]*/
@@ -152,6 +163,7 @@ SRC_REF: "$^"
 INPUT_REF: "$-"
 LPAR: "("
 LBRACKET: "["
+LBRACE: "{"
 RARROW: "->"
 LARROW: "<-"
 DOTDOT: ".."
@@ -208,6 +220,14 @@ FETCH: "fetch"i
 PROP: "prop"i
 ON: "on"i
 LOOKUP: "lookup"i
+OPTIONAL: "optional"i
+UNWIND: "unwind"i
+GROUP: "group"i
+CASE: "case"i
+WHEN: "when"i
+THEN: "then"i
+ELSE: "else"i
+END: "end"i
 """
     + _COMMON_TERMINALS
 )
@@ -217,7 +237,7 @@ SCAN_GRAMMAR = (
     r"""
 start: token*
 token: WORD | QNAME | DQ_STRING | SQ_STRING | NUMBER | PLACEHOLDER | DOLLAR | PUNCT
-WORD: /[A-Za-z_][A-Za-z0-9_]*/
+WORD: /(?:[A-Za-z_]|[^\x00-\x7f])(?:[A-Za-z0-9_]|[^\x00-\x7f])*/
 NUMBER: /\d+(?:\.\d+)?/
 DOLLAR: /\$[$^\-]|\$[A-Za-z_][A-Za-z0-9_]*/
 PUNCT: /[^\sA-Za-z0-9_]/

@@ -25,6 +25,8 @@ from graphmill.config import Settings
 from graphmill.engine.loader import EdgeSource
 from graphmill.engine.registry import ALGORITHMS
 from graphmill.errors import BadRequest, GraphmillError, NotFound, ParamError
+from graphmill.formats.names import split_names
+from graphmill.formats.vid import VidType
 from graphmill.fs import FsConfig, datasource_urls, parse_location, resolve_sink_url, resolve_template
 from graphmill.fs.confine import PathOutsideRoot, resolve_within
 from graphmill.graphstore.base import SpaceInfo
@@ -38,7 +40,6 @@ from graphmill.workflow.dag import topological_order
 from graphmill.workflow.params import QUERY_PARAMS_KEY
 from graphmill.workflow.schema import QUERY_TASK_TYPE, TaskDef, WorkflowSchema, parse_schema, task_problems
 
-VidType = Literal["string", "int64"]
 _PARSED_JOBS_KEPT = 16
 
 
@@ -54,7 +55,7 @@ def safe_path(root: Path, relative: str) -> Path:
 
 
 def _split_list(text: object) -> list[str]:
-    return [] if text is None else [part.strip() for part in str(text).split(",")]
+    return [] if text is None else split_names(str(text))
 
 
 def _vid_type_of(spec: dict[str, Any]) -> VidType | None:

@@ -22,7 +22,7 @@ import time
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -32,8 +32,12 @@ from graphmill.engine.execute import run_task
 from graphmill.engine.loader import EdgeSource
 from graphmill.engine.results import ResultManifest, write_result
 from graphmill.errors import GraphmillError, TaskFailed
+from graphmill.graphstore.base import GraphStore
 from graphmill.worker import memory
 from graphmill.worker.plan import TaskPlan
+
+if TYPE_CHECKING:
+    from graphmill.graphstore.nebula import NebulaGraphStore
 
 _MAX_MESSAGE_CHARS = 2000
 #: Algorithms a spare worker runs once on a tiny graph before it is offered a task.
@@ -79,7 +83,7 @@ def _die_with_parent() -> None:
 
 
 def _as_text_columns(table: pa.Table) -> pa.Table:
-    """Lists, maps and structs (collect(), …) become JSON text: the result files hold scalars."""
+    """Lists, maps and structs (collect(), …) become JSON text, dates and times ISO text: the result files hold JSON scalars."""
     columns = []
     for column in table.columns:
         kind = column.type
@@ -92,29 +96,45 @@ def _as_text_columns(table: pa.Table) -> pa.Table:
             column = pa.array(
                 [None if v is None else json.dumps(v, default=str) for v in column.to_pylist()], pa.string()
             )
+        elif pa.types.is_temporal(kind):  # date(), datetime(), duration(): ISO text, as JSON has no dates
+            column = pa.array(
+                [
+                    None if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v))
+                    for v in column.to_pylist()
+                ],
+                pa.string(),
+            )
         columns.append(column)
     return pa.Table.from_arrays(columns, names=table.column_names)
 
 
-def _run_query(plan: TaskPlan, reporter: _Reporter) -> ResultManifest:
+def _graph_store(graph_root: Any, cluster: Any, plan: TaskPlan) -> GraphStore:
+    """The store a query or write-back names: the cluster its address maps to, else the embedded one."""
+    if cluster is not None:
+        return _cluster_store(cluster, plan)
     from graphmill.graphstore.embedded import EmbeddedGraphStore
     from graphmill.query import run_query
 
+    return EmbeddedGraphStore(graph_root, query_runner=run_query)
+
+
+def _run_query(plan: TaskPlan, reporter: _Reporter) -> ResultManifest:
     query = plan.query
     assert query is not None
-    reporter.log(f"query on space {query.space}: {query.ngql}")
+    where = f"NebulaGraph at {query.cluster.address}" if query.cluster is not None else "the embedded store"
+    reporter.log(f"query on space {query.space} of {where}: {query.ngql}")
     if query.params:
         shown = ", ".join(f"{k}={v!r}"[:200] for k, v in query.params.items())
         reporter.log(f"parameters: {shown}")
     reporter("computing", 0.0, "running the query")
-    table = run_query(
-        EmbeddedGraphStore(query.graph_root),
-        query.space,
-        query.ngql,
-        query.params,
-        output_names=query.output_names,
-    )
+    store = _graph_store(query.graph_root, query.cluster, plan)
+    table = store.run_query(query.space, query.ngql, query.params)
     reporter.log(f"query returned {table.num_rows} rows, columns {', '.join(table.column_names)}")
+    if query.output_names is not None and list(query.output_names) != table.column_names:
+        reporter.log(
+            f"the task's graph.output names ({', '.join(query.output_names)}) differ from the query's "
+            "columns: the result keeps the query's columns, as Explorer's does"
+        )
     reporter("writing", 0.0, f"writing {table.num_rows} rows")
     return write_result(_as_text_columns(table), plan.out_dir)
 
@@ -160,7 +180,7 @@ def _stage_inputs(plan: TaskPlan, reporter: _Reporter) -> tuple[EdgeSource, ...]
     return tuple(staged)
 
 
-def _cluster_store(cluster: Any, plan: TaskPlan) -> Any:
+def _cluster_store(cluster: Any, plan: TaskPlan) -> NebulaGraphStore:
     from graphmill.graphstore.nebula import NebulaGraphStore
 
     assert plan.cache_dir is not None
@@ -199,40 +219,23 @@ def _upload(plan: TaskPlan, reporter: _Reporter) -> None:
 def _write_back(plan: TaskPlan, reporter: _Reporter) -> None:
     import pyarrow.parquet as pq
 
-    from graphmill.graphstore.embedded import EmbeddedGraphStore
-    from graphmill.graphstore.writeback import write_back
-
     wb = plan.writeback
     assert wb is not None
     reporter("writing", 0.5, f"writing results back to tag {wb.tag} of space {wb.space}")
     table = pq.read_table(plan.out_dir / "result.parquet")
-    if wb.cluster is not None:
-        rows = _cluster_store(wb.cluster, plan).write_back(
-            wb.space,
-            table,
-            tag=wb.tag,
-            props=list(wb.props),
-            types=list(wb.types),
-            mode=wb.mode,
-            batch_size=wb.batch_size,
-        )
-        reporter.log(
-            f"wrote {rows} vertices back to tag {wb.tag}({', '.join(wb.props)}) of {wb.space} on {wb.cluster.address}"
-        )
-        return
-    rows = write_back(
-        EmbeddedGraphStore(wb.graph_root),
+    rows = _graph_store(wb.graph_root, wb.cluster, plan).write_back(
         wb.space,
         table,
         tag=wb.tag,
-        props=wb.props,
-        types=wb.types,
+        props=list(wb.props),
+        types=list(wb.types),
         mode=wb.mode,
         batch_size=wb.batch_size,
         create=wb.create,
     )
+    where = f" on {wb.cluster.address}" if wb.cluster is not None else ""
     reporter.log(
-        f"wrote {rows} vertices back to tag {wb.tag}({', '.join(wb.props)}) of space {wb.space} ({wb.mode})"
+        f"wrote {rows} vertices back to tag {wb.tag}({', '.join(wb.props)}) of space {wb.space}{where} ({wb.mode})"
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from graphmill.engine.loader import EdgeSource
+from graphmill.formats.vid import VidType
 from graphmill.fs import FsConfig
 from graphmill.graphstore.sources import NebulaClusterConfig
 
@@ -71,7 +72,7 @@ class TaskPlan:
     #: The task's spec values (Explorer stores them as text), placeholders already filled.
     params: dict[str, object]
     sources: tuple[EdgeSource, ...]
-    vid_type: Literal["string", "int64"] | None
+    vid_type: VidType | None
     out_dir: Path
     cache_dir: Path | None
     #: The graph cache's size budget, enforced after the task (engine.graph_cache).
