@@ -6,6 +6,7 @@ Nothing else in graphmill reads ``os.environ``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -43,6 +44,8 @@ class Settings(BaseSettings):
     remote_sinks: bool = False
     #: Log lines as JSON objects (for log shippers) instead of text.
     log_json: bool = False
+    #: Engine of tasks whose spec names none: local, spark (graphmill[spark]) or auto.
+    engine: Literal["local", "spark", "auto"] = "local"
 
     @property
     def resolved_files_root(self) -> Path:

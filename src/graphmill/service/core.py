@@ -22,6 +22,7 @@ from graphmill.errors import BadRequest, Forbidden, NotFound, ParamError
 from graphmill.fs import FsConfig
 from graphmill.graphstore.base import GraphStore
 from graphmill.graphstore.sources import load_graph_sources, resolve_config_path
+from graphmill.spark.config import load_spark_config
 from graphmill.models import Job, Status, TaskRun, Workflow
 from graphmill.scheduler.events import JobEvent
 from graphmill.scheduler.runner import Runner, wall_clock_ms
@@ -84,16 +85,14 @@ class Service:
         self.store = store
         self.graphstore = graphstore
         self.catalog = EngineCatalog()
+        config_path = resolve_config_path(settings.config_file, settings.data_dir)
         self.graphs = GraphSources(
             graphstore,
             settings.embedded_address,
-            load_graph_sources(
-                resolve_config_path(settings.config_file, settings.data_dir),
-                embedded_address=settings.embedded_address,
-            ),
+            load_graph_sources(config_path, embedded_address=settings.embedded_address),
             settings.data_dir.resolve() / "cache",
         )
-        self.planner = Planner(settings, self.graphs, fs_config)
+        self.planner = Planner(settings, self.graphs, fs_config, load_spark_config(config_path))
         self.tokens = TokenIssuer(load_or_create_secret(settings.secret_path), settings.token_max_age_s)
         self.memory_budget_bytes = settings.memory_budget_bytes
         self.runner = Runner(

@@ -235,6 +235,10 @@ def run(plan: TaskPlan, conn: Connection) -> None:
         started = time.perf_counter()
         if plan.query is not None:
             manifest = _run_query(plan, reporter)
+        elif plan.engine == "spark":
+            from graphmill.worker.spark_task import run_on_spark
+
+            manifest = run_on_spark(plan, _scan_cluster(plan, reporter), reporter)
         else:
             manifest = run_task(
                 plan.task_type,
