@@ -297,7 +297,7 @@ class Service:
                     )
                 )
                 continue
-            estimate = estimate_bytes(t.type, self.planner.input_size(schema, t))
+            estimate = self.planner.memory_estimate(schema, t)
             if estimate > self.memory_budget_bytes:
                 raise Forbidden(
                     f"task {t.id} needs an estimated {describe(estimate)} of memory; the memory budget is "

@@ -134,11 +134,21 @@ class Planner:
                 problems.append((task.id, "spec.engine", exc.detail))
         return problems
 
-    def _engine(self, schema: WorkflowSchema, task: TaskDef) -> tuple[Literal["local", "spark"], str]:
+    def memory_estimate(self, schema: WorkflowSchema, task: TaskDef) -> int:
+        """Bytes this machine needs for a task: the local engine's estimate, or the Spark driver's footprint."""
+        local = estimate_bytes(task.type, self.input_size(schema, task))
+        if task.type in ALGORITHMS and requested_engine(task.spec, self.settings.engine) != "local":
+            engine, _ = self._engine(schema, task, estimated=local)
+            if engine == "spark":
+                return self.spark_config.local_footprint_bytes()
+        return local
+
+    def _engine(self, schema: WorkflowSchema, task: TaskDef, estimated: int | None = None) -> tuple[Literal["local", "spark"], str]:
         """The engine that runs an algorithm task (``spec.engine``, else ``GRAPHMILL_ENGINE``)."""
-        estimated = 0
-        if requested_engine(task.spec, self.settings.engine) == "auto":
-            estimated = estimate_bytes(task.type, self.input_size(schema, task))
+        if estimated is None:
+            estimated = 0
+            if requested_engine(task.spec, self.settings.engine) == "auto":
+                estimated = estimate_bytes(task.type, self.input_size(schema, task))
         return choose_engine(
             task.type,
             task.spec,

@@ -62,6 +62,13 @@ class SparkConfig:
     session: Literal["job"] = "job"
     conf: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
+    def local_footprint_bytes(self) -> int:
+        """Memory a Spark task takes on this machine: the driver's heap, JVM overhead, the Python side."""
+        text = self.driver_memory.lower()
+        scale = {"k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}.get(text[-1], 2**20)  # bare number: MiB
+        heap = int(text[:-1] if text[-1] in _SIZE_SUFFIXES else text) * scale
+        return heap + 384 * 2**20 + 256 * 2**20
+
     def spark_conf(self) -> dict[str, str]:
         """The ``spark.*`` settings the session builder is given."""
         settings = {
@@ -89,6 +96,9 @@ class SparkConfig:
             settings["spark.jars"] = ",".join(self.jars)
         settings.update(dict(self.conf))
         return settings
+
+
+_DEFAULT = SparkConfig()
 
 
 def _string(entry: Mapping[str, object], key: str, where: str) -> str | None:
@@ -144,7 +154,7 @@ def parse_spark_config(document: Mapping[str, object], *, source: str = "configu
     unknown = sorted(set(entry) - _KEYS)
     if unknown:
         raise errors.ParamError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_KEYS))}")
-    master = _string(entry, "master", where) or SparkConfig.master
+    master = _string(entry, "master", where) or _DEFAULT.master
     if not master.startswith(_MASTER_PREFIXES):
         raise errors.ParamError(f"{where}: master {master!r} is not local[N], spark://, k8s://, yarn or mesos://")
     jars = entry.get("jars", [])
@@ -158,14 +168,14 @@ def parse_spark_config(document: Mapping[str, object], *, source: str = "configu
         raise errors.ParamError(f"{where}: session must be \"job\" (one Spark application per task)")
     return SparkConfig(
         master=master,
-        driver_memory=_size(entry, "driver_memory", where) or SparkConfig.driver_memory,
+        driver_memory=_size(entry, "driver_memory", where) or _DEFAULT.driver_memory,
         executor_memory=_size(entry, "executor_memory", where),
         executor_cores=_positive(entry, "executor_cores", where),
         executor_instances=_positive(entry, "executor_instances", where),
         jars=tuple(jars),
         staging_dir=_string(entry, "staging_dir", where),
-        partitions=_positive(entry, "partitions", where) or SparkConfig.partitions,
-        checkpoint_every=_positive(entry, "checkpoint_every", where) or SparkConfig.checkpoint_every,
+        partitions=_positive(entry, "partitions", where) or _DEFAULT.partitions,
+        checkpoint_every=_positive(entry, "checkpoint_every", where) or _DEFAULT.checkpoint_every,
         conf=tuple((k, str(v)) for k, v in sorted(conf.items())),
     )
 
