@@ -10,7 +10,13 @@ import pytest
 from graphmill.spark.config import SparkConfig
 
 #: Small: the test graphs have a few hundred edges and the machine is shared.
-TEST_CONFIG = SparkConfig(master="local[2]", driver_memory="768m", partitions=2, checkpoint_every=2)
+TEST_CONFIG = SparkConfig(
+    master="local[2]",
+    driver_memory="768m",
+    partitions=1,
+    checkpoint_every=2,
+    conf=(("spark.sql.adaptive.enabled", "false"),),
+)
 
 
 @pytest.fixture(scope="module")

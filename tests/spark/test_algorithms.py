@@ -110,13 +110,22 @@ CASES = [
 
 
 @pytest.mark.parametrize(
-    ("task_type", "raw", "ids"), CASES, ids=[f"{t.removeprefix('analytics_')}-{i}" for i, (t, _, _) in enumerate(CASES)]
+    ("task_type", "raw", "ids"),
+    CASES,
+    ids=[f"{t.removeprefix('analytics_')}-{i}" for i, (t, _, _) in enumerate(CASES)],
 )
 def test_spark_equals_local_engine(
-    spark: Any, graphs: dict[str, EdgeSource], tmp_path: Path, task_type: str, raw: dict[str, object], ids: str
+    spark: Any,
+    graphs: dict[str, EdgeSource],
+    tmp_path: Path,
+    task_type: str,
+    raw: dict[str, object],
+    ids: str,
 ) -> None:
     source = graphs[ids]
-    _assert_same(_local_table(task_type, raw, source, tmp_path / "local"), _spark_table(spark, task_type, raw, source))
+    _assert_same(
+        _local_table(task_type, raw, source, tmp_path / "local"), _spark_table(spark, task_type, raw, source)
+    )
 
 
 def test_missing_root_fails_the_task(spark: Any, graphs: dict[str, EdgeSource]) -> None:

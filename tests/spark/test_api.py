@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,7 +30,9 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     rng = np.random.default_rng(5)
     files = settings.resolved_files_root
     files.mkdir(parents=True)
-    pq.write_table(pa.table({"src": rng.integers(0, 300, 3000), "dst": rng.integers(0, 300, 3000)}), files / "g.parquet")
+    pq.write_table(
+        pa.table({"src": rng.integers(0, 300, 3000), "dst": rng.integers(0, 300, 3000)}), files / "g.parquet"
+    )
     with TestClient(create_app(settings)) as c:
         login(c)
         yield c
@@ -74,7 +75,8 @@ def test_unsupported_algorithm_is_refused_for_spark(client: TestClient) -> None:
     assert answer["code"] != 0
     text = str(answer)
     assert "analytics_louvain runs on the local engine only" in text
-    assert "analytics_pagerank" in text and "analytics_wcc" in text
+    assert "analytics_pagerank" in text
+    assert "analytics_wcc" in text
 
 
 def test_unknown_engine_is_refused(client: TestClient) -> None:
@@ -91,7 +93,10 @@ def _spark_jvms() -> set[int]:
 def test_cancel_stops_the_spark_job_and_its_jvm(client: TestClient) -> None:
     """Cancel of a running Spark task: status 4 within a second, and the task's JVM is gone."""
     task = local_task(
-        "pr", "analytics_pagerank", "g.parquet", {"engine": "spark", "iterations": "100000", "variant": "graphalytics"}
+        "pr",
+        "analytics_pagerank",
+        "g.parquet",
+        {"engine": "spark", "iterations": "100000", "variant": "graphalytics"},
     )
     job_id = make_job(client, [task])["data"]["id"]
     task_id = wait_job(client, job_id, until={1})["tasks"][0]["id"]
@@ -113,5 +118,4 @@ def test_cancel_stops_the_spark_job_and_its_jvm(client: TestClient) -> None:
 
 def _progress_lines(client: TestClient, job_id: int, task_id: str) -> list[str]:
     r = client.get(f"/api-open/v1/jobs/{job_id}/progress")
-    return [str(r.json())] + logs(client, job_id, task_id)
-
+    return [str(r.json()), *logs(client, job_id, task_id)]

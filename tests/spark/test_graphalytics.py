@@ -67,7 +67,7 @@ def test_graphalytics_reference(spark: Any, props: Path, alg: str) -> None:
     if alg == "CDLP" and not directed:
         # LDBC's undirected CDLP hears each neighbour once; the edge list holds each edge once.
         graph = SparkGraph(graph.edges, graph.vertices, "int64", True, False)
-    run = SparkRun(spark, RecordingProgress(), partitions=2, checkpoint_every=2, reliable=True)
+    run = SparkRun(spark, RecordingProgress(), partitions=1, checkpoint_every=2, reliable=True)
     rows = run_fn(graph, dict(params), run).collect()
     actual = {int(r[0]): repr(r[1]) if isinstance(r[1], float) else str(r[1]) for r in rows}
     name = props.name.removesuffix(".properties")

@@ -39,7 +39,9 @@ def test_cluster_size_of_explorer_tasks() -> None:
 def test_auto_picks_spark_for_many_machines_or_too_much_memory(
     spec: dict[str, object], estimated: int, engine: str
 ) -> None:
-    chosen, why = choose_engine("analytics_pagerank", spec, "local", estimated_bytes=estimated, budget_bytes=8 * GIB)
+    chosen, why = choose_engine(
+        "analytics_pagerank", spec, "local", estimated_bytes=estimated, budget_bytes=8 * GIB
+    )
     assert chosen == engine
     assert why.startswith("engine ")
 

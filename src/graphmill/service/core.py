@@ -22,7 +22,6 @@ from graphmill.errors import BadRequest, Forbidden, NotFound, ParamError
 from graphmill.fs import FsConfig
 from graphmill.graphstore.base import GraphStore
 from graphmill.graphstore.sources import load_graph_sources, resolve_config_path
-from graphmill.spark.config import load_spark_config
 from graphmill.models import Job, Status, TaskRun, Workflow
 from graphmill.scheduler.events import JobEvent
 from graphmill.scheduler.runner import Runner, wall_clock_ms
@@ -34,6 +33,7 @@ from graphmill.service.planning import Planner, ProcessLauncher
 from graphmill.service.progress import job_progress
 from graphmill.service.results import manifest_of
 from graphmill.service.webhooks import WebhookSender, check_allowed
+from graphmill.spark.config import load_spark_config
 from graphmill.store.base import JobFilter, MetadataStore
 from graphmill.types import JobId, JSONObject, WorkflowId
 from graphmill.wire import job_detail

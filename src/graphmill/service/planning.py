@@ -143,7 +143,9 @@ class Planner:
                 return self.spark_config.local_footprint_bytes()
         return local
 
-    def _engine(self, schema: WorkflowSchema, task: TaskDef, estimated: int | None = None) -> tuple[Literal["local", "spark"], str]:
+    def _engine(
+        self, schema: WorkflowSchema, task: TaskDef, estimated: int | None = None
+    ) -> tuple[Literal["local", "spark"], str]:
         """The engine that runs an algorithm task (``spec.engine``, else ``GRAPHMILL_ENGINE``)."""
         if estimated is None:
             estimated = 0

@@ -115,7 +115,9 @@ def _size(entry: Mapping[str, object], key: str, where: str) -> str | None:
     if value is not None and not (
         value.isdigit() or (value[:-1].isdigit() and value[-1].lower() in _SIZE_SUFFIXES)
     ):
-        raise errors.ParamError(f"{where}: '{key}' must be a JVM memory size such as 512m or 4g, not {value!r}")
+        raise errors.ParamError(
+            f"{where}: '{key}' must be a JVM memory size such as 512m or 4g, not {value!r}"
+        )
     return value
 
 
@@ -153,10 +155,14 @@ def parse_spark_config(document: Mapping[str, object], *, source: str = "configu
         raise errors.ParamError(f"{where} must be a table")
     unknown = sorted(set(entry) - _KEYS)
     if unknown:
-        raise errors.ParamError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_KEYS))}")
+        raise errors.ParamError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_KEYS))}"
+        )
     master = _string(entry, "master", where) or _DEFAULT.master
     if not master.startswith(_MASTER_PREFIXES):
-        raise errors.ParamError(f"{where}: master {master!r} is not local[N], spark://, k8s://, yarn or mesos://")
+        raise errors.ParamError(
+            f"{where}: master {master!r} is not local[N], spark://, k8s://, yarn or mesos://"
+        )
     jars = entry.get("jars", [])
     if not isinstance(jars, list) or not all(isinstance(j, str) and j for j in jars):
         raise errors.ParamError(f"{where}: 'jars' must be a list of paths or URLs")
@@ -165,7 +171,7 @@ def parse_spark_config(document: Mapping[str, object], *, source: str = "configu
         raise errors.ParamError(f"{where}: 'conf' must be a table of spark.* settings")
     session = entry.get("session", "job")
     if session != "job":
-        raise errors.ParamError(f"{where}: session must be \"job\" (one Spark application per task)")
+        raise errors.ParamError(f'{where}: session must be "job" (one Spark application per task)')
     return SparkConfig(
         master=master,
         driver_memory=_size(entry, "driver_memory", where) or _DEFAULT.driver_memory,

@@ -138,7 +138,11 @@ def _read_one(spark: Any, source: EdgeFile, weighted: bool) -> Any:
     src = _pick(columns, source.src, path, "source vertex")
     dst = _pick(columns, source.dst, path, "destination vertex")
     weight = None
-    if weighted and source.weight is not None and (isinstance(source.weight, str) or source.weight < len(columns)):
+    if (
+        weighted
+        and source.weight is not None
+        and (isinstance(source.weight, str) or source.weight < len(columns))
+    ):
         weight = _pick(columns, source.weight, path, "weight")
     w = F.col(weight).cast("double") if weight is not None else F.lit(1.0)
     return frame.select(F.col(src).alias("src"), F.col(dst).alias("dst"), w.alias("w"))
@@ -151,9 +155,9 @@ def _infer_vid_type(frame: Any) -> VidType:
     fields = {f.name: f.dataType for f in frame.schema.fields}
     if isinstance(fields["src"], IntegralType) and isinstance(fields["dst"], IntegralType):
         return "int64"
-    bad = frame.filter(
-        F.col("src").cast("long").isNull() | F.col("dst").cast("long").isNull()
-    ).limit(1).count()
+    bad = (
+        frame.filter(F.col("src").cast("long").isNull() | F.col("dst").cast("long").isNull()).limit(1).count()
+    )
     return "string" if bad else "int64"
 
 
@@ -183,9 +187,7 @@ def read_graph(
             f"an edge has an empty vertex id, an id that is not {kind}, or a missing weight"
         )
     edges = edges.repartition(partitions, "src").cache()
-    vertices = (
-        edges.select(F.col("src").alias("id")).union(edges.select(F.col("dst").alias("id"))).distinct()
-    )
+    vertices = edges.select(F.col("src").alias("id")).union(edges.select(F.col("dst").alias("id"))).distinct()
     vertices = vertices.repartition(partitions, "id").cache()
     return SparkGraph(edges, vertices, kind, True, weighted)
 

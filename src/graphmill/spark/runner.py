@@ -63,7 +63,11 @@ def _to_arrow(frame: Any, task: SparkTask, vid_type: VidType) -> pa.Table:
     table = frame.toArrow()
     arrays = []
     for (_, dtype), column in zip(task.columns, table.columns, strict=True):
-        target = (pa.int64() if vid_type == "int64" else pa.large_string()) if dtype == "vid" else _ARROW_TYPES[dtype]
+        target = (
+            (pa.int64() if vid_type == "int64" else pa.large_string())
+            if dtype == "vid"
+            else _ARROW_TYPES[dtype]
+        )
         arrays.append(column.cast(target) if column.type != target else column)
     return pa.Table.from_arrays(arrays, names=names)
 
@@ -88,7 +92,9 @@ def run_spark_task(
         sc.setCheckpointDir(staging)
         previous = _cancel_on_sigterm(sc, group)
         try:
-            progress.log(f"Spark {spark.version} application {sc.applicationId} up in {elapsed_since(started)}")
+            progress.log(
+                f"Spark {spark.version} application {sc.applicationId} up in {elapsed_since(started)}"
+            )
             with StageWatcher(spark, progress, group) as watcher:
                 table = run_on_session(spark, task, sources, config, progress)
             progress.log(f"Spark ran {watcher.stages_seen} stages in {elapsed_since(started)}")
@@ -107,8 +113,12 @@ def run_on_session(
     """The task's result table, computed on an existing session (tests share one)."""
     algorithm = _algorithm(task.task_type)
     progress("loading", 0.0, "reading edges into Spark")
-    graph = read_graph(spark, sources, vid_type=task.vid_type, weighted=task.weighted, partitions=config.partitions)
-    progress.log(f"graph: {graph.vertices.count()} vertices, {graph.edges.count()} edges ({graph.vid_type} ids)")
+    graph = read_graph(
+        spark, sources, vid_type=task.vid_type, weighted=task.weighted, partitions=config.partitions
+    )
+    progress.log(
+        f"graph: {graph.vertices.count()} vertices, {graph.edges.count()} edges ({graph.vid_type} ids)"
+    )
     run = SparkRun(spark, progress, config.partitions, config.checkpoint_every, reliable=True)
     progress("computing", 0.0, f"running {task.task_type} on Spark")
     frame = algorithm(graph, task.params, run)

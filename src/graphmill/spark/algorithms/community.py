@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from graphmill import errors
@@ -53,7 +54,9 @@ def wcc(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     from pyspark.sql import functions as F
 
     _check_outputs(params, "WCC")
-    both = graph.edges.select("src", "dst").unionByName(graph.edges.select(F.col("dst").alias("src"), F.col("src").alias("dst")))
+    both = graph.edges.select("src", "dst").unionByName(
+        graph.edges.select(F.col("dst").alias("src"), F.col("src").alias("dst"))
+    )
     links = both.filter(F.col("src") != F.col("dst")).distinct().repartition(run.partitions, "src").cache()
     labels = run.keep(graph.vertices.select("id", F.col("id").alias("label")), 0)
     labels = _min_label_rounds(links, labels, run, "WCC")
@@ -69,7 +72,7 @@ def _mix64(frame: Any, column: str) -> Any:
     """
     from pyspark.sql import functions as F
 
-    steps = [
+    steps: list[Callable[[Any], Any]] = [
         lambda z: z + F.lit(_GOLDEN),
         lambda z: z.bitwiseXOR(F.shiftrightunsigned(z, 30)) * F.lit(_M1),
         lambda z: z.bitwiseXOR(F.shiftrightunsigned(z, 27)) * F.lit(_M2),
@@ -127,7 +130,9 @@ def lpa(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
             scores = with_hash4(scores, seed, F.col("rcv"), F.lit(it).cast("long"), F.col("label"), "tie")
             # Unsigned order of the hash as signed order: flip the sign bit.
             scores = scores.withColumn("tie", F.col("tie").bitwiseXOR(F.lit(_SIGN)))
-        best = scores.groupBy("rcv").agg(F.min(F.struct((-F.col("score")).alias("s"), "tie", "label")).alias("b"))
+        best = scores.groupBy("rcv").agg(
+            F.min(F.struct((-F.col("score")).alias("s"), "tie", "label")).alias("b")
+        )
         new = labels.join(best, labels.frm == best.rcv, "left").select(
             "frm", F.coalesce(F.col("b.label"), F.col("label")).alias("label"), F.col("label").alias("old")
         )

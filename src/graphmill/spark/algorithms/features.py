@@ -20,7 +20,9 @@ def _pairs(graph: SparkGraph, run: SparkRun) -> Any:
 
     e = graph.edges.filter(F.col("src") != F.col("dst"))
     pairs = e.select(F.least("src", "dst").alias("a"), F.greatest("src", "dst").alias("b"))
-    return pairs.groupBy("a", "b").agg(F.count(F.lit(1)).alias("mult")).repartition(run.partitions, "a").cache()
+    return (
+        pairs.groupBy("a", "b").agg(F.count(F.lit(1)).alias("mult")).repartition(run.partitions, "a").cache()
+    )
 
 
 def _triangles(graph: SparkGraph, multiplicity: bool, run: SparkRun) -> tuple[Any, Any]:
@@ -34,9 +36,8 @@ def _triangles(graph: SparkGraph, multiplicity: bool, run: SparkRun) -> tuple[An
     pairs = _pairs(graph, run)
     ends = pairs.select(F.col("a").alias("id")).unionAll(pairs.select(F.col("b").alias("id")))
     degree = ends.groupBy("id").agg(F.count(F.lit(1)).alias("deg"))
-    ranked = (
-        pairs.join(degree.select(F.col("id").alias("a"), F.col("deg").alias("da")), "a")
-        .join(degree.select(F.col("id").alias("b"), F.col("deg").alias("db")), "b")
+    ranked = pairs.join(degree.select(F.col("id").alias("a"), F.col("deg").alias("da")), "a").join(
+        degree.select(F.col("id").alias("b"), F.col("deg").alias("db")), "b"
     )
     a_first = F.struct("da", "a") < F.struct("db", "b")
     oriented = ranked.select(
@@ -52,7 +53,9 @@ def _triangles(graph: SparkGraph, multiplicity: bool, run: SparkRun) -> tuple[An
     closing = oriented.select(F.col("x").alias("y1"), F.col("y").alias("y2"), F.col("mult").alias("m3"))
     found = wedges.join(closing, ["y1", "y2"])
     count = F.col("m1") * F.col("m2") * F.col("m3") if multiplicity else F.lit(1).cast("long")
-    triangles = run.keep(found.select("x", F.col("y1").alias("y"), F.col("y2").alias("z"), count.alias("t")), 1)
+    triangles = run.keep(
+        found.select("x", F.col("y1").alias("y"), F.col("y2").alias("z"), count.alias("t")), 1
+    )
     return pairs, triangles
 
 
@@ -80,7 +83,9 @@ def triangle_count(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
         per = _per_vertex(graph, triangles)
         return per.select(F.col("id").alias("VID"), F.col("tri").alias("COUNT"))
     ordered = triangles.select(F.array_sort(F.array("x", "y", "z")).alias("v"))
-    return ordered.select(F.col("v")[0].alias("VID1"), F.col("v")[1].alias("VID2"), F.col("v")[2].alias("VID3"))
+    return ordered.select(
+        F.col("v")[0].alias("VID1"), F.col("v")[1].alias("VID2"), F.col("v")[2].alias("VID3")
+    )
 
 
 def clustering_coefficient(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
@@ -97,15 +102,26 @@ def clustering_coefficient(graph: SparkGraph, params: Params, run: SparkRun) -> 
     ends = pairs.select(F.col("a").alias("id"), "mult").unionAll(pairs.select(F.col("b").alias("id"), "mult"))
     size = F.sum("mult") if multiplicity else F.count(F.lit(1))
     degree = ends.groupBy("id").agg(size.cast("double").alias("d"))
-    per = _per_vertex(graph, triangles).join(degree, "id", "left").select(
-        "id", "tri", (F.coalesce("d", F.lit(0.0)) * (F.coalesce("d", F.lit(0.0)) - 1.0) / 2.0).alias("pairs")
+    per = (
+        _per_vertex(graph, triangles)
+        .join(degree, "id", "left")
+        .select(
+            "id",
+            "tri",
+            (F.coalesce("d", F.lit(0.0)) * (F.coalesce("d", F.lit(0.0)) - 1.0) / 2.0).alias("pairs"),
+        )
     )
     local = per.select(
-        "id", "tri", "pairs", F.when(F.col("pairs") > 0, F.col("tri") / F.col("pairs")).otherwise(0.0).alias("c")
+        "id",
+        "tri",
+        "pairs",
+        F.when(F.col("pairs") > 0, F.col("tri") / F.col("pairs")).otherwise(0.0).alias("c"),
     )
     if str(params.get("type", "local")) == "global":
         sums = local.agg(F.sum("tri"), F.sum("pairs")).first()
         value = float(sums[0]) / float(sums[1]) if sums[1] else 0.0
         run.progress.log(f"global clustering coefficient {value:.6f}")
-        return run.spark.createDataFrame([(None, value)], f"VID {'long' if graph.vid_type == 'int64' else 'string'}, VALUE double")
+        return run.spark.createDataFrame(
+            [(None, value)], f"VID {'long' if graph.vid_type == 'int64' else 'string'}, VALUE double"
+        )
     return local.select(F.col("id").alias("VID"), F.col("c").alias("VALUE"))

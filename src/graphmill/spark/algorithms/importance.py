@@ -42,8 +42,14 @@ def pagerank(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
         if graphalytics:
             sinks = state.filter(F.col("inv") == 0.0).agg(F.sum("rank")).first()[0] or 0.0
             base = (1.0 - damping) / n + damping * float(sinks) / n
-        share = state.filter(F.col("inv") > 0).select(F.col("id").alias("src"), (F.col("rank") * F.col("inv")).alias("c"))
-        incoming = links.join(share, "src").groupBy(F.col("dst").alias("id")).agg(F.sum(F.col("c") * F.col("mult")).alias("s"))
+        share = state.filter(F.col("inv") > 0).select(
+            F.col("id").alias("src"), (F.col("rank") * F.col("inv")).alias("c")
+        )
+        incoming = (
+            links.join(share, "src")
+            .groupBy(F.col("dst").alias("id"))
+            .agg(F.sum(F.col("c") * F.col("mult")).alias("s"))
+        )
         new = state.join(incoming, "id", "left").select(
             "id",
             "inv",
@@ -75,14 +81,20 @@ def degrees(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     g = graph if params.get("is_directed", True) else graph.undirected()
     out = g.edges.groupBy(F.col("src").alias("id")).agg(F.count(F.lit(1)).alias("o"))
     inn = g.edges.groupBy(F.col("dst").alias("id")).agg(F.count(F.lit(1)).alias("i"))
-    table = g.vertices.join(out, "id", "left").join(inn, "id", "left").select(
-        F.col("id").alias("VID"),
-        F.coalesce("o", F.lit(0)).alias("OUT_DEGREE"),
-        F.coalesce("i", F.lit(0)).alias("IN_DEGREE"),
+    table = (
+        g.vertices.join(out, "id", "left")
+        .join(inn, "id", "left")
+        .select(
+            F.col("id").alias("VID"),
+            F.coalesce("o", F.lit(0)).alias("OUT_DEGREE"),
+            F.coalesce("i", F.lit(0)).alias("IN_DEGREE"),
+        )
     )
     kind = str(params.get("type", "both"))
     if kind == "out":
         return table.select("VID", "OUT_DEGREE")
     if kind == "in":
         return table.select("VID", "IN_DEGREE")
-    return table.select("VID", (F.col("OUT_DEGREE") + F.col("IN_DEGREE")).alias("BOTH_DEGREE"), "OUT_DEGREE", "IN_DEGREE")
+    return table.select(
+        "VID", (F.col("OUT_DEGREE") + F.col("IN_DEGREE")).alias("BOTH_DEGREE"), "OUT_DEGREE", "IN_DEGREE"
+    )

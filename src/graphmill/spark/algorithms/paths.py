@@ -21,13 +21,18 @@ def bfs(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     g = graph if params.get("is_directed", True) else graph.undirected()
     root = g.vid_literal(str(params["root"]), "root")
     links = g.edges.select("src", "dst").distinct().repartition(run.partitions, "src").cache()
-    seen = run.keep(g.vertices.filter(F.col("id") == F.lit(root)).select("id", F.lit(0).cast("long").alias("depth")), 0)
+    seen = run.keep(
+        g.vertices.filter(F.col("id") == F.lit(root)).select("id", F.lit(0).cast("long").alias("depth")), 0
+    )
     frontier = seen.select(F.col("id").alias("src"))
     depth = 0
     while True:
         depth += 1
         reached = links.join(frontier, "src").select(F.col("dst").alias("id")).distinct()
-        fresh = run.keep(reached.join(seen, "id", "left_anti").select("id", F.lit(depth).cast("long").alias("depth")), depth)
+        fresh = run.keep(
+            reached.join(seen, "id", "left_anti").select("id", F.lit(depth).cast("long").alias("depth")),
+            depth,
+        )
         count = fresh.count()
         run.iteration("BFS", depth, None, f"{count} vertices at depth {depth}")
         if count == 0:
@@ -40,7 +45,10 @@ def bfs(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
         return g.vertices.join(seen, "id", "left").select(
             F.col("id").alias("VID"), F.coalesce("depth", F.lit(UNREACHABLE_DEPTH)).alias("DEPTH")
         )
-    return run.spark.createDataFrame([(root, visited)], seen.select(F.col("id").alias("ROOT"), F.lit(0).cast("long").alias("VISITED")).schema)
+    return run.spark.createDataFrame(
+        [(root, visited)],
+        seen.select(F.col("id").alias("ROOT"), F.lit(0).cast("long").alias("VISITED")).schema,
+    )
 
 
 def sssp(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
@@ -57,7 +65,9 @@ def sssp(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     lightest = g.edges.agg(F.min("w")).first()[0]
     if lightest is not None and lightest < 0:
         raise errors.TaskFailed("SSSP needs non-negative edge weights; the graph has a negative weight")
-    links = g.edges.groupBy("src", "dst").agg(F.min("w").alias("w")).repartition(run.partitions, "src").cache()
+    links = (
+        g.edges.groupBy("src", "dst").agg(F.min("w").alias("w")).repartition(run.partitions, "src").cache()
+    )
     dist = run.keep(g.vertices.filter(F.col("id") == F.lit(root)).select("id", F.lit(0.0).alias("dist")), 0)
     active = dist
     rounds = 0
@@ -68,7 +78,9 @@ def sssp(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
             .groupBy(F.col("dst").alias("id"))
             .agg(F.min(F.col("d") + F.col("w")).alias("offer"))
         )
-        better = offers.join(dist, "id", "left").filter(F.col("dist").isNull() | (F.col("offer") < F.col("dist")))
+        better = offers.join(dist, "id", "left").filter(
+            F.col("dist").isNull() | (F.col("offer") < F.col("dist"))
+        )
         better = run.keep(better.select("id", F.col("offer").alias("dist")), rounds)
         count = better.count()
         run.iteration("SSSP", rounds, None, f"{count} distances improved")
