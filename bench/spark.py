@@ -61,9 +61,14 @@ def mismatches(local: pa.Table, spark: pa.Table) -> int:
 
 
 def shuffle_written(spark: Any) -> int:
-    """Bytes written by every shuffle of the application so far (Spark's status store)."""
-    stages = spark.sparkContext._jsc.sc().statusStore().stageList(None)
-    return int(sum(stages.apply(i).shuffleWriteBytes() for i in range(stages.size())))
+    """Bytes written by every shuffle of the application so far (Spark's REST API on loopback)."""
+    import json
+    import urllib.request
+
+    url = f"{spark.sparkContext.uiWebUrl}/api/v1/applications/{spark.sparkContext.applicationId}/stages"
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        stages = json.load(answer)
+    return int(sum(stage.get("shuffleWriteBytes", 0) for stage in stages))
 
 
 def main() -> None:
@@ -82,7 +87,13 @@ def main() -> None:
     pq.write_table(pa.table({"src": src, "dst": dst, "w": weight}), work / "edges.parquet")
     source = EdgeSource(path=work / "edges.parquet", format="parquet", src="src", dst="dst", weight="w")
     print(f"R-MAT scale {args.scale} edgefactor {args.edgefactor}: {src.shape[0]} edges; root {root}")
-    config = SparkConfig(master=args.master, driver_memory=args.driver_memory, partitions=args.partitions)
+    config = SparkConfig(
+        master=args.master,
+        driver_memory=args.driver_memory,
+        partitions=args.partitions,
+        # The UI (on loopback) only for its REST API: shuffle bytes per algorithm.
+        conf=(("spark.ui.enabled", "true"), ("spark.ui.port", "0")),
+    )
     started = time.perf_counter()
     rows = []
     with spark_session(config, "graphmill-bench") as spark:

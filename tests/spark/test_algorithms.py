@@ -105,6 +105,14 @@ CASES = [
     ("analytics_clustering_coefficient", {}, "int"),
     ("analytics_clustering_coefficient", {"type": "global", "removed_duplication_edge": False}, "str"),
     ("analytics_nstepdegrees", {"step": 1}, "int"),
+    ("analytics_kcore", {}, "int"),
+    ("analytics_kcore", {}, "str"),
+    ("analytics_jaccard_similarity", {"ids1": "9,2,5"}, "int"),
+    (
+        "analytics_jaccard_similarity",
+        {"ids1": "v009,v002", "ids2": "v005,v010,v002", "removed_self_edge": False},
+        "str",
+    ),
     ("analytics_nstepdegrees", {"step": 1, "type": "in", "is_directed": False}, "str"),
 ]
 

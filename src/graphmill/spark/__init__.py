@@ -19,6 +19,8 @@ ENGINES: tuple[str, ...] = ("local", "spark", "auto")
 SPARK_ALGORITHMS: Mapping[str, tuple[str, str]] = {
     "analytics_pagerank": ("importance", "pagerank"),
     "analytics_nstepdegrees": ("importance", "degrees"),
+    "analytics_kcore": ("importance", "kcore"),
+    "analytics_jaccard_similarity": ("features", "jaccard"),
     "analytics_wcc": ("community", "wcc"),
     "analytics_lpa": ("community", "lpa"),
     "analytics_bfs": ("paths", "bfs"),

@@ -56,10 +56,13 @@ def _algorithm(task_type: str) -> Any:
 def _to_arrow(frame: Any, task: SparkTask, vid_type: VidType) -> pa.Table:
     """The result rows in the declared column types, sorted by their vertex columns like the local engine's."""
     names = [name for name, _ in task.columns]
-    frame = frame.select(*names)
-    keys = [name for name, dtype in task.columns if dtype == "vid"]
+    # An algorithm whose rows follow a parameter's order (Jaccard's ids1) gives it as _order.
+    keys = (["_order"] if "_order" in frame.columns else []) + [
+        n for n, dtype in task.columns if dtype == "vid"
+    ]
     if keys:
         frame = frame.orderBy(*keys)
+    frame = frame.select(*names)
     table = frame.toArrow()
     arrays = []
     for (_, dtype), column in zip(task.columns, table.columns, strict=True):

@@ -23,6 +23,8 @@ def spark_session(config: SparkConfig, app_name: str) -> Iterator[Any]:
     # The JVM must not read a terminal, and must die with this process (pyspark's gateway
     # exits when its stdin, our pipe, closes).
     os.environ.setdefault("PYSPARK_SUBMIT_ARGS", "pyspark-shell")
+    if config.master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # every socket of the JVM on loopback
     builder = SparkSession.builder.appName(app_name)
     for key, value in config.spark_conf().items():
         builder = builder.config(key, value)

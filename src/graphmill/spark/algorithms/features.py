@@ -125,3 +125,72 @@ def clustering_coefficient(graph: SparkGraph, params: Params, run: SparkRun) -> 
             [(None, value)], f"VID {'long' if graph.vid_type == 'int64' else 'string'}, VALUE double"
         )
     return local.select(F.col("id").alias("VID"), F.col("c").alias("VALUE"))
+
+
+def _vertex_list(graph: SparkGraph, run: SparkRun, ids: list[str], what: str) -> Any:
+    """The listed vertices with their position in the list; missing ones fail the task."""
+
+    from graphmill import errors
+
+    unique = list(dict.fromkeys(ids))
+    typed: list[object] = unique
+    if graph.vid_type == "int64":
+        try:
+            typed = [int(v) for v in unique]
+        except ValueError:
+            raise errors.TaskFailed(f"{what}: not int64 vertex ids: {', '.join(unique[:5])}") from None
+    schema = f"id {'long' if graph.vid_type == 'int64' else 'string'}, pos long"
+    listed = run.spark.createDataFrame(list(zip(typed, range(len(typed)), strict=True)), schema)
+    missing = listed.join(graph.vertices, "id", "left_anti").orderBy("pos").limit(5).collect()
+    if missing:
+        raise errors.TaskFailed(
+            f"{what}: vertices not in the graph: {', '.join(str(r['id']) for r in missing)}"
+        )
+    return listed
+
+
+def jaccard(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
+    """|N(a) & N(b)| / |N(a) | N(b)| over distinct neighbours ignoring direction.
+
+    For every a in ids1 (in list order) and b in ids2 (b != a); with ids2 empty, every b that
+    shares a neighbour with a.  A self-loop makes a vertex its own neighbour unless
+    removed_self_edge.
+    """
+    from pyspark.sql import functions as F
+
+    keep_self = not params["removed_self_edge"]
+    e = graph.edges if keep_self else graph.edges.filter(F.col("src") != F.col("dst"))
+    near = (
+        e.select("src", "dst")
+        .unionAll(e.select(F.col("dst").alias("src"), F.col("src").alias("dst")))
+        .distinct()
+    )
+    near = near.select(F.col("src").alias("v"), F.col("dst").alias("x")).cache()
+    degree = near.groupBy("v").agg(F.count(F.lit(1)).alias("d"))
+    first = _vertex_list(graph, run, list(params["ids1"]), "ids1")
+    a_near = near.join(F.broadcast(first.select(F.col("id").alias("v"), "pos")), "v").select(
+        F.col("v").alias("a"), "pos", "x"
+    )
+    shared = a_near.join(near.select(F.col("v").alias("b"), "x"), "x").filter(F.col("a") != F.col("b"))
+    inter = shared.groupBy("a", "pos", "b").agg(F.count(F.lit(1)).alias("i"))
+    if params.get("ids2"):
+        listed = list(params["ids2"])
+        second = _vertex_list(graph, run, listed, "ids2").select(
+            F.col("id").alias("b"), F.col("pos").alias("pb")
+        )
+        pairs = (
+            first.select(F.col("id").alias("a"), "pos")
+            .crossJoin(F.broadcast(second))
+            .filter(F.col("a") != F.col("b"))
+        )
+        inter = pairs.join(inter, ["a", "pos", "b"], "left").fillna(0, subset=["i"])
+        # Rows follow ids1, then ids2 (the local engine's order).
+        inter = inter.withColumn("pos", F.col("pos") * len(listed) + F.col("pb"))
+    da = degree.select(F.col("v").alias("a"), F.col("d").alias("da"))
+    db = degree.select(F.col("v").alias("b"), F.col("d").alias("db"))
+    scored = inter.join(da, "a", "left").join(db, "b", "left").fillna(0, subset=["da", "db"])
+    union = F.col("da") + F.col("db") - F.col("i")
+    value = F.when(union > 0, F.col("i") / union).otherwise(0.0)
+    return scored.select(
+        F.col("pos").alias("_order"), F.col("a").alias("VID1"), F.col("b").alias("VID2"), value.alias("VALUE")
+    )
