@@ -44,12 +44,27 @@ class Settings(BaseSettings):
     remote_sinks: bool = False
     #: Log lines as JSON objects (for log shippers) instead of text.
     log_json: bool = False
+    #: Largest request body accepted, in MiB (bigger: 413 ErrPayloadTooLarge, read no further).
+    max_body_mb: float = Field(16, gt=0)
+    #: Failed logins allowed per account and per client address within login_window_s (then 429).
+    login_max_failures: int = Field(10, ge=1)
+    login_window_s: float = Field(300, gt=0)
+    #: Password hashes computed at the same time (each in a worker thread, off the event loop).
+    login_hash_threads: int = Field(2, ge=1)
+    #: Seconds an account's state (exists, role, token epoch) is cached per request check.
+    account_cache_s: float = Field(5, ge=0)
+    #: Browser origins (scheme://host:port) allowed cross-origin requests with credentials; none by default.
+    cors_allow_origins: list[str] = Field(default_factory=list)
     #: Engine of tasks whose spec names none: local, spark (graphmill[spark]) or auto.
     engine: Literal["local", "spark", "auto"] = "local"
 
     @property
     def resolved_files_root(self) -> Path:
         return (self.files_root or self.data_dir / "files").resolve()
+
+    @property
+    def max_body_bytes(self) -> int:
+        return int(self.max_body_mb * 2**20)
 
     @property
     def memory_budget_bytes(self) -> int:

@@ -9,6 +9,9 @@
     ├── SessionExpired                  40104001 ErrSession
     ├── Forbidden                       40304000 ErrForbidden
     ├── NotFound                        40404000 ErrNotFound
+    ├── PayloadTooLarge                 41304000 ErrPayloadTooLarge      (graphmill's)
+    ├── UnsupportedMediaType            41504000 ErrUnsupportedMediaType (graphmill's)
+    ├── TooManyRequests                 42904000 ErrTooManyRequests      (graphmill's)
     ├── InternalServerError             50004000 ErrInternalServer
     ├── DatabaseError                   50004001 ErrInternalDatabase
     │   └── JobNotFound                 (Explorer answers an unknown job id with 50004001)
@@ -35,6 +38,10 @@ ERROR_NAMES: dict[int, str] = {
     40104001: "ErrSession",
     40304000: "ErrForbidden",
     40404000: "ErrNotFound",
+    # graphmill's own, in the same scheme (HTTP status × 100000 + 4000): Explorer has none.
+    41304000: "ErrPayloadTooLarge",
+    41504000: "ErrUnsupportedMediaType",
+    42904000: "ErrTooManyRequests",
     50004000: "ErrInternalServer",
     50004001: "ErrInternalDatabase",
     50004002: "ErrInternalController",
@@ -84,6 +91,28 @@ class Forbidden(GraphmillError):
 
 class NotFound(GraphmillError):
     code = 40404000
+
+
+class PayloadTooLarge(GraphmillError):
+    """A request body over the configured cap (GRAPHMILL_MAX_BODY_MB)."""
+
+    code = 41304000
+
+
+class UnsupportedMediaType(GraphmillError):
+    """A body that is not JSON where the endpoint takes JSON."""
+
+    code = 41504000
+
+
+class TooManyRequests(GraphmillError):
+    """Too many failed logins; ``retry_after_s`` says when to try again."""
+
+    code = 42904000
+
+    def __init__(self, detail: str = "", *, retry_after_s: int = 1) -> None:
+        super().__init__(detail, data={"retryAfterSeconds": retry_after_s})
+        self.retry_after_s = retry_after_s
 
 
 class InternalServerError(GraphmillError):

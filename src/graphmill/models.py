@@ -46,6 +46,25 @@ def can_transition(old: Status, new: Status) -> bool:
     return new in TRANSITIONS[old]
 
 
+#: The roles of an account: an admin sees and manages everything; a user their own and what is shared.
+ROLES = ("admin", "user")
+ADMIN = "admin"
+#: Who owns what existed before owners did, and what the default account creates.
+DEFAULT_OWNER = "root"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    name: str
+    role: str
+    #: Tokens carry the epoch they were issued in; a password change bumps it.
+    token_epoch: int
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+
 @dataclass(slots=True)
 class Workflow:
     id: WorkflowId
@@ -56,6 +75,8 @@ class Workflow:
     update_time_ms: int
     #: URL that receives a signed POST when a job of this workflow ends ("" = none).
     webhook: str = ""
+    #: The account that created it (graphmill's extension; see ``/workflows/<id>/access``).
+    owner: str = DEFAULT_OWNER
 
 
 @dataclass(slots=True)
@@ -104,3 +125,5 @@ class Job:
     idempotency_key: str | None = None
     webhook: str = ""
     tasks: list[TaskRun] = field(default_factory=list)
+    #: The account that started it.
+    owner: str = DEFAULT_OWNER

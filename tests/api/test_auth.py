@@ -21,7 +21,8 @@ def test_connect_sets_cookie(anon: TestClient, json_form: bool) -> None:
     assert r.content == b'{"code":0,"data":{"success":true},"message":"Success"}'
     cookie = r.headers["set-cookie"]
     token = r.cookies["explorer_token"]
-    assert cookie == f"explorer_token={token}; Path=/; Max-Age=259200; HttpOnly"
+    # The documented attributes, then SameSite=Lax (CSRF: the cookie never rides a cross-site POST).
+    assert cookie == f"explorer_token={token}; Path=/; Max-Age=259200; HttpOnly; SameSite=Lax"
 
 
 def test_port_may_be_a_numeric_string(anon: TestClient) -> None:

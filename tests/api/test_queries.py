@@ -18,7 +18,8 @@ NEBULA_DS = {
 
 def rows_of(client: TestClient, job_id: int, task_id: str) -> list[list[Any]]:
     r = client.get(f"/api-open/v1/jobs/{job_id}/tasks/{task_id}/result", params={"limit": 10000})
-    return r.json()["data"]["items"]
+    items: list[list[Any]] = r.json()["data"]["items"]
+    return items
 
 
 def csv_rows(name: str) -> list[dict[str, str]]:

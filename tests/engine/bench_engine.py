@@ -63,7 +63,7 @@ def main() -> None:
         "cache hit (mmap)",
         lambda: load_graph(source, vid_type="int64", directed=True, weighted=True, cache_dir=cache),
     )
-    runs = [
+    runs: list[tuple[str, dict[str, object]]] = [
         ("analytics_pagerank", {"iterations": 10, "eps": 1e-12}),
         ("analytics_pagerank", {"iterations": 10, "variant": "graphalytics"}),
         ("analytics_bfs", {"root": int(src[0])}),

@@ -98,7 +98,7 @@ def test_custom_checks() -> None:
 
 def test_defaults_are_na_defaults() -> None:
     """Defaults follow the NA docs (S1)."""
-    needs = {
+    needs: dict[str, dict[str, object]] = {
         "analytics_jaccard_similarity": {"ids1": "1"},
         "analytics_bfs": {"root": 1},
         "analytics_sssp": {"root": 1},

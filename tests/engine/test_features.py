@@ -67,7 +67,7 @@ def test_triangles_with_parallel_edges(directed: bool) -> None:
     el = random_edges(5, n=15, m=80)
     mult = _multiplicity(el)
     ref = _simple(el)
-    expected = defaultdict(int)
+    expected: defaultdict[tuple[object, ...], int] = defaultdict(int)
     for a, b, c in itertools.combinations(ref.nodes, 3):
         product = mult[frozenset((a, b))] * mult[frozenset((b, c))] * mult[frozenset((a, c))]
         for v in (a, b, c):

@@ -9,12 +9,12 @@ import pyarrow as pa
 import pytest
 
 from graphmill import errors
-from graphmill.engine.graph import build_graph
+from graphmill.engine.graph import Graph, build_graph
 
 from .conftest import random_edges
 
 
-def _edge_multiset(graph):  # type: ignore[no-untyped-def]
+def _edge_multiset(graph: Graph) -> Counter[tuple[object, object]]:
     src = graph.sources()
     ids = [graph.id_of(i) for i in range(graph.n)]
     return Counter((ids[s], ids[d]) for s, d in zip(src.tolist(), graph.indices.tolist(), strict=True))

@@ -67,7 +67,7 @@ def test_kcore_subgraph_rows() -> None:
     graph = _graph(el, directed=True)
     core = _core_reference(el)
     out = _run("analytics_kcore", graph, {"type": "subgraph", "kmin": 2, "kmax": 3})
-    neighbours = {v: set() for v in el.vertices}
+    neighbours: dict[object, set[object]] = {v: set() for v in el.vertices}
     for s, d in zip(el.src, el.dst, strict=True):
         if s != d:
             neighbours[s].add(d)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -13,10 +14,11 @@ import pytest
 
 from graphmill import errors
 from graphmill.engine import loader
+from graphmill.engine.graph import Graph
 from graphmill.engine.loader import EdgeSource, load_graph
 
 
-def _edges(graph):  # type: ignore[no-untyped-def]
+def _edges(graph: Graph) -> Counter[tuple[object, object, float | None]]:
     src = graph.sources().tolist()
     w = graph.weights.tolist() if graph.weights is not None else [None] * graph.m
     return Counter(
@@ -172,7 +174,12 @@ def test_cache_hit_does_not_reread(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     reads: list[object] = []
     original = loader._read_source
-    monkeypatch.setattr(loader, "_read_source", lambda *a: reads.append(a) or original(*a))
+
+    def recording_read(*args: Any) -> Any:
+        reads.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(loader, "_read_source", recording_read)
     # same size and mtime, different content: only a re-read would notice
     st = path.stat()
     path.write_text("x,y,1.0\ny,z,2.0\n")

@@ -167,20 +167,21 @@ def test_json_schema_shape(task_type: str) -> None:
 
 def test_json_schema_details() -> None:
     """Ranges, enums and special values appear in the schema."""
-    pr = get_algorithm("analytics_pagerank").json_schema()["properties"]
+    pr: Any = get_algorithm("analytics_pagerank").json_schema()["properties"]
     assert isinstance(pr, dict)
     assert pr["iterations"] == {
         "type": "integer",
         "minimum": 1,
+        "maximum": 10000000,
         "default": 10,
         "description": "maximum number of iterations",
     }
-    assert pr["eps"]["exclusiveMinimum"] == 0  # type: ignore[index]
-    assert pr["damping"]["maximum"] == 1  # type: ignore[index]
-    deg = get_algorithm("analytics_nstepdegrees").json_schema()["properties"]
+    assert pr["eps"]["exclusiveMinimum"] == 0
+    assert pr["damping"]["maximum"] == 1
+    deg: Any = get_algorithm("analytics_nstepdegrees").json_schema()["properties"]
     assert isinstance(deg, dict)
-    assert deg["type"]["enum"] == ["in", "out", "both"]  # type: ignore[index]
-    assert deg["step"]["anyOf"] == [{"const": -1}, {"minimum": 1}]  # type: ignore[index]
+    assert deg["type"]["enum"] == ["in", "out", "both"]
+    assert deg["step"]["anyOf"] == [{"const": -1}, {"minimum": 1, "maximum": 10000000}]
     bfs = get_algorithm("analytics_bfs").json_schema()
     assert bfs["required"] == ["root"]
 

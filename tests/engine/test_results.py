@@ -92,7 +92,7 @@ def test_no_manifest_until_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPa
             raise OSError("disk full")
         real_replace(src, dst)
 
-    monkeypatch.setattr(results.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)
     with pytest.raises(OSError, match="disk full"):
         write_result(pa.table({"VID": [2]}), tmp_path)
     assert not (tmp_path / "manifest.json").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 import subprocess
 import sys
@@ -12,7 +13,6 @@ from typing import Any, ClassVar
 import pytest
 
 from graphmill.errors import TaskFailed
-from graphmill.fs import filesystems
 from graphmill.fs.config import FsConfig, HdfsConfig
 from graphmill.fs.filesystems import filesystem_for, hdfs_options, hdfs_runtime_problems
 from graphmill.fs.uri import parse_location
@@ -52,7 +52,7 @@ def runtime_absent(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     for name in HDFS_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("JAVA_HOME", str(tmp_path))
-    monkeypatch.setattr(filesystems.ctypes.util, "find_library", lambda name: None)
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
     return tmp_path
 
 

@@ -41,7 +41,7 @@ def app_client(tmp_path: Path) -> Any:
     settings = Settings(data_dir=tmp_path / "d", max_running_jobs=1)
     with TestClient(create_app(settings)) as client:
         login(client)
-        client.files_root = settings.resolved_files_root  # type: ignore[attr-defined]
+        client.files_root = settings.resolved_files_root
         yield client
 
 
@@ -67,7 +67,7 @@ def make_job(client: TestClient, tasks: list[dict[str, Any]]) -> int:
 def test_cancel_running_job_kills_worker(app_client: TestClient) -> None:
     """Cancel moves a running job to 5 then 4 within a second, kills its process, and 4 is final."""
     client = app_client
-    path = write_big_graph(client.files_root)  # type: ignore[attr-defined]
+    path = write_big_graph(client.files_root)
     job_id = make_job(client, [long_task(path)])
     detail = wait_job(client, job_id, until={1})
     task_id = detail["tasks"][0]["id"]
@@ -87,16 +87,16 @@ def test_cancel_running_job_kills_worker(app_client: TestClient) -> None:
     again = client.get(f"/api-open/v1/jobs/{job_id}").json()["data"]
     assert again["status"] == 4
     assert again["runEndTime"] == final["runEndTime"]
-    assert not (client.files_root / "analytics" / str(job_id)).exists() or not any(  # type: ignore[attr-defined]
+    assert not (client.files_root / "analytics" / str(job_id)).exists() or not any(
         (client.files_root / "analytics" / str(job_id)).rglob("manifest.json")
-    )  # type: ignore[attr-defined]
+    )
     assert client.put(f"/api-open/v1/jobs/{job_id}/cancel", headers=FORM).json()["data"] == {"success": False}
 
 
 def test_cancel_while_preparing_never_starts_tasks(app_client: TestClient) -> None:
     """A job waiting for a slot is cancelled before any task starts."""
     client = app_client
-    path = write_big_graph(client.files_root)  # type: ignore[attr-defined]
+    path = write_big_graph(client.files_root)
     blocker = make_job(client, [long_task(path)])
     wait_job(client, blocker, until={1})
     queued = make_job(client, [local_task("w", "analytics_wcc", path)])
@@ -123,7 +123,7 @@ def test_cancel_finished_job_answers_false(app_client: TestClient) -> None:
 def test_detail_is_fast_while_a_long_task_runs(app_client: TestClient) -> None:
     """The API stays responsive: job detail answers in milliseconds during a long computation."""
     client = app_client
-    path = write_big_graph(client.files_root)  # type: ignore[attr-defined]
+    path = write_big_graph(client.files_root)
     job_id = make_job(client, [long_task(path)])
     detail = wait_job(client, job_id, until={1})
     worker_pid(client, job_id, detail["tasks"][0]["id"])

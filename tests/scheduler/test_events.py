@@ -24,11 +24,13 @@ from tests.scheduler.test_cancel import FORM, long_task, make_job, worker_pid, w
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path / "d", webhook_allow=["http://127.0.0.1:"], webhook_backoff_s=0.05)
+    settings = Settings(
+        data_dir=tmp_path / "d", webhook_allow=["http://127.0.0.1:1/"], webhook_backoff_s=0.05
+    )
     with TestClient(create_app(settings)) as client:
         login(client)
-        client.files_root = settings.resolved_files_root  # type: ignore[attr-defined]
-        client.data_dir = settings.data_dir  # type: ignore[attr-defined]
+        client.files_root = settings.resolved_files_root
+        client.data_dir = settings.data_dir
         yield client
 
 
@@ -48,7 +50,7 @@ def read_events(client: TestClient, job_id: int, on_event: Any) -> list[tuple[st
 
 def test_events_show_rising_progress_and_cancel_kills_worker(app: TestClient) -> None:
     """Progress rises monotonically through the event stream; cancel ends the worker within a second; 4 stays."""
-    path = write_big_graph(app.files_root)  # type: ignore[attr-defined]
+    path = write_big_graph(app.files_root)
     job_id = make_job(app, [long_task(path)])
     seen: list[float] = []
     state: dict[str, Any] = {}
@@ -77,7 +79,7 @@ def test_events_show_rising_progress_and_cancel_kills_worker(app: TestClient) ->
 
 def test_job_waits_in_preparing_until_memory_frees(app: TestClient) -> None:
     """With room for one task's estimate only, a second job waits in 0 and starts once the first ends."""
-    path = write_big_graph(app.files_root)  # type: ignore[attr-defined]
+    path = write_big_graph(app.files_root)
     service = app.app.state.service  # type: ignore[attr-defined]
     first = make_job(app, [long_task(path)])
     estimate = service.store.get_job(first).tasks[0].estimated_bytes
@@ -110,6 +112,8 @@ def test_webhook_signed_retried_and_recorded(app: TestClient) -> None:
     server = HTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    # Allowed by scheme, host and port (the receiver's port is known only now).
+    app.app.state.service.settings.webhook_allow[:] = [f"http://127.0.0.1:{server.server_address[1]}/"]  # type: ignore[attr-defined]
     try:
         wid = app.post("/api-open/v1/workflows", json={"schema": {"tasks": []}, "webhook": url}).json()[
             "data"
@@ -122,7 +126,7 @@ def test_webhook_signed_retried_and_recorded(app: TestClient) -> None:
         headers, body = _Receiver.calls[-1]
         assert json.loads(body)["job"]["id"] == job_id
         assert json.loads(body)["job"]["status"] == 2
-        secret = (app.data_dir / "webhook.key").read_bytes()  # type: ignore[attr-defined]
+        secret = (app.data_dir / "webhook.key").read_bytes()
         expected = hmac.new(
             secret, f"{headers['X-Graphmill-Timestamp']}.".encode() + body, hashlib.sha256
         ).hexdigest()

@@ -59,7 +59,9 @@ def problems(raw: Any) -> list[dict[str, Any]]:
     with pytest.raises(ParamError) as err:
         check_schema(raw, CAT)
     assert err.value.code == 40004001
-    return err.value.data["problems"]  # type: ignore[index]
+    data: Any = err.value.data
+    problems: list[dict[str, Any]] = data["problems"]
+    return problems
 
 
 def test_valid_schema_keeps_unknown_fields() -> None:
@@ -114,7 +116,7 @@ def test_undeclared_placeholder_is_refused() -> None:
     assert "not declared" in got[0]["reason"]
 
 
-SCHEMA = {
+SCHEMA: dict[str, Any] = {
     "tasks": [
         {
             "id": "a",
@@ -131,7 +133,7 @@ def test_input_fills_placeholders_and_open_params() -> None:
     """Job input fills placeholders, defaults apply, open parameters override spec values."""
     schema = parse_schema(SCHEMA)
     raw = copy.deepcopy(SCHEMA)
-    eff = apply_input(schema, raw, {"b": {"m": 7, "root": "x"}, "a": {"n": 5}}, CAT)
+    eff: Any = apply_input(schema, raw, {"b": {"m": 7, "root": "x"}, "a": {"n": 5}}, CAT)
     tasks = eff["tasks"]
     assert tasks[0]["spec"] == {"n": "5", "root": "r"}
     assert tasks[1]["spec"] == {"n": "7", "root": "x"}
@@ -146,7 +148,8 @@ def test_missing_values_use_explorers_controller_code() -> None:
     with pytest.raises(MissingRequiredParams) as err:
         apply_input(schema, SCHEMA, {}, CAT)
     assert err.value.code == 50004002
-    fields = {(p["task"], p["field"]) for p in err.value.data["problems"]}  # type: ignore[index]
+    data: Any = err.value.data
+    fields = {(p["task"], p["field"]) for p in data["problems"]}
     assert ("b", "spec.n") in fields
     assert ("b", "spec.root") in fields
 

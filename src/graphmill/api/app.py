@@ -11,28 +11,46 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graphmill.api.inputs import token_of
+from graphmill.api.guards import BodyLimit, OriginCheck
+from graphmill.api.inputs import path_id, token_of
 from graphmill.api.render import error, from_exception, ok
-from graphmill.api.routes import algorithms, auth, jobs, operations, workflows
+from graphmill.api.routes import access, algorithms, auth, jobs, operations, workflows
 from graphmill.config import Settings
-from graphmill.errors import GraphmillError
+from graphmill.errors import GraphmillError, PayloadTooLarge, TooManyRequests
 
 log = logging.getLogger("graphmill.api")
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 PREFIX = "/api-open/v1"
+#: A login body is two small fields: anything bigger is refused before credentials are checked.
+CONNECT_MAX_BODY_BYTES = 64 << 10
+
+
+#: Requests that only read (or run) what they name; every other state change needs ownership.
+_READ_SUFFIXES = ("/jobs", "/clone", "/rerun")
 
 
 def _protected(endpoint: Endpoint) -> Endpoint:
-    """Check the explorer_token before anything else the endpoint does."""
+    """Check the explorer_token, the account behind it and its right to what the path names,
+    before anything else the endpoint does."""
 
     async def guarded(request: Request) -> Response:
-        request.state.principal = request.app.state.service.authenticate(token_of(request))
+        service = request.app.state.service
+        principal = service.authenticate(token_of(request))
+        request.state.principal = principal
+        action = "read" if request.method == "GET" or request.url.path.endswith(_READ_SUFFIXES) else "manage"
+        workflow_id = path_id(request, "workflow_id")
+        if workflow_id is not None:
+            service.access.check_workflow(principal, workflow_id, action)
+        job_id = path_id(request, "job_id")
+        if job_id is not None:
+            service.access.check_job(principal, job_id, action)
         return await endpoint(request)
 
     guarded.__name__ = endpoint.__name__
@@ -110,6 +128,10 @@ def _routes() -> list[Route]:
         Route(
             f"{p}/jobs/{{job_id}}/tasks/{{task_id}}/result", _protected(operations.result), methods=["GET"]
         ),
+        Route(f"{p}/account", _protected(access.me), methods=["GET"]),
+        Route(f"{p}/workflows/{{workflow_id}}/access", _protected(access.workflow_access), methods=["GET"]),
+        Route(f"{p}/workflows/{{workflow_id}}/access", _protected(access.share_workflow), methods=["PUT"]),
+        Route(f"{p}/jobs/{{job_id}}/access", _protected(access.job_access), methods=["GET"]),
         Route(f"{p}/algorithms", _protected(algorithms.catalogue), methods=["GET"]),
         Route(f"{p}/algorithms/{{task_type}}/estimate", _protected(algorithms.estimate), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
@@ -119,7 +141,13 @@ def _routes() -> list[Route]:
 
 async def _graphmill_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, GraphmillError)
-    return from_exception(exc)
+    response = from_exception(exc)
+    if isinstance(exc, TooManyRequests):
+        response.headers["retry-after"] = str(exc.retry_after_s)
+    elif isinstance(exc, PayloadTooLarge):
+        # The rest of the body is not read: the connection cannot carry another request.
+        response.headers["connection"] = "close"
+    return response
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -131,9 +159,39 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error(40004000, str(exc.detail))
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    # The client hung up mid-body: nobody reads this answer, and it is not our error.
+    return error(40004000, "the client disconnected before the request body was complete")
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error(50004000, f"internal error: {type(exc).__name__}")
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    """Outermost first: timing, CORS (only when configured), the Origin check, the body cap."""
+    stack = [Middleware(_Timing)]
+    if settings.cors_allow_origins:
+        stack.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_allow_origins,
+                allow_credentials=True,
+                allow_methods=["GET", "POST", "PUT", "DELETE"],
+                allow_headers=["content-type", "authorization", "explorer_token", "idempotency-key"],
+            )
+        )
+    stack.append(Middleware(OriginCheck, allowed_origins=settings.cors_allow_origins))
+    stack.append(
+        Middleware(
+            BodyLimit,
+            max_bytes=settings.max_body_bytes,
+            small_paths=[f"{PREFIX}/connect"],
+            small_bytes=min(CONNECT_MAX_BODY_BYTES, settings.max_body_bytes),
+        )
+    )
+    return stack
 
 
 def create_app(settings: Settings, *, service: Any = None) -> Starlette:
@@ -156,10 +214,11 @@ def create_app(settings: Settings, *, service: Any = None) -> Starlette:
     return Starlette(
         routes=_routes(),
         lifespan=lifespan,
-        middleware=[Middleware(_Timing)],
+        middleware=_middleware(settings),
         exception_handlers={
             GraphmillError: _graphmill_error,
             HTTPException: _http_error,
+            ClientDisconnect: _client_gone,
             Exception: _unexpected,
         },
     )

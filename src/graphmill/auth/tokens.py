@@ -41,6 +41,14 @@ def load_or_create_secret(path: Path) -> bytes:
 class Principal:
     user: str
     address: str
+    #: The account's token epoch when the token was issued (claim ``ep``); 0 = none.
+    epoch: int = 0
+    #: The account's role, filled in by the service from the account (never from the token).
+    role: str = "user"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
 
 class TokenIssuer:
@@ -50,7 +58,13 @@ class TokenIssuer:
 
     def issue(self, principal: Principal, *, now_s: float | None = None) -> str:
         now = int(time.time() if now_s is None else now_s)
-        claims = {"sub": principal.user, "addr": principal.address, "iat": now, "exp": now + self.max_age_s}
+        claims = {
+            "sub": principal.user,
+            "addr": principal.address,
+            "ep": principal.epoch,
+            "iat": now,
+            "exp": now + self.max_age_s,
+        }
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
     def verify(self, token: str | None) -> Principal:
@@ -64,7 +78,8 @@ class TokenIssuer:
             raise SessionExpired("the session has expired: log in again") from None
         except jwt.InvalidTokenError:
             raise Unauthorized("invalid explorer_token") from None
-        return Principal(str(claims["sub"]), str(claims["addr"]))
+        epoch = claims.get("ep", 0)
+        return Principal(str(claims["sub"]), str(claims["addr"]), epoch if isinstance(epoch, int) else 0)
 
 
 def decode_account(authorization: str | None) -> tuple[str, str]:

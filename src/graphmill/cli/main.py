@@ -12,24 +12,9 @@ from typing import Any
 import click
 
 from graphmill import __version__
-
-_DATA_DIR = click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("graphmill-data"),
-    show_default=True,
-    envvar="GRAPHMILL_DATA_DIR",
-    help="Holds the metadata database, the embedded graph store and the files root.",
-)
-
-
-def _fail(exc: Exception) -> None:
-    from graphmill.errors import GraphmillError
-
-    if isinstance(exc, GraphmillError):
-        click.echo(f"error: {exc.detail or exc.name} ({exc.code} {exc.name})", err=True)
-        sys.exit(2)
-    raise exc
+from graphmill.cli.options import DATA_DIR as _DATA_DIR
+from graphmill.cli.options import fail as _fail
+from graphmill.cli.users import user
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -144,31 +129,6 @@ def space_list(data_dir: Path) -> None:
 
 
 @cli.group()
-def user() -> None:
-    """Accounts of the embedded graph database."""
-
-
-@user.command("add")
-@click.argument("name")
-@click.option(
-    "--password", prompt=True, hide_input=True, confirmation_prompt=True, envvar="GRAPHMILL_PASSWORD"
-)
-@click.option("--replace", is_flag=True, help="Change the password of an existing account.")
-@_DATA_DIR
-def user_add(name: str, password: str, replace: bool, data_dir: Path) -> None:
-    """Add an account (or change its password with --replace)."""
-    from graphmill.graphstore.embedded import EmbeddedGraphStore
-
-    store = EmbeddedGraphStore(data_dir / "graph")
-    try:
-        store.ensure_default_account()
-        store.add_account(name, password, replace=replace)
-    except Exception as exc:
-        _fail(exc)
-    click.echo(f"account {name} saved")
-
-
-@cli.group()
 def job() -> None:
     """Jobs on a running server."""
 
@@ -241,6 +201,9 @@ def demo(data_dir: Path | None, port: int, keep: bool) -> None:
     from graphmill.cli.demo import run_demo
 
     sys.exit(run_demo(data_dir, port, keep))
+
+
+cli.add_command(user)
 
 
 def main() -> None:

@@ -212,6 +212,8 @@ def _string_buffers(ids: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uin
 # -- reading -----------------------------------------------------------------------------
 
 _INT_RE = re.compile(r"\s*[+-]?\d+\s*")
+#: Reader messages may quote the file; this much of one is enough to find the problem.
+_MESSAGE_CHARS = 120
 
 
 def _is_int(text: str) -> bool:
@@ -344,7 +346,7 @@ def _read_csv(source: EdgeSource, vid_type: VidType | None, weighted: bool) -> _
     except pa.ArrowInvalid as exc:
         raise errors.TaskFailed(_csv_error(source, exc, label)) from exc
     except OSError as exc:
-        raise errors.TaskFailed(f"{source.path}: cannot read edge file: {exc}") from exc
+        raise errors.TaskFailed(f"{source.path}: cannot read edge file: {_short(exc)}") from exc
     return _Edges(
         table.column(f"f{src_i}"),
         table.column(f"f{dst_i}"),
@@ -361,8 +363,14 @@ def _label(column: Column | None, names: list[str] | None, index: int) -> str:
     return f"#{index}"
 
 
+def _short(exc: Exception) -> str:
+    """A reader's message, one line and short: it may quote the file's content."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= _MESSAGE_CHARS else text[:_MESSAGE_CHARS] + "…"
+
+
 def _csv_error(source: EdgeSource, exc: Exception, label: dict[int, str]) -> str:
-    text = str(exc)
+    text = _short(exc)
     match = re.search(r"CSV column #(\d+)", text)
     if match is not None:
         col = label.get(int(match.group(1)), f"#{match.group(1)}")
@@ -376,7 +384,7 @@ def _read_parquet(source: EdgeSource, weighted: bool) -> _Edges:
     try:
         pf = pq.ParquetFile(path)
     except (OSError, pa.ArrowInvalid) as exc:
-        raise errors.TaskFailed(f"{source.path}: cannot read Parquet file: {exc}") from exc
+        raise errors.TaskFailed(f"{source.path}: cannot read Parquet file: {_short(exc)}") from exc
     names = list(pf.schema_arrow.names)
     weight_col = source.weight if weighted else None
     src_i = _resolve(source, source.src, "src", names)
@@ -386,7 +394,7 @@ def _read_parquet(source: EdgeSource, weighted: bool) -> _Edges:
     try:
         table = pf.read(columns=wanted)
     except (OSError, pa.ArrowInvalid) as exc:
-        raise errors.TaskFailed(f"{source.path}: cannot read Parquet file: {exc}") from exc
+        raise errors.TaskFailed(f"{source.path}: cannot read Parquet file: {_short(exc)}") from exc
     return _Edges(
         table.column(names[src_i]),
         table.column(names[dst_i]),
@@ -427,7 +435,9 @@ def _check_weights(source: EdgeSource, values: Any, column: str) -> Any:
         try:
             values = values.cast(pa.float64())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise errors.TaskFailed(f"{source.path}: column {column}: weight is not a number: {exc}") from exc
+            raise errors.TaskFailed(
+                f"{source.path}: column {column}: weight is not a number: {_short(exc)}"
+            ) from exc
     values = values.cast(pa.float64())
     if values.null_count:
         row = _first_true(pc.is_null(values))
@@ -450,7 +460,7 @@ def _as_int64(source: EdgeSource, values: Any, column: str) -> Any:
         return pc.cast(pc.utf8_trim_whitespace(values.cast(pa.string())), pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise errors.TaskFailed(
-            f"{source.path}: column {column}: vertex id is not an integer: {exc}"
+            f"{source.path}: column {column}: vertex id is not an integer: {_short(exc)}"
         ) from exc
 
 

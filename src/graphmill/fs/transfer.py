@@ -70,6 +70,7 @@ from typing import Any, Literal
 
 from graphmill.errors import TaskFailed
 from graphmill.fs.config import FsConfig
+from graphmill.fs.confine import PathOutsideRoot, redact_row_echo, resolve_within
 from graphmill.fs.filesystems import filesystem_for
 from graphmill.fs.uri import Location
 
@@ -242,8 +243,18 @@ class _Writer:
 
 def _describe(exc: BaseException, format: FileFormat | None) -> str:
     kind = "file" if format is None else f"{format} file"
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = redact_row_echo(str(exc)) or type(exc).__name__
     return f"cannot read {kind}: {text}"
+
+
+def _confined(path: str, location: Location) -> str:
+    """A local file's resolved path, refused unless it lies inside the files root."""
+    if location.scheme != "file" or not location.root:
+        return path
+    try:
+        return str(resolve_within(location.root, path, what="file"))
+    except PathOutsideRoot as exc:
+        raise TaskFailed(f"{location.uri}: {exc.detail}") from None
 
 
 def _input_files(fs: Any, path: str, location: Location) -> list[tuple[str, Location]]:
@@ -252,7 +263,7 @@ def _input_files(fs: Any, path: str, location: Location) -> list[tuple[str, Loca
     try:
         info = fs.get_file_info(path)
         if info.type == pafs.FileType.File:
-            return [(path, location)]
+            return [(_confined(path, location), location)]
         if info.type != pafs.FileType.Directory:
             raise TaskFailed(f"{location.uri} does not exist")
         entries = fs.get_file_info(pafs.FileSelector(path, recursive=False))
@@ -266,7 +277,8 @@ def _input_files(fs: Any, path: str, location: Location) -> list[tuple[str, Loca
         raise TaskFailed(
             f"{location.uri} is a folder without data files (part-*, *.csv, *.csv.gz, *.parquet)"
         )
-    return [(e.path, location.child(e.base_name)) for e in picked]
+    # Each file is checked on its own: a link inside a checked folder may point anywhere.
+    return [(_confined(e.path, location.child(e.base_name)), location.child(e.base_name)) for e in picked]
 
 
 def _is_data_file(name: str) -> bool:
@@ -469,7 +481,7 @@ def _conform(batch: Any, schema: Any, uri: str, first_uri: str) -> Any:
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
                 raise TaskFailed(
                     f"{uri}: column {field.name!r} cannot be converted to {field.type} "
-                    f"(its type in {first_uri}): {exc}"
+                    f"(its type in {first_uri}): {redact_row_echo(str(exc))}"
                 ) from exc
         arrays.append(array)
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
@@ -504,7 +516,13 @@ def upload_dir(
         raise TaskFailed(f"result folder {local_dir} does not exist")
     if chunk_size <= 0:
         raise TaskFailed("chunk_size must be positive")
-    relative = sorted(p.relative_to(local_dir).as_posix() for p in local_dir.rglob("*") if p.is_file())
+    # Only regular files that are really in the folder: a planted link is not uploaded.
+    inside = local_dir.resolve()
+    relative = sorted(
+        p.relative_to(local_dir).as_posix()
+        for p in local_dir.rglob("*")
+        if p.is_file() and not p.is_symlink() and inside in p.resolve().parents
+    )
     order = [r for r in relative if r != MANIFEST_NAME] + [r for r in relative if r == MANIFEST_NAME]
     if location.scheme == "file":
         src_root, dst_root = local_dir.resolve(), Path(location.path)
@@ -525,6 +543,7 @@ def upload_dir(
             if location.scheme != "s3" and parent not in made:
                 fs.create_dir(parent, recursive=True)
                 made.add(parent)
+            target = _confined(target, location)  # a local destination stays inside the files root
             _copy_to(local_dir / rel, fs, target, chunk_size)
             uri = location.child(rel).uri
             uploaded.append(uri)

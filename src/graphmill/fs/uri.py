@@ -28,12 +28,13 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from graphmill.errors import ParamError
+from graphmill.fs.confine import is_within
 
 __all__ = [
     "HDFS_DEFAULT_PORT",
@@ -66,12 +67,15 @@ class Location:
         path: local: the resolved absolute path; s3: the key without a leading ``/``
             (``""`` for the bucket itself); hdfs: an absolute path (``"/"`` for the root).
             Never ends with ``/`` (except the hdfs root).
+        root: local: the resolved files root the path was checked against (every file
+            read below a local folder is checked against it again); ``""`` otherwise.
     """
 
     scheme: Scheme
     host: str
     port: int | None
     path: str
+    root: str = field(default="", compare=False)
 
     @property
     def bucket(self) -> str:
@@ -98,7 +102,7 @@ class Location:
         if not parts or any(p in {".", ".."} for p in parts):
             raise ValueError(f"{relative!r} is not a relative path below {self.uri}")
         if self.scheme == "file":
-            return Location("file", "", None, str(Path(self.path).joinpath(*parts)))
+            return Location("file", "", None, str(Path(self.path).joinpath(*parts)), self.root)
         joined = "/".join([self.path.rstrip("/"), *parts]) if self.path.strip("/") else "/".join(parts)
         if self.scheme == "hdfs":
             joined = "/" + joined.lstrip("/")
@@ -153,9 +157,9 @@ def _local(path_text: str, original: str, files_root: Path) -> Location:
     raw = Path(path_text)
     candidate = raw if raw.is_absolute() else root / raw
     resolved = candidate.resolve()
-    if resolved != root and root not in resolved.parents:
+    if not is_within(root, resolved):
         raise ParamError(f"path {original!r} is outside the files root")
-    return Location("file", "", None, str(resolved))
+    return Location("file", "", None, str(resolved), str(root))
 
 
 def _remote_path(path: str, original: str) -> str:

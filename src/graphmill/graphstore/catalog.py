@@ -173,6 +173,10 @@ class Catalog:
             )
             return True
 
+    def delete_account(self, user: str) -> bool:
+        with self._transaction() as db:
+            return db.execute("DELETE FROM accounts WHERE user = ?", (user,)).rowcount > 0
+
     def update_password_hash(self, user: str, old_hash: str, new_hash: str) -> None:
         """Swap a hash for a stronger one, unless the password changed meanwhile."""
         with self._transaction() as db:

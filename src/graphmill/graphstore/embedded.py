@@ -222,6 +222,10 @@ class EmbeddedGraphStore:
             raise errors.ParamError("the user name is empty")
         self._catalog.put_account(user, self._hasher.hash(password), replace=replace)
 
+    def delete_account(self, user: str) -> bool:
+        """Remove an account; whether it existed."""
+        return self._catalog.delete_account(user)
+
     def ensure_default_account(self) -> bool:
         """Create ``root``/``nebula`` when there is no account at all; whether it did."""
         if self._catalog.has_accounts():

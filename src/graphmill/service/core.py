@@ -15,16 +15,18 @@ from typing import Any
 
 import psutil
 
-from graphmill.auth.tokens import Principal, TokenIssuer, decode_account, load_or_create_secret
+from graphmill.auth.tokens import Principal, TokenIssuer, load_or_create_secret
 from graphmill.config import Settings
 from graphmill.engine.results import read_result_rows
 from graphmill.errors import BadRequest, Forbidden, NotFound, ParamError
 from graphmill.fs import FsConfig
+from graphmill.fs.confine import PathOutsideRoot, resolve_within
 from graphmill.graphstore.base import GraphStore
 from graphmill.graphstore.sources import load_graph_sources, resolve_config_path
-from graphmill.models import Job, Status, TaskRun, Workflow
+from graphmill.models import DEFAULT_OWNER, Job, Status, TaskRun, Workflow
 from graphmill.scheduler.events import JobEvent
 from graphmill.scheduler.runner import Runner, wall_clock_ms
+from graphmill.service.access import AccessControl
 from graphmill.service.catalog import EngineCatalog
 from graphmill.service.estimate import describe, estimate_bytes
 from graphmill.service.graphs import GraphSources
@@ -63,6 +65,17 @@ def job_name(workflow_name: str, create_time_ms: int) -> str:
     return f"{workflow_name}_{local:%Y%m%d%H%M%S}"
 
 
+def _port(value: object) -> int:
+    """A TCP port from a JSON number or ASCII digits: 1 to 65535."""
+    if isinstance(value, str) and value.isascii() and value.strip().isdigit() and len(value.strip()) <= 5:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ParamError("port must be a number")
+    if not 0 < value < 65536:
+        raise ParamError("port must be between 1 and 65535")
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     page: int
@@ -94,6 +107,7 @@ class Service:
         )
         self.planner = Planner(settings, self.graphs, fs_config, load_spark_config(config_path))
         self.tokens = TokenIssuer(load_or_create_secret(settings.secret_path), settings.token_max_age_s)
+        self.access = AccessControl(settings, store, self.tokens)
         self.memory_budget_bytes = settings.memory_budget_bytes
         self.runner = Runner(
             store,
@@ -110,6 +124,7 @@ class Service:
             self._render_job,
             attempts=settings.webhook_attempts,
             backoff_s=settings.webhook_backoff_s,
+            allow=settings.webhook_allow,
         )
         self.runner.hub.on_job_end(self.webhooks.job_ended)
 
@@ -146,25 +161,19 @@ class Service:
         return job_detail(self.store.get_job(job_id))
 
     # -- auth ----------------------------------------------------------------------------------
-    def connect(self, authorization: str | None, address: object, port: object) -> str:
-        user, password = decode_account(authorization)
+    async def connect(self, user: str, password: str, address: object, port: object, client: str) -> str:
+        """Log in to the graph database at address:port; a token, or BadRequest/TooManyRequests."""
         if not isinstance(address, str) or not address.strip():
             raise ParamError("address must be a non-empty string")
-        if isinstance(port, bool) or not (
-            isinstance(port, int) or (isinstance(port, str) and port.isdigit())
-        ):
-            raise ParamError("port must be a number")
-        target = f"{address.strip()}:{int(port)}"
+        target = f"{address.strip()}:{_port(port)}"
         try:
             store = self.graphs.store(target)
         except ParamError as exc:
             raise BadRequest(exc.detail) from None
-        if not store.verify_account(user, password):
-            raise BadRequest("wrong user name or password")
-        return self.tokens.issue(Principal(user, target))
+        return await self.access.login(user, client, lambda: store.verify_account(user, password), target)
 
     def authenticate(self, token: str | None) -> Principal:
-        return self.tokens.verify(token)
+        return self.access.authenticate(token)
 
     # -- workflows ---------------------------------------------------------------------------------
     def _validated_schema(self, raw: object) -> JSONObject:
@@ -188,7 +197,9 @@ class Service:
         check_allowed(value, self.settings.webhook_allow)
         return value
 
-    def create_workflow(self, name: object, schema: object, webhook: object = None) -> WorkflowId:
+    def create_workflow(
+        self, name: object, schema: object, webhook: object = None, *, owner: str = DEFAULT_OWNER
+    ) -> WorkflowId:
         if name is not None and not isinstance(name, str):
             raise ParamError("name must be a string")
         hook = self._webhook(webhook)
@@ -202,14 +213,20 @@ class Service:
                 break
         else:  # pragma: no cover - 20 collisions below 2^32 do not happen
             raise BadRequest("could not allocate a workflow id")
-        self.store.create_workflow(Workflow(wid, name or default_workflow_name(), raw, 1, now, now, hook))
+        self.store.create_workflow(
+            Workflow(wid, name or default_workflow_name(), raw, 1, now, now, hook, owner=owner)
+        )
         return wid
 
     def get_workflow(self, workflow_id: WorkflowId) -> Workflow:
         return self.store.get_workflow(workflow_id)
 
-    def list_workflows(self, name: str | None, page: Page) -> tuple[list[Workflow], int]:
-        return self.store.list_workflows(name=name, offset=page.offset, limit=page.size)
+    def list_workflows(
+        self, name: str | None, page: Page, *, visible_to: str | None = None
+    ) -> tuple[list[Workflow], int]:
+        return self.store.list_workflows(
+            name=name, offset=page.offset, limit=page.size, visible_to=visible_to
+        )
 
     def update_workflow(
         self, workflow_id: WorkflowId, name: object, schema: object, webhook: object = None
@@ -227,11 +244,15 @@ class Service:
     def delete_workflow(self, workflow_id: WorkflowId) -> None:
         self.store.delete_workflow(workflow_id)
 
-    def clone_workflow(self, workflow_id: WorkflowId, name: object = None) -> WorkflowId:
+    def clone_workflow(
+        self, workflow_id: WorkflowId, name: object = None, *, owner: str = DEFAULT_OWNER
+    ) -> WorkflowId:
         source = self.store.get_workflow(workflow_id)
         if name is not None and not isinstance(name, str):
             raise ParamError("name must be a string")
-        return self.create_workflow(name or f"{source.name}_copy", source.schema, source.webhook or None)
+        return self.create_workflow(
+            name or f"{source.name}_copy", source.schema, source.webhook or None, owner=owner
+        )
 
     # -- jobs -----------------------------------------------------------------------------------------
     def add_job(
@@ -241,6 +262,7 @@ class Service:
         *,
         idempotency_key: str | None = None,
         webhook: object = None,
+        owner: str = DEFAULT_OWNER,
     ) -> JobId:
         try:
             workflow = self.store.get_workflow(workflow_id)
@@ -268,6 +290,7 @@ class Service:
             tasks,
             idempotency_key=idempotency_key,
             webhook=hook,
+            owner=owner,
         )
 
     def _plan_tasks(self, schema: WorkflowSchema, keep: dict[str, TaskRun] | None = None) -> list[TaskRun]:
@@ -328,6 +351,7 @@ class Service:
         idempotency_key: str | None = None,
         webhook: str = "",
         rerun_of: JobId | None = None,
+        owner: str = DEFAULT_OWNER,
     ) -> JobId:
         now = wall_clock_ms()
         job = Job(
@@ -344,6 +368,7 @@ class Service:
             rerun_of=rerun_of,
             idempotency_key=idempotency_key,
             webhook=webhook,
+            owner=owner,
         )
         job_id = self.store.create_job(job)
         if all(t.status is Status.SUCCESS for t in tasks):
@@ -353,7 +378,9 @@ class Service:
             self.runner.notify()
         return job_id
 
-    def rerun_job(self, job_id: JobId, job_input: object, from_failure: object) -> JobId:
+    def rerun_job(
+        self, job_id: JobId, job_input: object, from_failure: object, *, owner: str = DEFAULT_OWNER
+    ) -> JobId:
         """A new job of the same workflow version; with ``from_failure`` successful tasks keep their results."""
         if from_failure is not None and not isinstance(from_failure, bool):
             raise ParamError("fromFailure must be true or false")
@@ -379,6 +406,7 @@ class Service:
             tasks,
             webhook=old.webhook,
             rerun_of=old.id,
+            owner=owner,
         )
 
     def _reusable_tasks(self, old: Job, new_schema: WorkflowSchema) -> dict[str, TaskRun]:
@@ -421,11 +449,22 @@ class Service:
                 return task
         raise NotFound(f"job {job_id} has no task {task_id}")
 
-    def sample_result(self, job_id: JobId, task_id: str, limit: int) -> list[list[str]]:
-        task = self._task_of(job_id, task_id)
+    def _result_dir(self, task: TaskRun) -> Path:
+        """A successful task's result folder, every file in it checked to be inside the files root."""
         if task.status is not Status.SUCCESS or not task.result_dir:
-            raise NotFound(f"task {task_id} has no result: its status is {task.status.name.title()}")
-        return read_result_rows(Path(task.result_dir), limit)
+            raise NotFound(f"task {task.id} has no result: its status is {task.status.name.title()}")
+        root = self.settings.resolved_files_root
+        try:
+            folder = resolve_within(root, task.result_dir, what="result folder")
+            if folder.is_dir():
+                for entry in folder.iterdir():
+                    resolve_within(root, entry, what="result file")
+        except PathOutsideRoot as exc:
+            raise Forbidden(f"the result of task {task.id} is not readable: {exc.detail}") from None
+        return folder
+
+    def sample_result(self, job_id: JobId, task_id: str, limit: int) -> list[list[str]]:
+        return read_result_rows(self._result_dir(self._task_of(job_id, task_id)), limit)
 
     def task_logs(self, job_id: JobId, task_id: str, offset: int, limit: int) -> list[dict[str, Any]]:
         self._task_of(job_id, task_id)
@@ -439,9 +478,7 @@ class Service:
 
     def result_of(self, job_id: JobId, task_id: str) -> tuple[TaskRun, dict[str, Any]]:
         task = self._task_of(job_id, task_id)
-        if task.status is not Status.SUCCESS or not task.result_dir:
-            raise NotFound(f"task {task_id} has no result: its status is {task.status.name.title()}")
-        return task, manifest_of(Path(task.result_dir))
+        return task, manifest_of(self._result_dir(task))
 
     def estimate(self, task_type: str, space: str, edges: str, props: str) -> dict[str, Any]:
         if not self.catalog.is_runnable(task_type):

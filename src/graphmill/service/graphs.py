@@ -24,11 +24,17 @@ class GraphSources:
         self._stores: dict[str, GraphStore] = {}
 
     def is_embedded(self, address: str) -> bool:
-        return normalize_address(address) == self.embedded_address
+        try:
+            return normalize_address(address) == self.embedded_address
+        except ValueError:
+            return False
 
     def cluster(self, address: str) -> NebulaClusterConfig | None:
         """The cluster configured at ``address``, None for the embedded store; refused if neither."""
-        key = normalize_address(address)
+        try:
+            key = normalize_address(address)
+        except ValueError as exc:
+            raise ParamError(f"graph address: {exc}") from None
         if key == self.embedded_address:
             return None
         if key not in self.clusters:

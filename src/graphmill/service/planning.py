@@ -26,6 +26,7 @@ from graphmill.engine.loader import EdgeSource
 from graphmill.engine.registry import ALGORITHMS
 from graphmill.errors import BadRequest, NotFound, ParamError
 from graphmill.fs import FsConfig, datasource_urls, parse_location, resolve_sink_url, resolve_template
+from graphmill.fs.confine import PathOutsideRoot, resolve_within
 from graphmill.graphstore.base import SpaceInfo
 from graphmill.graphstore.sources import NebulaClusterConfig
 from graphmill.models import Job, TaskRun
@@ -43,17 +44,14 @@ VidType = Literal["string", "int64"]
 
 
 def safe_path(root: Path, relative: str) -> Path:
-    """``relative`` under ``root``; ParamError (40004001) if it would leave the root."""
+    """``relative`` under ``root``, resolved; ParamError (40004001) if it would leave the root."""
     if not relative or "\x00" in relative:
         raise ParamError("a local datasource needs a non-empty spec.path")
-    candidate = (
-        (root / relative.lstrip("/")).resolve()
-        if not Path(relative).is_absolute()
-        else Path(relative).resolve()
-    )
-    if candidate != root and root not in candidate.parents:
-        raise ParamError(f"path {relative!r} is outside the files root")
-    return candidate
+    candidate = Path(relative) if Path(relative).is_absolute() else root / relative.lstrip("/")
+    try:
+        return resolve_within(root, candidate)
+    except PathOutsideRoot:
+        raise ParamError(f"path {relative!r} is outside the files root") from None
 
 
 def _split_list(text: object) -> list[str]:
@@ -397,8 +395,9 @@ class Planner:
             cluster,
         )
 
-    @staticmethod
-    def _upstream_values(schema: WorkflowSchema, task_id: str, dirs: dict[str, Path]) -> dict[str, object]:
+    def _upstream_values(
+        self, schema: WorkflowSchema, task_id: str, dirs: dict[str, Path]
+    ) -> dict[str, object]:
         """Parameters fed from upstream result columns (``deps[].spec.params``).
 
         A column with one row gives its value; a longer column gives the list of its values
@@ -408,7 +407,8 @@ class Planner:
         for dep in schema.deps:
             if dep.dst != task_id or not dep.spec.params:
                 continue
-            table = pq.read_table(dirs[dep.src] / "result.parquet")
+            # An upstream result is ours, but the folder is on disk: read it only inside the root.
+            table = pq.read_table(resolve_within(self.files_root, dirs[dep.src] / "result.parquet"))
             for param in dep.spec.params:
                 if not 1 <= param.columnIndex <= table.num_columns:
                     raise ParamError(

@@ -15,7 +15,9 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -26,13 +28,63 @@ from graphmill.types import JobId
 log = logging.getLogger("graphmill.webhooks")
 
 
+@dataclass(frozen=True, slots=True)
+class _Target:
+    scheme: str
+    host: str
+    port: int
+    path: str
+
+
+def _target(url: str) -> _Target | None:
+    """scheme, host, port and path of an http(s) URL; None if it is not one we would send to."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # a port that is not a number, an unbalanced [ipv6]
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+        return None
+    if port is None:
+        port = 443 if scheme == "https" else 80
+    return _Target(scheme, parts.hostname.lower().rstrip("."), port, parts.path or "/")
+
+
+def _under(path: str, prefix: str) -> bool:
+    if prefix in ("", "/") or path == prefix:
+        return True
+    return path.startswith(prefix if prefix.endswith("/") else prefix + "/")
+
+
+def is_allowed(url: str, allow: list[str]) -> bool:
+    """Whether ``url`` has the scheme, host and port of an allowed entry and a path under its path.
+
+    Compared parsed, never as text: ``http://127.0.0.1:18080@evil/`` (a user name) and
+    ``http://127.0.0.1:18080.evil.example/`` (another host) match no entry
+    ``http://127.0.0.1:18080/``.
+    """
+    target = _target(url)
+    if target is None:
+        return False
+    for entry in allow:
+        rule = _target(entry)
+        if (
+            rule is not None
+            and (rule.scheme, rule.host, rule.port) == (target.scheme, target.host, target.port)
+            and _under(target.path, rule.path)
+        ):
+            return True
+    return False
+
+
 def check_allowed(url: str, allow: list[str]) -> None:
     if not url:
         return
-    if not url.startswith(("http://", "https://")):
-        raise Forbidden(f"webhook {url!r} must be an http(s) URL")
-    if not any(url.startswith(prefix) for prefix in allow):
-        raise Forbidden(f"webhook {url!r} is not allowed by configuration (GRAPHMILL_WEBHOOK_ALLOW)")
+    if _target(url) is None:
+        raise Forbidden(f"webhook {url[:200]!r} must be an http(s) URL with a host, without a user name")
+    if not is_allowed(url, allow):
+        raise Forbidden(f"webhook {url[:200]!r} is not allowed by configuration (GRAPHMILL_WEBHOOK_ALLOW)")
 
 
 def sign(secret: bytes, timestamp: int, body: bytes) -> str:
@@ -48,7 +100,9 @@ class WebhookSender:
         *,
         attempts: int,
         backoff_s: float,
+        allow: list[str] | None = None,
     ) -> None:
+        self.allow = allow
         self.store = store
         self.secret = secret
         self.render_job = render_job
@@ -81,13 +135,25 @@ class WebhookSender:
                 "X-Graphmill-Attempt": str(attempt),
             }
             status, error = 0, ""
+            if self.allow is not None and not is_allowed(url, self.allow):
+                # The allow-list may have changed since the job was accepted: checked again.
+                self.store.record_delivery(
+                    job_id,
+                    url,
+                    attempt,
+                    int(time.time() * 1000),
+                    0,
+                    "not allowed by GRAPHMILL_WEBHOOK_ALLOW",
+                    False,
+                )
+                return
             try:
                 response = await self._client.post(url, content=body, headers=headers)
                 status = response.status_code
                 if not 200 <= status < 300:
                     error = f"HTTP {status}"
-            except httpx.HTTPError as exc:
-                error = f"{type(exc).__name__}: {exc}"
+            except Exception as exc:  # every failure is recorded, whatever the client raised
+                error = f"{type(exc).__name__}: {str(exc)[:300]}"
             delivered = not error
             self.store.record_delivery(
                 job_id, url, attempt, int(time.time() * 1000), status, error, delivered

@@ -17,6 +17,7 @@ from typing import Any
 
 from graphmill.errors import DatabaseError, JobNotFound, NotFound
 from graphmill.models import TRANSITIONS, Job, Status, TaskRun, Workflow
+from graphmill.store.accounts import JOB_VISIBLE, WORKFLOW_VISIBLE, AccountsMixin
 from graphmill.store.base import JobFilter, LogLine
 from graphmill.store.migrate import apply_migrations
 from graphmill.types import JobId, JSONObject, TaskRunId, WorkflowId
@@ -28,7 +29,8 @@ _PREDECESSORS: dict[Status, tuple[int, ...]] = {
 
 _JOB_COLUMNS = (
     "id, name, workflow_id, workflow_name, workflow_version, status, create_time_ms, "
-    "begin_time_ms, end_time_ms, schema, input, reason, cancel_requested, rerun_of, idempotency_key, webhook"
+    "begin_time_ms, end_time_ms, schema, input, reason, cancel_requested, rerun_of, idempotency_key, webhook, "
+    "owner"
 )
 _TASK_COLUMNS = (
     "id, job_id, schema_task_id, name, type, status, begin_time_ms, end_time_ms, reason, "
@@ -41,7 +43,7 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-class SQLiteStore:
+class SQLiteStore(AccountsMixin):
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # The server uses the store from its event-loop thread only; the lock makes it
@@ -88,8 +90,8 @@ class SQLiteStore:
         self._transaction(
             [
                 (
-                    "INSERT INTO workflows (id, name, version, create_time_ms, update_time_ms, webhook) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO workflows (id, name, version, create_time_ms, update_time_ms, webhook, owner) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
                         workflow.id,
                         workflow.name,
@@ -97,6 +99,7 @@ class SQLiteStore:
                         workflow.create_time_ms,
                         workflow.update_time_ms,
                         workflow.webhook,
+                        workflow.owner,
                     ),
                 ),
                 (
@@ -111,14 +114,14 @@ class SQLiteStore:
 
     def get_workflow(self, workflow_id: WorkflowId) -> Workflow:
         row = self._exec(
-            "SELECT w.id, w.name, v.schema, w.version, w.create_time_ms, w.update_time_ms, w.webhook "
+            "SELECT w.id, w.name, v.schema, w.version, w.create_time_ms, w.update_time_ms, w.webhook, w.owner "
             "FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version "
             "WHERE w.id = ?",
             (workflow_id,),
         ).fetchone()
         if row is None:
             raise NotFound(f"workflow {workflow_id} does not exist")
-        return Workflow(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5], row[6])
+        return Workflow(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5], row[6], row[7])
 
     def update_workflow(
         self,
@@ -147,7 +150,14 @@ class SQLiteStore:
             ]
         )
         return Workflow(
-            workflow_id, new_name, new_schema, version, current.create_time_ms, now_ms, new_webhook
+            workflow_id,
+            new_name,
+            new_schema,
+            version,
+            current.create_time_ms,
+            now_ms,
+            new_webhook,
+            current.owner,
         )
 
     def delete_workflow(self, workflow_id: WorkflowId) -> None:
@@ -156,16 +166,26 @@ class SQLiteStore:
         if cur.rowcount == 0:
             raise NotFound(f"workflow {workflow_id} does not exist")
 
-    def list_workflows(self, *, name: str | None, offset: int, limit: int) -> tuple[list[Workflow], int]:
-        where, params = ("WHERE w.name LIKE ? ESCAPE '\\'", (_like_pattern(name),)) if name else ("", ())
-        total = self._exec(f"SELECT count(*) FROM workflows w {where}", params).fetchone()[0]
+    def list_workflows(
+        self, *, name: str | None, offset: int, limit: int, visible_to: str | None = None
+    ) -> tuple[list[Workflow], int]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if name:
+            clauses.append("w.name LIKE ? ESCAPE '\\'")
+            params.append(_like_pattern(name))
+        if visible_to is not None:
+            clauses.append(WORKFLOW_VISIBLE)
+            params.extend([visible_to, visible_to])
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        total = self._exec(f"SELECT count(*) FROM workflows w {where}", tuple(params)).fetchone()[0]
         rows = self._exec(
-            "SELECT w.id, w.name, v.schema, w.version, w.create_time_ms, w.update_time_ms, w.webhook "
+            "SELECT w.id, w.name, v.schema, w.version, w.create_time_ms, w.update_time_ms, w.webhook, w.owner "
             "FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version "
             f"{where} ORDER BY w.create_time_ms DESC, w.id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
-        return [Workflow(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6]) for r in rows], total
+        return [Workflow(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6], r[7]) for r in rows], total
 
     # -- jobs -------------------------------------------------------------------------
     def create_job(self, job: Job) -> JobId:
@@ -177,7 +197,8 @@ class SQLiteStore:
         try:
             cur = self._exec(
                 "INSERT INTO jobs (name, workflow_id, workflow_name, workflow_version, status, create_time_ms, "
-                "schema, input, rerun_of, idempotency_key, webhook) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "schema, input, rerun_of, idempotency_key, webhook, owner) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     job.name,
                     job.workflow_id,
@@ -190,6 +211,7 @@ class SQLiteStore:
                     job.rerun_of,
                     job.idempotency_key,
                     job.webhook,
+                    job.owner,
                 ),
             )
             job_id = cur.lastrowid
@@ -245,6 +267,7 @@ class SQLiteStore:
             rerun_of=row[13],
             idempotency_key=row[14],
             webhook=row[15],
+            owner=row[16],
         )
 
     @staticmethod
@@ -296,6 +319,9 @@ class SQLiteStore:
         if flt.workflow_id is not None:
             clauses.append("workflow_id = ?")
             params.append(flt.workflow_id)
+        if flt.visible_to is not None:
+            clauses.append(JOB_VISIBLE)
+            params.extend([flt.visible_to] * 3)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         order = "DESC" if flt.newest_first else "ASC"
         total = self._exec(f"SELECT count(*) FROM jobs {where}", tuple(params)).fetchone()[0]

@@ -19,6 +19,7 @@ import sys
 import time
 import traceback
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -227,12 +228,34 @@ def _write_back(plan: TaskPlan, reporter: _Reporter) -> None:
     )
 
 
+def _check_confined(plan: TaskPlan) -> None:
+    """Re-check, in the worker, that what it reads and writes under the files root stays there.
+
+    The server checked the paths when it planned the task; a file can be swapped for a
+    link since, so each is resolved again right before it is used.
+    """
+    from graphmill.fs.confine import PathOutsideRoot, resolve_within
+
+    if plan.files_root is None:
+        return
+    root = plan.files_root.resolve()
+    try:
+        plan.out_dir.mkdir(parents=True, exist_ok=True)
+        resolve_within(root, plan.out_dir, what="result folder")
+        for source in plan.sources:
+            if root == Path(source.path) or root in Path(source.path).parents:
+                resolve_within(root, source.path, what="input file")
+    except PathOutsideRoot as exc:
+        raise TaskFailed(exc.detail) from None
+
+
 def run(plan: TaskPlan, conn: Connection) -> None:
     _die_with_parent()
     reporter = _Reporter(conn)
     reporter.log(f"worker process {os.getpid()} started")
     try:
         started = time.perf_counter()
+        _check_confined(plan)
         if plan.query is not None:
             manifest = _run_query(plan, reporter)
         elif plan.engine == "spark":

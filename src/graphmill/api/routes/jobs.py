@@ -25,6 +25,7 @@ async def add(request: Request) -> Response:
         body.get("input"),
         idempotency_key=request.headers.get("idempotency-key"),
         webhook=body.get("webhook"),
+        owner=request.state.principal.user,
     )
     return ok({"id": job_id})
 

@@ -49,7 +49,9 @@ async def task_logs(request: Request) -> Response:
 async def rerun(request: Request) -> Response:
     job_id = path_int(request, "job_id", "job id")
     body = await json_body(request, required=False)
-    new_id = _service(request).rerun_job(job_id, body.get("input"), body.get("fromFailure", False))
+    new_id = _service(request).rerun_job(
+        job_id, body.get("input"), body.get("fromFailure", False), owner=request.state.principal.user
+    )
     return ok({"id": new_id})
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.requests import Request
 from starlette.responses import Response
 
 from graphmill import wire as views
-from graphmill.api.inputs import json_body, paging, path_int
+from graphmill.api.inputs import json_body, paging, parse_json, path_int
 from graphmill.api.render import ok
 from graphmill.errors import ParamError
+from graphmill.service.access import AccessControl
 from graphmill.service.core import Service
 
 
@@ -21,22 +20,23 @@ def _service(request: Request) -> Service:
 
 async def create(request: Request) -> Response:
     body = await json_body(request, required=True)
-    wid = _service(request).create_workflow(body.get("name"), body.get("schema"), body.get("webhook"))
+    wid = _service(request).create_workflow(
+        body.get("name"), body.get("schema"), body.get("webhook"), owner=request.state.principal.user
+    )
     return ok({"id": wid})
 
 
 async def list_all(request: Request) -> Response:
     name = request.query_params.get("filter")
     if name and name.lstrip().startswith("{"):
-        try:
-            spec = json.loads(name)
-        except json.JSONDecodeError:
-            raise ParamError("filter must be a name or URL-encoded JSON") from None
+        spec = parse_json(name, "filter")
         name = spec.get("name") if isinstance(spec, dict) else None
         if name is not None and not isinstance(name, str):
             raise ParamError("filter.name must be a string")
     pg = paging(request)
-    items, total = _service(request).list_workflows(name or None, pg)
+    items, total = _service(request).list_workflows(
+        name or None, pg, visible_to=AccessControl.visible_to(request.state.principal)
+    )
     return ok(views.page([views.workflow_item(w) for w in items], total, pg.page, pg.size))
 
 
@@ -60,4 +60,5 @@ async def delete(request: Request) -> Response:
 async def clone(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
     body = await json_body(request, required=False)
-    return ok({"id": _service(request).clone_workflow(wid, body.get("name"))})
+    owner = request.state.principal.user
+    return ok({"id": _service(request).clone_workflow(wid, body.get("name"), owner=owner)})

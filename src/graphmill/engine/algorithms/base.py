@@ -128,6 +128,8 @@ class ParamSpec:
             raise ValueError(f"must be one of {allowed}; got {raw!r}")
         if value in self.special:
             return value
+        if self.kind == "int" and not -MAX_INT64 <= value <= MAX_INT64:
+            raise ValueError(f"must be at most {MAX_INT64}; got a {len(str(abs(value)))}-digit number")
         if isinstance(value, int | float) and not isinstance(value, bool):
             if self.minimum is not None:
                 if self.exclusive_minimum and not value > self.minimum:
@@ -185,6 +187,14 @@ def _num(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+#: Upper bounds for loop counts: far beyond any useful run, far below "never ends".
+MAX_ITERATIONS = 10_000_000
+#: Upper bound for counts and sizes (samples, core numbers, communities listed).
+MAX_COUNT = 2**31 - 1
+#: Every integer parameter fits a signed 64-bit integer, whatever its declared range.
+MAX_INT64 = 2**63 - 1
+
+
 def _convert(kind: ParamKind, raw: Any) -> Any:
     if kind == "int":
         return _to_int(raw)
@@ -214,7 +224,7 @@ def _to_int(raw: Any) -> int:
         text = raw.strip()
         try:
             return int(text)
-        except ValueError:
+        except ValueError:  # not an integer, or over Python's 4,300-digit conversion limit
             pass
         try:
             as_float = float(text)
@@ -222,7 +232,8 @@ def _to_int(raw: Any) -> int:
             as_float = math.nan
         if math.isfinite(as_float) and as_float.is_integer():
             return int(as_float)
-    raise ValueError(f"must be an integer; got {raw!r}")
+    shown = repr(raw) if len(repr(raw)) <= 40 else repr(raw)[:40] + "…"
+    raise ValueError(f"must be an integer; got {shown}")
 
 
 def _to_float(raw: Any) -> float:

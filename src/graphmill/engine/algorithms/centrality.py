@@ -11,7 +11,13 @@ import scipy.sparse as sp
 
 from graphmill import errors
 from graphmill.engine.algorithms._common import IS_DIRECTED, VARIANT, is_small, make_table, oriented
-from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
+from graphmill.engine.algorithms.base import (
+    MAX_ITERATIONS,
+    AlgorithmSpec,
+    OutputColumn,
+    Params,
+    ParamSpec,
+)
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import Graph
 
@@ -153,7 +159,9 @@ PAGERANK = AlgorithmSpec(
     name="PageRank",
     group="nodeImportance",
     params=(
-        ParamSpec("iterations", "int", 10, minimum=1, doc="maximum number of iterations"),
+        ParamSpec(
+            "iterations", "int", 10, minimum=1, maximum=MAX_ITERATIONS, doc="maximum number of iterations"
+        ),
         IS_DIRECTED,
         ParamSpec(
             "eps",
@@ -357,6 +365,7 @@ DEGREE_CENTRALITY = AlgorithmSpec(
             "int",
             3,
             minimum=1,
+            maximum=MAX_ITERATIONS,
             special=(-1,),
             doc="hops to count; -1 means unbounded; 1 gives exact degrees",
         ),

@@ -22,7 +22,14 @@ from graphmill.engine.algorithms._common import (
     threads,
     undirected_view,
 )
-from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
+from graphmill.engine.algorithms.base import (
+    MAX_COUNT,
+    MAX_ITERATIONS,
+    AlgorithmSpec,
+    OutputColumn,
+    Params,
+    ParamSpec,
+)
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import Graph
 
@@ -292,7 +299,9 @@ LPA = AlgorithmSpec(
     name="LPA",
     group="communityDiscovery",
     params=(
-        ParamSpec("iterations", "int", 10, minimum=1, doc="maximum number of iterations"),
+        ParamSpec(
+            "iterations", "int", 10, minimum=1, maximum=MAX_ITERATIONS, doc="maximum number of iterations"
+        ),
         IS_DIRECTED,
         IS_CALC_MODULARITY,
         IS_OUTPUT_MODULARITY,
@@ -370,7 +379,9 @@ HANP = AlgorithmSpec(
     name="HANP",
     group="communityDiscovery",
     params=(
-        ParamSpec("iterations", "int", 10, minimum=1, doc="maximum number of iterations"),
+        ParamSpec(
+            "iterations", "int", 10, minimum=1, maximum=MAX_ITERATIONS, doc="maximum number of iterations"
+        ),
         IS_DIRECTED,
         ParamSpec("preference", "float", 1.0, doc="node preference m: votes scale with degree**m"),
         ParamSpec("hop_att", "float", 0.1, minimum=0.0, maximum=1.0, doc="hop attenuation delta"),
@@ -451,8 +462,22 @@ LOUVAIN = AlgorithmSpec(
     group="communityDiscovery",
     params=(
         IS_DIRECTED,
-        ParamSpec("outer_iteration", "int", 20, minimum=1, doc="maximum levels (move + aggregate rounds)"),
-        ParamSpec("inner_iteration", "int", 10, minimum=1, doc="maximum local-moving sweeps per level"),
+        ParamSpec(
+            "outer_iteration",
+            "int",
+            20,
+            minimum=1,
+            maximum=MAX_ITERATIONS,
+            doc="maximum levels (move + aggregate rounds)",
+        ),
+        ParamSpec(
+            "inner_iteration",
+            "int",
+            10,
+            minimum=1,
+            maximum=MAX_ITERATIONS,
+            doc="maximum local-moving sweeps per level",
+        ),
         IS_CALC_MODULARITY,
         IS_OUTPUT_MODULARITY,
         IS_STAT_COMMUNITY,
@@ -612,7 +637,14 @@ INFOMAP = AlgorithmSpec(
     name="InfoMap",
     group="communityDiscovery",
     params=(
-        ParamSpec("pagerank_iter", "int", 10, minimum=1, doc="maximum iterations of the flow PageRank"),
+        ParamSpec(
+            "pagerank_iter",
+            "int",
+            10,
+            minimum=1,
+            maximum=MAX_ITERATIONS,
+            doc="maximum iterations of the flow PageRank",
+        ),
         ParamSpec(
             "pagerank_threshold",
             "float",
@@ -629,9 +661,20 @@ INFOMAP = AlgorithmSpec(
             exclusive_minimum=True,
             doc="teleportation probability of the random walk",
         ),
-        ParamSpec("inner_iter", "int", 3, minimum=1, doc="local-moving sweeps per level"),
-        ParamSpec("outer_iter", "int", 2, minimum=1, doc="levels (move + aggregate rounds)"),
-        ParamSpec("comm_info_num", "int", 100, minimum=0, doc="largest communities described in the log"),
+        ParamSpec(
+            "inner_iter", "int", 3, minimum=1, maximum=MAX_ITERATIONS, doc="local-moving sweeps per level"
+        ),
+        ParamSpec(
+            "outer_iter", "int", 2, minimum=1, maximum=MAX_ITERATIONS, doc="levels (move + aggregate rounds)"
+        ),
+        ParamSpec(
+            "comm_info_num",
+            "int",
+            100,
+            minimum=0,
+            maximum=MAX_COUNT,
+            doc="largest communities described in the log",
+        ),
         IS_DIRECTED,
         SEED,
     ),

@@ -24,7 +24,13 @@ from graphmill.engine.algorithms._common import (
     threads,
     undirected_view,
 )
-from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
+from graphmill.engine.algorithms.base import (
+    MAX_ITERATIONS,
+    AlgorithmSpec,
+    OutputColumn,
+    Params,
+    ParamSpec,
+)
 from graphmill.engine.algorithms.centrality import _hll_estimate, _hll_init, _hll_step
 from graphmill.engine.algorithms.paths import bfs_depths
 from graphmill.engine.base import Progress
@@ -320,7 +326,9 @@ NODE2VEC = AlgorithmSpec(
         ParamSpec("is_weighted", "bool", False, doc="weight-proportional (biased) steps"),
         ParamSpec("p", "float", 1.0, minimum=0.0, exclusive_minimum=True, doc="return parameter"),
         ParamSpec("q", "float", 0.5, minimum=0.0, exclusive_minimum=True, doc="in-out parameter"),
-        ParamSpec("epoch", "int", 1, minimum=1, doc="walks started from every vertex"),
+        ParamSpec(
+            "epoch", "int", 1, minimum=1, maximum=MAX_ITERATIONS, doc="walks started from every vertex"
+        ),
         ParamSpec(
             "step", "int", 10, minimum=1, maximum=1000, doc="steps of every walk (a walk has step+1 vertices)"
         ),

@@ -20,7 +20,14 @@ from graphmill.engine.algorithms._common import (
     threads,
     undirected_view,
 )
-from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
+from graphmill.engine.algorithms.base import (
+    MAX_COUNT,
+    MAX_ITERATIONS,
+    AlgorithmSpec,
+    OutputColumn,
+    Params,
+    ParamSpec,
+)
 from graphmill.engine.algorithms.centrality import degree_columns
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import Graph
@@ -103,8 +110,17 @@ KCORE = AlgorithmSpec(
             choices=("vertex", "subgraph"),
             doc="vertex: core number of every vertex; subgraph: neighbours of the vertices whose core number is in [kmin, kmax]",
         ),
-        ParamSpec("kmin", "int", 1, minimum=0, doc="smallest core number kept (type=subgraph)"),
-        ParamSpec("kmax", "int", 1000000, minimum=0, doc="largest core number kept (type=subgraph)"),
+        ParamSpec(
+            "kmin", "int", 1, minimum=0, maximum=MAX_COUNT, doc="smallest core number kept (type=subgraph)"
+        ),
+        ParamSpec(
+            "kmax",
+            "int",
+            1000000,
+            minimum=0,
+            maximum=MAX_COUNT,
+            doc="largest core number kept (type=subgraph)",
+        ),
         IS_DIRECTED,
     ),
     needs_weight=False,
@@ -197,7 +213,14 @@ DEGREE_WITH_TIME = AlgorithmSpec(
     name="DegreeWithTime",
     group="nodeImportance",
     params=(
-        ParamSpec("iterations", "int", 10, minimum=1, doc="accepted for compatibility (EN docs); not used"),
+        ParamSpec(
+            "iterations",
+            "int",
+            10,
+            minimum=1,
+            maximum=MAX_ITERATIONS,
+            doc="accepted for compatibility (EN docs); not used",
+        ),
         IS_DIRECTED,
         ParamSpec("type", "string", "both", choices=("in", "out", "both"), doc="which degrees to output"),
         ParamSpec(
@@ -330,6 +353,7 @@ BETWEENNESS = AlgorithmSpec(
             "int",
             10,
             minimum=0,
+            maximum=MAX_COUNT,
             doc="most sampled sources; 0 = exact (every vertex a source)",
         ),
         IS_DIRECTED,
@@ -410,7 +434,9 @@ CLOSENESS = AlgorithmSpec(
     group="nodeImportance",
     params=(
         IS_DIRECTED,
-        ParamSpec("num_samples", "int", 10, minimum=1, doc="number of sampled source vertices"),
+        ParamSpec(
+            "num_samples", "int", 10, minimum=1, maximum=MAX_COUNT, doc="number of sampled source vertices"
+        ),
         SEED,
     ),
     needs_weight=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graphmill import errors
 from graphmill.spark.context import SparkRun
 from graphmill.spark.graph import SparkGraph
 
@@ -129,11 +130,8 @@ def clustering_coefficient(graph: SparkGraph, params: Params, run: SparkRun) -> 
 
 def _vertex_list(graph: SparkGraph, run: SparkRun, ids: list[str], what: str) -> Any:
     """The listed vertices with their position in the list; missing ones fail the task."""
-
-    from graphmill import errors
-
     unique = list(dict.fromkeys(ids))
-    typed: list[object] = unique
+    typed: list[object] = list(unique)
     if graph.vid_type == "int64":
         try:
             typed = [int(v) for v in unique]
