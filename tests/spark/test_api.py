@@ -86,8 +86,14 @@ def test_unknown_engine_is_refused(client: TestClient) -> None:
 
 
 def _spark_jvms() -> set[int]:
-    me = psutil.Process()
-    return {p.pid for p in me.children(recursive=True) if "java" in p.name()}
+    found = set()
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "java" in child.name():
+                found.add(child.pid)
+        except psutil.NoSuchProcess:
+            continue
+    return found
 
 
 def test_cancel_stops_the_spark_job_and_its_jvm(client: TestClient) -> None:
@@ -98,22 +104,35 @@ def test_cancel_stops_the_spark_job_and_its_jvm(client: TestClient) -> None:
         "g.parquet",
         {"engine": "spark", "iterations": "100000", "variant": "graphalytics"},
     )
+    # This test process may hold a JVM of its own (pyspark keeps its gateway after a session stops).
+    before = _spark_jvms()
     job_id = make_job(client, [task])["data"]["id"]
     task_id = wait_job(client, job_id, until={1})["tasks"][0]["id"]
     deadline = time.monotonic() + 240
     while not any("PageRank iteration" in p for p in _progress_lines(client, job_id, task_id)):
         assert time.monotonic() < deadline, logs(client, job_id, task_id)
         time.sleep(0.2)
-    jvms = _spark_jvms()
+    jvms = _spark_jvms() - before
     assert jvms, "the Spark task runs in a JVM of its own"
     started = time.monotonic()
     client.put(f"/api-open/v1/jobs/{job_id}/cancel", headers=FORM)
     final = wait_job(client, job_id, timeout_s=1.0)
     assert final["status"] == 4
     assert final["tasks"][0]["status"] == 4
-    while jvms & {p.pid for p in psutil.process_iter() if p.status() != psutil.STATUS_ZOMBIE}:
+    while _alive(jvms):
         assert time.monotonic() - started < 10.0, "the Spark JVM outlived the cancel"
         time.sleep(0.05)
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.add(pid)
+        except psutil.NoSuchProcess:
+            continue
+    return alive
 
 
 def _progress_lines(client: TestClient, job_id: int, task_id: str) -> list[str]:

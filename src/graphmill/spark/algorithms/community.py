@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graphmill import errors
+from graphmill.spark.algorithms._rounds import lower_until_stable
 from graphmill.spark.context import SparkRun
 from graphmill.spark.graph import SparkGraph, dense_index
 
@@ -23,32 +24,6 @@ def _check_outputs(params: Params, name: str) -> None:
         raise errors.ParamError(f"{name} on Spark does not compute modularity; run it on the local engine")
 
 
-def _min_label_rounds(links: Any, labels: Any, run: SparkRun, name: str) -> Any:
-    """Every vertex takes the smallest label offered along ``links`` until nothing changes.
-
-    Only vertices whose label dropped in the last round send offers in the next.
-    """
-    from pyspark.sql import functions as F
-
-    active = labels
-    rounds = 0
-    while True:
-        rounds += 1
-        offers = (
-            links.join(active.select(F.col("id").alias("src"), F.col("label").alias("l")), "src")
-            .groupBy(F.col("dst").alias("id"))
-            .agg(F.min("l").alias("offer"))
-        )
-        better = offers.join(labels, "id").filter(F.col("offer") < F.col("label"))
-        better = run.keep(better.select("id", F.col("offer").alias("label")), rounds)
-        changed = better.count()
-        run.iteration(name, rounds, None, f"{changed} labels changed")
-        if changed == 0:
-            return labels
-        labels = run.keep(labels.join(better, "id", "left_anti").unionByName(better), rounds)
-        active = better
-
-
 def wcc(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     """Weakly connected components; LABEL = the smallest vertex id of the component."""
     from pyspark.sql import functions as F
@@ -59,7 +34,9 @@ def wcc(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     )
     links = both.filter(F.col("src") != F.col("dst")).distinct().repartition(run.partitions, "src").cache()
     labels = run.keep(graph.vertices.select("id", F.col("id").alias("label")), 0)
-    labels = _min_label_rounds(links, labels, run, "WCC")
+    labels = lower_until_stable(
+        links, labels, run, name="WCC", column="label", offer=F.col("v"), what="labels changed"
+    )
     run.progress.log(f"{labels.select('label').distinct().count()} components")
     return labels.select(F.col("id").alias("VID"), F.col("label").alias("LABEL"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphmill import errors
+from graphmill.spark.algorithms._rounds import lower_until_stable
 from graphmill.spark.context import SparkRun
 from graphmill.spark.graph import SparkGraph
 
@@ -69,25 +70,9 @@ def sssp(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
         g.edges.groupBy("src", "dst").agg(F.min("w").alias("w")).repartition(run.partitions, "src").cache()
     )
     dist = run.keep(g.vertices.filter(F.col("id") == F.lit(root)).select("id", F.lit(0.0).alias("dist")), 0)
-    active = dist
-    rounds = 0
-    while True:
-        rounds += 1
-        offers = (
-            links.join(active.select(F.col("id").alias("src"), F.col("dist").alias("d")), "src")
-            .groupBy(F.col("dst").alias("id"))
-            .agg(F.min(F.col("d") + F.col("w")).alias("offer"))
-        )
-        better = offers.join(dist, "id", "left").filter(
-            F.col("dist").isNull() | (F.col("offer") < F.col("dist"))
-        )
-        better = run.keep(better.select("id", F.col("offer").alias("dist")), rounds)
-        count = better.count()
-        run.iteration("SSSP", rounds, None, f"{count} distances improved")
-        if count == 0:
-            break
-        dist = run.keep(dist.join(better, "id", "left_anti").unionByName(better), rounds)
-        active = better
+    dist = lower_until_stable(
+        links, dist, run, name="SSSP", column="dist", offer=F.col("v") + F.col("w"), what="distances improved"
+    )
     if params.get("variant") == "graphalytics":
         return g.vertices.join(dist, "id", "left").select(
             F.col("id").alias("VID"), F.coalesce("dist", F.lit(float("inf"))).alias("DISTANCE")
