@@ -98,3 +98,23 @@ def local_task(
 
 def copy_tree(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, dirs_exist_ok=True)
+
+
+def failed_task_reason(client: httpx.Client, wid: int, body: dict[str, Any] | None = None) -> str:
+    """Submit a job that is accepted (not strict) and whose first task fails at run time.
+
+    Returns that task's reason after checking it is the same in its log and in /progress.
+    """
+    r = client.post(f"/api-open/v1/workflows/{wid}/jobs", json=body if body is not None else {"input": {}})
+    assert r.json()["code"] == 0, r.text
+    job = wait_job(client, r.json()["data"]["id"])
+    assert job["status"] == 3, job
+    failed = [t for t in job["tasks"] if t["status"] == 3]
+    assert failed, job
+    task_id = failed[0]["id"]
+    progress = client.get(f"/api-open/v1/jobs/{job['id']}/progress").json()["data"]
+    (entry,) = [t for t in progress["tasks"] if t["id"] == task_id]
+    reason: str = entry["message"]
+    logs = client.get(f"/api-open/v1/jobs/{job['id']}/tasks/{task_id}/logs").json()["data"]["items"]
+    assert any(line["level"] == "error" and reason in line["message"] for line in logs), (reason, logs)
+    return reason

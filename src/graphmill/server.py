@@ -8,12 +8,12 @@ from typing import Any
 import uvicorn
 
 from graphmill.api.app import create_app
-from graphmill.config import Settings
+from graphmill.config import Settings, load_settings
 from graphmill.log import configure_logging
 
 
 def make_settings(**options: Any) -> Settings:
-    return Settings(**{k: v for k, v in options.items() if v is not None})
+    return load_settings(**options)
 
 
 def make_server(settings: Settings) -> uvicorn.Server:

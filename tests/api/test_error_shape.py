@@ -14,7 +14,7 @@ CASES = [
     ("PUT", "/api-open/v1/jobs/999999/cancel", None, 50004001),
     ("GET", "/api-open/v1/jobs/999999/tasks/abc/sample_result", None, 50004001),
     ("GET", "/api-open/v1/workflows/12345", None, 40404000),
-    ("POST", "/api-open/v1/workflows/12345/jobs", {}, 40404000),
+    ("POST", "/api-open/v1/workflows/12345/jobs", {}, 50004001),
     ("GET", "/api-open/v1/workflows/12345/jobs", None, 40404000),
     ("GET", "/api-open/v1/jobs?page=0", None, 40004001),
     ("GET", "/api-open/v1/jobs?pageSize=abc", None, 40004001),

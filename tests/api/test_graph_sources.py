@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from graphmill.api.app import create_app
 from graphmill.config import Settings
-from tests.helpers import account_header, copy_tree, login, nebula_task
+from tests.helpers import account_header, copy_tree, failed_task_reason, login, nebula_task
 
 
 def closed_port() -> int:
@@ -45,14 +45,17 @@ def test_login_to_a_configured_cluster_reaches_it(app_with_cluster: TestClient) 
 
 
 def test_job_on_unconfigured_address_is_refused(app_with_cluster: TestClient) -> None:
-    """A datasource naming an address nobody configured is refused at submit, listing what is configured."""
+    """A datasource naming an address nobody configured fails its task (strictly: refused), listing what is configured."""
     login(app_with_cluster)
     task = nebula_task("w", "analytics_wcc", "WCC", {})
     task["datasource"]["spec"]["graphd"] = "127.0.0.9:9669"
     wid = app_with_cluster.post("/api-open/v1/workflows", json={"schema": {"tasks": [task]}}).json()["data"][
         "id"
     ]
-    r = app_with_cluster.post(f"/api-open/v1/workflows/{wid}/jobs", json={})
+    reason = failed_task_reason(app_with_cluster, wid)
+    assert "127.0.0.1:19669" in reason
+    assert "127.0.0.9:9669" in reason
+    r = app_with_cluster.post(f"/api-open/v1/workflows/{wid}/jobs", json={"strict": True})
     assert r.json()["code"] == 40004001
     assert "127.0.0.1:19669" in r.json()["detail"]
     assert "127.0.0.9:9669" in r.json()["detail"]

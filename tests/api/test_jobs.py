@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.helpers import DATA, keys, local_task, nebula_task, wait_job
+from tests.helpers import DATA, failed_task_reason, keys, local_task, nebula_task, wait_job
 
 DOC_DETAIL = (
     '{"code":0,"data":{"id":1964,"name":"workflow_xkkjf_20220712103332","workflowId":"3992429968",'
@@ -149,10 +149,10 @@ def test_job_lists(client: TestClient) -> None:
     import json
 
     wid = make_workflow(client, [PR_TASK], name="list_me")
-    other = make_workflow(client, [], name="empty_one")
+    other = make_workflow(client, [PR_TASK], name="empty_one")
     ids = [add_job(client, wid) for _ in range(3)]
     empty_job = add_job(client, other)
-    for j in ids:
+    for j in [*ids, empty_job]:
         wait_job(client, j)
     r = client.get("/api-open/v1/jobs", params={"pageSize": 2})
     assert keys(r.text, "data") == ["items", "total", "Page", "PageSize"]
@@ -182,13 +182,13 @@ def test_job_lists(client: TestClient) -> None:
     assert ids[1] in [i["id"] for i in window["items"]]
 
 
-def test_empty_workflow_job_succeeds_at_once(client: TestClient) -> None:
-    """A workflow with no tasks gives a job that is already Success."""
+def test_empty_workflow_is_refused_at_submit(client: TestClient) -> None:
+    """A workflow with no tasks saves (a draft) but gives no job: 40004001, as on Explorer."""
     wid = make_workflow(client, [])
-    job = client.get(f"/api-open/v1/jobs/{add_job(client, wid)}").json()["data"]
-    assert job["status"] == 2
-    assert job["tasks"] == []
-    assert job["runEndTime"] >= job["runBeginTime"] > 0
+    r = client.post(f"/api-open/v1/workflows/{wid}/jobs", json={"input": {}})
+    assert r.json()["code"] == 40004001
+    assert r.json()["detail"] == "the workflow cannot run: tasks: the workflow has no tasks"
+    assert client.get("/api-open/v1/jobs").json()["data"]["total"] == 0
 
 
 def test_dag_order_and_failure_propagation(client: TestClient) -> None:
@@ -259,25 +259,38 @@ def test_job_records_workflow_version(client: TestClient) -> None:
     """A job keeps the workflow version it ran, even after the workflow changes."""
     wid = make_workflow(client, [PR_TASK])
     first = add_job(client, wid)
-    client.put(f"/api-open/v1/workflows/{wid}", json={"schema": {"tasks": [], "deps": []}})
+    wcc = nebula_task("wcc", "analytics_wcc", "WCC", {})
+    client.put(f"/api-open/v1/workflows/{wid}", json={"schema": {"tasks": [wcc, PR_TASK], "deps": []}})
     second = add_job(client, wid)
     store = client.app.state.service.store  # type: ignore[attr-defined]
     assert store.get_job(first).workflow_version == 1
     assert store.get_job(second).workflow_version == 2
     assert len(store.get_job(first).schema["tasks"]) == 1
+    assert len(store.get_job(second).schema["tasks"]) == 2
     wait_job(client, first)
+    wait_job(client, second)
 
 
-def test_submit_time_checks_of_data(client: TestClient) -> None:
-    """Unknown space or edge type, or a missing local file, refuse the job at submit."""
-    for task in [
-        nebula_task("t", "analytics_wcc", "WCC", {}, space="nope"),
-        nebula_task("t", "analytics_wcc", "WCC", {}, edges="likes"),
-        local_task("t", "analytics_wcc", "missing.csv"),
-    ]:
-        r = client.post(f"/api-open/v1/workflows/{make_workflow(client, [task])}/jobs", json={})
-        assert r.json()["code"] in (40004001, 40404000), r.text
-        assert r.json()["detail"]
+@pytest.mark.parametrize(
+    ("task", "reason"),
+    [
+        (nebula_task("t", "analytics_wcc", "WCC", {}, space="nope"), "nope"),
+        (
+            nebula_task("t", "analytics_wcc", "WCC", {}, edges="likes", props=""),
+            "edge type 'likes' does not exist",
+        ),
+        (local_task("t", "analytics_wcc", "missing.csv"), "'missing.csv' does not exist"),
+    ],
+)
+def test_missing_data_fails_at_run_time_or_refuses_strictly(
+    client: TestClient, task: dict[str, Any], reason: str
+) -> None:
+    """Unknown space or edge type, or a missing local file: the task fails with the reason; strict refuses."""
+    wid = make_workflow(client, [task])
+    assert reason in failed_task_reason(client, wid)
+    r = client.post(f"/api-open/v1/workflows/{wid}/jobs", json={"strict": True})
+    assert r.json()["code"] in (40004001, 40404000), r.text
+    assert reason in r.json()["detail"]
 
 
 def write_csv(root: Path, name: str, text: str) -> None:
@@ -333,8 +346,8 @@ def test_dependence_datasource_reads_upstream_columns(client: TestClient, settin
     assert dict(map(tuple, rows["data"]["items"])) == {"a": "3", "b": "0", "c": "0", "x": "2", "y": "0"}
 
 
-def test_dependence_column_out_of_range_is_refused(client: TestClient) -> None:
-    """srcField beyond the upstream's output columns is refused at save time."""
+def test_dependence_column_out_of_range_is_a_problem(client: TestClient) -> None:
+    """srcField beyond the upstream's output columns is listed at save and fails the task at run time."""
     up = nebula_task("up", "analytics_wcc", "WCC", {})
     down = {
         "id": "down",
@@ -351,5 +364,7 @@ def test_dependence_column_out_of_range_is_refused(client: TestClient) -> None:
             }
         },
     )
-    assert r.json()["code"] == 40004001
+    assert r.json()["code"] == 0
     assert r.json()["data"]["problems"][0]["field"] == "deps[0].spec.input.dstField"
+    reason = failed_task_reason(client, r.json()["data"]["id"])
+    assert "deps[0].spec.input.dstField: column 3 is out of range (1..2) of 'up'" in reason

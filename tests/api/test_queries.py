@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from tests.api.test_jobs import add_job, make_workflow, reference_pagerank
-from tests.helpers import DATA, wait_job
+from tests.helpers import DATA, failed_task_reason, wait_job
 
 NEBULA_DS = {
     "type": "nebula",
@@ -118,18 +119,26 @@ def test_query_input_is_bound_not_spliced(client: TestClient) -> None:
     assert missing.json()["code"] == 50004002
 
 
-def test_write_queries_are_refused_at_save(client: TestClient) -> None:
-    """A query component that would modify the graph, or smuggles a second statement, is refused when saved."""
-    for ngql in [
+@pytest.mark.parametrize(
+    "ngql",
+    [
         'INSERT VERTEX player(name, age) VALUES "x":("x", 1)',
         "MATCH (v) RETURN id(v); DROP SPACE basketballplayer",
-        'GET SUBGRAPH FROM "player100"',
-    ]:
-        r = client.post("/api-open/v1/workflows", json={"schema": {"tasks": [query_task("q", ngql, [], [])]}})
-        body = r.json()
-        assert body["code"] == 40004001, ngql
-        assert body["data"]["problems"][0]["task"] == "q"
-        assert body["data"]["problems"][0]["field"] == "spec.ngql"
+    ],
+)
+def test_write_queries_are_listed_at_save_and_fail_at_run_time(client: TestClient, ngql: str) -> None:
+    """A query that would modify the graph, or smuggles a second statement, is a listed problem at save,
+    refused by strict save, and fails its task at run time with the same reason."""
+    schema = {"tasks": [query_task("q", ngql, [], [])]}
+    r = client.post("/api-open/v1/workflows", json={"schema": schema})
+    body = r.json()
+    assert body["code"] == 0, ngql
+    (problem,) = body["data"]["problems"]
+    assert (problem["task"], problem["field"]) == ("q", "spec.ngql")
+    assert f"spec.ngql: {problem['reason']}" in failed_task_reason(client, body["data"]["id"])
+    strict = client.post("/api-open/v1/workflows", json={"schema": schema, "strict": True}).json()
+    assert strict["code"] == 40004001
+    assert strict["data"]["problems"] == [problem]
 
 
 def test_query_runtime_error_fails_the_task_with_the_message(client: TestClient) -> None:
@@ -196,6 +205,8 @@ def test_nebula_sink_creates_nothing_unasked(client: TestClient) -> None:
     service = client.app.state.service  # type: ignore[attr-defined]
     assert "rank_tag" not in service.graphstore.get_space("basketballplayer").tags
     bad = {**pr, "datasink": {"type": "nebula", "spec": {"tag": "t", "prop": "value", "mode": "upsert"}}}
-    r = client.post(f"/api-open/v1/workflows/{make_workflow(client, [bad])}/jobs", json={})
+    bad_wid = make_workflow(client, [bad])
+    assert "datasink mode must be insert or update, not 'upsert'" in failed_task_reason(client, bad_wid)
+    r = client.post(f"/api-open/v1/workflows/{bad_wid}/jobs", json={"strict": True})
     assert r.json()["code"] == 40004001
     assert "mode" in r.json()["detail"]

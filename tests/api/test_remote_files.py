@@ -14,7 +14,7 @@ from graphmill.api.app import create_app
 from graphmill.config import Settings
 from tests.api.test_jobs import add_job, make_workflow, reference_pagerank
 from tests.conftest import S3Server
-from tests.helpers import login, wait_job
+from tests.helpers import failed_task_reason, login, wait_job
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_s3_csv_gz_in_pagerank_out_to_s3(s3_app: TestClient, s3_server: S3Server
 
 
 def test_unresolvable_sink_with_remote_sinks_is_refused(s3_app: TestClient) -> None:
-    """With remote sinks on, a sink template naming an unknown datasource refuses the job at submit."""
+    """With remote sinks on, a sink naming an unknown datasource fails the task; strict refuses at submit."""
     task = {
         "id": "w",
         "type": "analytics_wcc",
@@ -79,18 +79,22 @@ def test_unresolvable_sink_with_remote_sinks_is_refused(s3_app: TestClient) -> N
         "datasource": {"type": "nebula", "spec": {"space": "nope"}},
         "datasink": {"type": "hdfs", "spec": {"url": "${missing}/out/"}},
     }
-    r = s3_app.post(f"/api-open/v1/workflows/{make_workflow(s3_app, [task])}/jobs", json={})
+    wid = make_workflow(s3_app, [task])
+    assert "no datasource named 'missing'" in failed_task_reason(s3_app, wid)
+    r = s3_app.post(f"/api-open/v1/workflows/{wid}/jobs", json={"strict": True})
     assert r.json()["code"] in (40004001, 40404000)
 
 
 def test_remote_datasource_path_outside_root_is_refused(client: TestClient) -> None:
-    """A file:// or relative hdfs-type datasource path may not leave the files root."""
+    """A file:// or relative hdfs-type datasource path may not leave the files root (task fails; strict refuses)."""
     task = {
         "id": "w",
         "type": "analytics_wcc",
         "spec": {},
         "datasource": {"type": "hdfs", "spec": {"url": "file:///etc/passwd"}},
     }
-    r = client.post(f"/api-open/v1/workflows/{make_workflow(client, [task])}/jobs", json={})
+    wid = make_workflow(client, [task])
+    assert "outside the files root" in failed_task_reason(client, wid)
+    r = client.post(f"/api-open/v1/workflows/{wid}/jobs", json={"strict": True})
     assert r.json()["code"] == 40004001
     assert "outside the files root" in r.json()["detail"]

@@ -19,7 +19,7 @@ SCHEMA: dict[str, Any] = {
 def create(client: TestClient, **body: Any) -> int:
     r = client.post("/api-open/v1/workflows", json=body)
     assert r.json()["code"] == 0, r.text
-    assert keys(r.text, "data") == ["id"]
+    assert keys(r.text, "data") == ["id", "problems"]
     wid = r.json()["data"]["id"]
     assert isinstance(wid, int)
     assert 0 < wid < 2**32
@@ -30,9 +30,10 @@ def test_create_and_get_roundtrip(client: TestClient) -> None:
     """A workflow comes back with its schema unchanged, keys in documented order."""
     wid = create(client, name="my_flow", schema=SCHEMA)
     r = client.get(f"/api-open/v1/workflows/{wid}")
-    assert keys(r.text, "data") == ["id", "name", "schema", "createTime", "updateTime"]
+    assert keys(r.text, "data") == ["id", "name", "schema", "createTime", "updateTime", "valid", "problems"]
     data = r.json()["data"]
     assert (data["id"], data["name"], data["schema"]) == (wid, "my_flow", SCHEMA)
+    assert (data["valid"], data["problems"]) == (True, [])
     assert data["createTime"] == data["updateTime"] > 0
 
 
@@ -84,30 +85,59 @@ def test_update_delete_clone(client: TestClient) -> None:
     assert client.put(f"/api-open/v1/workflows/{clone}", json={}).json()["code"] == 40004001
 
 
-def test_invalid_schema_lists_problems_with_task_and_field(client: TestClient) -> None:
-    """Save-time validation names the task and field of each problem."""
-    bad = {
-        "tasks": [
-            nebula_task("t1", "analytics_pagerank", "PageRank", {"iterations": "ten", "damping": "2"}),
-            nebula_task("t1", "analytics_nope", "X", {}),
-        ],
-        "deps": [{"src": "t1", "dst": "t9"}],
-    }
-    r = client.post("/api-open/v1/workflows", json={"schema": bad})
+BAD_SCHEMA: dict[str, Any] = {
+    "tasks": [
+        nebula_task("t1", "analytics_pagerank", "PageRank", {"iterations": "ten", "damping": "2"}),
+        nebula_task("t1", "analytics_nope", "X", {}),
+    ],
+    "deps": [{"src": "t1", "dst": "t9"}],
+}
+
+
+def assert_bad_schema_problems(problems: list[dict[str, Any]]) -> None:
+    got = {(p["task"], p["field"]) for p in problems}
+    assert ("t1", "spec.iterations") in got
+    assert ("t1", "spec.damping") in got
+    assert ("t1", "type") in got
+    assert ("t9", "deps[0].dst") in got
+    assert ("t1", "tasks[1].id") in got
+
+
+def test_strict_save_refuses_and_lists_problems_with_task_and_field(client: TestClient) -> None:
+    """With "strict": true, save-time validation refuses and names the task and field of each problem."""
+    r = client.post("/api-open/v1/workflows", json={"schema": BAD_SCHEMA, "strict": True})
     body = r.json()
     assert body["code"] == 40004001
     assert r.status_code == 400
-    problems = {(p["task"], p["field"]) for p in body["data"]["problems"]}
-    assert ("t1", "spec.iterations") in problems
-    assert ("t1", "spec.damping") in problems
-    assert ("t1", "type") in problems
-    assert ("t9", "deps[0].dst") in problems
-    assert ("t1", "tasks[1].id") in problems
+    assert_bad_schema_problems(body["data"]["problems"])
     assert "t1" in body["detail"]
+    assert client.get("/api-open/v1/workflows").json()["data"]["total"] == 0
 
 
-def test_local_path_escaping_root_is_refused(client: TestClient) -> None:
-    """A local datasource path that leaves the files root is ErrParam at save time."""
+def test_draft_saves_verbatim_with_its_problems(client: TestClient) -> None:
+    """Saving never refuses a draft over its content: it is stored as sent, its problems listed."""
+    r = client.post("/api-open/v1/workflows", json={"schema": BAD_SCHEMA})
+    assert r.json()["code"] == 0, r.text
+    assert_bad_schema_problems(r.json()["data"]["problems"])
+    data = client.get(f"/api-open/v1/workflows/{r.json()['data']['id']}").json()["data"]
+    assert data["schema"] == BAD_SCHEMA
+    assert data["valid"] is False
+    assert_bad_schema_problems(data["problems"])
+
+
+def test_save_refuses_only_unusable_bodies(client: TestClient) -> None:
+    """Not JSON, a schema that is no object, a name that is no string: 40004000/40004001."""
+    r = client.post(
+        "/api-open/v1/workflows", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert r.json()["code"] in (40004000, 40004001)
+    for body in ({"schema": [1]}, {"schema": "[1]"}, {"schema": "{oops"}, {"name": 5, "schema": {}}):
+        r = client.post("/api-open/v1/workflows", json=body)
+        assert r.json()["code"] == 40004001, body
+
+
+def test_local_path_escaping_root_is_a_problem(client: TestClient) -> None:
+    """A local datasource path that leaves the files root is listed at save, refused by strict save."""
     for path in ["../secret.csv", "/etc/passwd", "a/../../b.csv"]:
         schema = {
             "tasks": [
@@ -120,18 +150,21 @@ def test_local_path_escaping_root_is_refused(client: TestClient) -> None:
             ]
         }
         r = client.post("/api-open/v1/workflows", json={"schema": schema})
+        (problem,) = r.json()["data"]["problems"]
+        assert "outside the files root" in problem["reason"], path
+        r = client.post("/api-open/v1/workflows", json={"schema": schema, "strict": True})
         assert r.json()["code"] == 40004001, path
         assert "outside the files root" in r.json()["detail"]
 
 
-def test_new_algorithms_validate_at_save_and_submit(client: TestClient) -> None:
-    """Bad options of catalogue algorithms are refused with task, parameter and reason; a missing ids1 is 50004002."""
+def test_new_algorithms_validate_at_save_and_strict_submit(client: TestClient) -> None:
+    """Bad options are listed with task, parameter and reason; a missing ids1 is 50004002 under strict."""
     bad = nebula_task("tc", "analytics_triangle_count", "TriangleCount", {"opt": "5"})
     r = client.post("/api-open/v1/workflows", json={"schema": {"tasks": [bad]}})
     (problem,) = r.json()["data"]["problems"]
     assert (problem["task"], problem["field"]) == ("tc", "spec.opt")
     jaccard = nebula_task("jc", "analytics_jaccard_similarity", "Jaccard", {})
     wid = create(client, schema={"tasks": [jaccard]})
-    r = client.post(f"/api-open/v1/workflows/{wid}/jobs", json={})
+    r = client.post(f"/api-open/v1/workflows/{wid}/jobs", json={"strict": True})
     assert r.json()["code"] == 50004002
     assert r.json()["data"]["problems"][0]["field"] == "spec.ids1"

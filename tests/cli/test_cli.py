@@ -63,11 +63,15 @@ def test_user_add(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_serve_options_come_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Every serve option can be set with GRAPHMILL_*; the CLI hands them to the server."""
+    """Every serve option can be set with GRAPHMILL_*: the server's settings get them."""
     captured = {}
     import graphmill.server
+    from graphmill.config import load_settings
 
-    monkeypatch.setattr(graphmill.server, "run", lambda **kw: captured.update(kw))
+    # The settings are made while the environment is set, as the server makes them.
+    monkeypatch.setattr(
+        graphmill.server, "run", lambda **kw: captured.update(load_settings(**kw).model_dump())
+    )
     env = {
         "GRAPHMILL_PORT": "7100",
         "GRAPHMILL_DATA_DIR": str(tmp_path),

@@ -51,7 +51,13 @@ def test_register_twice_needs_replace() -> None:
 def test_defaults() -> None:
     """Nothing given: every parameter takes its NA default."""
     params = get_algorithm("analytics_pagerank").parse_params({})
-    assert params == {"iterations": 10, "is_directed": True, "eps": 0.0001, "damping": 0.85, "variant": "na"}
+    assert params == {
+        "iterations": 10,
+        "is_directed": True,
+        "eps": 0.0001,
+        "damping": 0.85,
+        "variant": "na",
+    }  # run-control keys not given are left out
     degrees = get_algorithm("analytics_nstepdegrees").parse_params({})
     assert degrees == {"is_directed": True, "step": 3, "bits": 6, "type": "both"}
 
@@ -86,10 +92,12 @@ def test_wrong_types_all_reported() -> None:
 
 
 def test_out_of_range() -> None:
-    """Range checks: iterations >= 1, eps > 0, damping in [0, 1], bits in [4, 16], step -1 or >= 1."""
+    """Range checks: iterations >= 1, eps >= 0, damping in [0, 1], bits in [4, 16], step -1 or >= 1."""
     pr = {
         p["field"]
-        for p in _problems(get_algorithm("analytics_pagerank"), {"iterations": 0, "eps": 0, "damping": 1.5})
+        for p in _problems(
+            get_algorithm("analytics_pagerank"), {"iterations": 0, "eps": -0.1, "damping": 1.5}
+        )
     }
     assert pr == {"iterations", "eps", "damping"}
     deg = get_algorithm("analytics_nstepdegrees")
@@ -115,10 +123,36 @@ def test_missing_required_root() -> None:
     assert params["root"] == "100"
 
 
-def test_unknown_key() -> None:
-    """A key that is neither a parameter nor an Explorer execution key is an error."""
-    problems = _problems(get_algorithm("analytics_wcc"), {"iterationz": "3"})
-    assert problems == [{"field": "iterationz", "reason": "unknown parameter"}]
+def _needs(task_type: str) -> dict[str, str]:
+    """The required parameters of a task type, filled."""
+    return (
+        {"ids1": "1"}
+        if task_type == "analytics_jaccard_similarity"
+        else ({"root": "1"} if task_type in ("analytics_bfs", "analytics_sssp") else {})
+    )
+
+
+def test_unknown_key_is_kept_and_named_as_ignored() -> None:
+    """A key that is neither a parameter nor a data-access key parses, and ignored_keys names it."""
+    wcc = get_algorithm("analytics_wcc")
+    raw = {"iterationz": "3", "nebula_input_edges": "follow", "vtype": "string", "THREADS": "4"}
+    assert "iterationz" not in wcc.parse_params(raw)
+    assert wcc.ignored_keys(raw) == ["iterationz"]
+
+
+def test_run_control_keys_are_declared_on_every_algorithm() -> None:
+    """processes, threads, clusterSize (any case) are parameters of every algorithm, checked as such."""
+    for spec in ALGORITHMS.values():
+        params = spec.parse_params({**_needs(spec.type), "processes": "3", "threads": 4, "clustersize": "1"})
+        assert (params["processes"], params["threads"], params["clusterSize"]) == (3, 4, 1)
+        assert _problems(spec, {**_needs(spec.type), "threads": "0"}) == [
+            {"field": "threads", "reason": "must be at least 1; got '0'"}
+        ]
+
+
+def test_empty_string_means_not_set_and_eps_zero_is_accepted() -> None:
+    pr = get_algorithm("analytics_pagerank").parse_params({"iterations": "", "eps": "0", "damping": " "})
+    assert (pr["iterations"], pr["eps"], pr["damping"]) == (10, 0.0, 0.85)
 
 
 def test_explorer_task_spec_accepted() -> None:
@@ -136,7 +170,8 @@ def test_explorer_task_spec_accepted() -> None:
         "space": "basketballplayer",
     }
     params = get_algorithm("analytics_pagerank").parse_params(spec)
-    assert set(params) == {"iterations", "is_directed", "eps", "damping", "variant"}
+    assert set(params) == {"iterations", "is_directed", "eps", "damping", "variant", "processes", "threads"}
+    assert (params["processes"], params["threads"]) == (1, 3)
 
 
 def test_keys_case_insensitive() -> None:
@@ -152,7 +187,7 @@ def test_json_schema_shape(task_type: str) -> None:
     json.dumps(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["type"] == "object"
-    assert schema["additionalProperties"] is False
+    assert schema["additionalProperties"] is True  # other keys are kept and ignored
     properties = schema["properties"]
     assert isinstance(properties, dict)
     assert list(properties) == [p.name for p in spec.params]
@@ -176,7 +211,7 @@ def test_json_schema_details() -> None:
         "default": 10,
         "description": "maximum number of iterations",
     }
-    assert pr["eps"]["exclusiveMinimum"] == 0
+    assert pr["eps"]["minimum"] == 0
     assert pr["damping"]["maximum"] == 1
     deg: Any = get_algorithm("analytics_nstepdegrees").json_schema()["properties"]
     assert isinstance(deg, dict)

@@ -50,7 +50,10 @@ def _login(app: TestClient, user: str, password: str) -> TestClient:
 
 
 def _workflow(client: TestClient, name: str) -> int:
-    r = client.post(f"{P}/workflows", json={"name": name, "schema": {"tasks": []}})
+    r = client.post(
+        f"{P}/workflows",
+        json={"name": name, "schema": {"tasks": [{"id": "x", "type": "analytics_nope", "spec": {}}]}},
+    )
     assert r.status_code == 200, r.text
     return int(r.json()["data"]["id"])
 

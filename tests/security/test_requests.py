@@ -29,7 +29,7 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
     ],
 )
 def test_non_json_bodies_are_refused(client: TestClient, path: str, content_type: str) -> None:
-    body = b'{"name":"x","schema":{"tasks":[]}}'
+    body = b'{"name":"x","schema":{"tasks":[{"id":"x","type":"analytics_nope","spec":{}}]}}'
     r = client.post(P + path, content=body, headers={"Content-Type": content_type} if content_type else {})
     assert r.status_code == 415
     assert r.json()["code"] == 41504000
@@ -39,16 +39,20 @@ def test_non_json_bodies_are_refused(client: TestClient, path: str, content_type
 def test_json_with_charset_and_empty_form_cancel_still_work(client: TestClient) -> None:
     r = client.post(
         f"{P}/workflows",
-        content=b'{"schema":{"tasks":[]}}',
+        content=b'{"schema":{"tasks":[{"id":"x","type":"analytics_nope","spec":{}}]}}',
         headers={"Content-Type": "application/json; charset=utf-8"},
     )
     wid = r.json()["data"]["id"]
-    job = client.post(f"{P}/workflows/{wid}/jobs", headers=FORM).json()["data"]["id"]
+    # Submitting needs a JSON body (issue 14: an empty one is ErrParam, as on Explorer).
+    assert client.post(f"{P}/workflows/{wid}/jobs", headers=FORM).json()["code"] == 40004001
+    job = client.post(f"{P}/workflows/{wid}/jobs", json={"input": {}}).json()["data"]["id"]
     assert client.put(f"{P}/jobs/{job}/cancel", headers=FORM).json()["code"] == 0
 
 
 def test_cross_origin_state_changes_are_refused(client: TestClient) -> None:
-    wid = client.post(f"{P}/workflows", json={"schema": {"tasks": []}}).json()["data"]["id"]
+    wid = client.post(
+        f"{P}/workflows", json={"schema": {"tasks": [{"id": "x", "type": "analytics_nope", "spec": {}}]}}
+    ).json()["data"]["id"]
     job = client.post(f"{P}/workflows/{wid}/jobs", json={}).json()["data"]["id"]
     evil = {"Origin": "http://evil.example", **FORM}
     r = client.put(f"{P}/jobs/{job}/cancel", headers=evil)
@@ -85,7 +89,9 @@ def test_cors_is_off_by_default_and_on_by_setting(data_dir: Path) -> None:
         assert r.headers["access-control-allow-credentials"] == "true"
         on.post(f"{P}/connect", headers=account_header(), json=CONNECT)
         r = on.post(
-            f"{P}/workflows", json={"schema": {"tasks": []}}, headers={"Origin": "http://app.example"}
+            f"{P}/workflows",
+            json={"schema": {"tasks": [{"id": "x", "type": "analytics_nope", "spec": {}}]}},
+            headers={"Origin": "http://app.example"},
         )
         assert r.json()["code"] == 0
 
@@ -109,7 +115,7 @@ def test_connect_body_is_capped_small(anon: TestClient) -> None:
 def test_body_cap_is_a_setting(data_dir: Path) -> None:
     with TestClient(create_app(Settings(data_dir=data_dir, max_body_mb=0.01))) as small:
         small.post(f"{P}/connect", headers=account_header(), json=CONNECT)
-        body = {"name": "x" * 20000, "schema": {"tasks": []}}
+        body = {"name": "x" * 20000, "schema": {"tasks": [{"id": "x", "type": "analytics_nope", "spec": {}}]}}
         r = small.post(f"{P}/workflows", json=body)
         assert (r.status_code, r.json()["code"], r.json()["message"]) == (413, 41304000, "ErrPayloadTooLarge")
         assert r.headers["connection"] == "close"

@@ -60,7 +60,10 @@ def hooked(tmp_path: Path) -> Iterator[TestClient]:
     "url", ["http://127.0.0.1:18080@127.0.0.1:18081/", "http://127.0.0.1:18080.evil.example/"]
 )
 def test_tricky_webhooks_are_refused_at_save(hooked: TestClient, url: str) -> None:
-    r = hooked.post("/api-open/v1/workflows", json={"schema": {"tasks": []}, "webhook": url})
+    r = hooked.post(
+        "/api-open/v1/workflows",
+        json={"schema": {"tasks": [{"id": "x", "type": "analytics_nope", "spec": {}}]}, "webhook": url},
+    )
     assert r.status_code == 403, r.text
     assert r.json()["code"] == 40304000
 
@@ -68,7 +71,11 @@ def test_tricky_webhooks_are_refused_at_save(hooked: TestClient, url: str) -> No
 def test_failed_delivery_of_any_kind_is_recorded(hooked: TestClient) -> None:
     """Deliveries to where nothing listens are recorded, each attempt, with the error."""
     wid = hooked.post(
-        "/api-open/v1/workflows", json={"schema": {"tasks": []}, "webhook": "http://127.0.0.1:18080/x"}
+        "/api-open/v1/workflows",
+        json={
+            "schema": {"tasks": [{"id": "x", "type": "analytics_nope", "spec": {}}]},
+            "webhook": "http://127.0.0.1:18080/x",
+        },
     ).json()["data"]["id"]
     job_id = hooked.post(f"/api-open/v1/workflows/{wid}/jobs", json={}).json()["data"]["id"]
     deadline = time.monotonic() + 10
@@ -86,7 +93,11 @@ def test_failed_delivery_of_any_kind_is_recorded(hooked: TestClient) -> None:
 
 def test_delivery_after_the_allow_list_changed_is_recorded(hooked: TestClient) -> None:
     wid = hooked.post(
-        "/api-open/v1/workflows", json={"schema": {"tasks": []}, "webhook": "http://127.0.0.1:18080/x"}
+        "/api-open/v1/workflows",
+        json={
+            "schema": {"tasks": [{"id": "x", "type": "analytics_nope", "spec": {}}]},
+            "webhook": "http://127.0.0.1:18080/x",
+        },
     ).json()["data"]["id"]
     hooked.app.state.service.settings.webhook_allow.clear()  # type: ignore[attr-defined]
     job_id = hooked.post(f"/api-open/v1/workflows/{wid}/jobs", json={}).json()["data"]["id"]
@@ -101,7 +112,11 @@ def test_delivery_to_an_unparsable_host_is_recorded(hooked: TestClient) -> None:
     """The sender records a URL the HTTP client cannot even parse instead of dying on it."""
     service = hooked.app.state.service  # type: ignore[attr-defined]
     wid = hooked.post(
-        "/api-open/v1/workflows", json={"schema": {"tasks": []}, "webhook": "http://127.0.0.1:18080/x"}
+        "/api-open/v1/workflows",
+        json={
+            "schema": {"tasks": [{"id": "x", "type": "analytics_nope", "spec": {}}]},
+            "webhook": "http://127.0.0.1:18080/x",
+        },
     ).json()["data"]["id"]
     job_id = hooked.post(f"/api-open/v1/workflows/{wid}/jobs", json={}).json()["data"]["id"]
     service.webhooks.allow = None  # as if the allow-list had let it through

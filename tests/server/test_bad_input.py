@@ -99,6 +99,8 @@ CASES: list[tuple[str, str, str, Any]] = [
     ("circled one as job id", "GET", "/api-open/v1/jobs/" + quote("①"), None),
     ("arabic-indic 12 as job id", "GET", "/api-open/v1/jobs/" + quote("١٢"), None),
     ("arabic-indic workflow id", "GET", "/api-open/v1/workflows/" + quote("١٢") + "/jobs", None),
+    ("arabic-indic page", "GET", "/api-open/v1/jobs?page=" + quote("١٢"), None),
+    ("page with 5000 digits", "GET", "/api-open/v1/jobs?page=" + "9" * 5000, None),
     ("job id 2^63", "GET", f"/api-open/v1/jobs/{2**63}", None),
     ("workflow id 10^19", "DELETE", f"/api-open/v1/workflows/{10**19}", None),
     ("filter 1e400", "GET", _filter('{"fromCreateTime":1e400}'), None),
@@ -124,13 +126,14 @@ CASES: list[tuple[str, str, str, Any]] = [
         "iterations 10^30",
         "POST",
         "/api-open/v1/workflows",
-        {"schema": {"tasks": [_task(spec={"iterations": str(10**30)})]}},
+        # Saving lists absurd values as problems (issue 14); a strict save refuses them.
+        {"schema": {"tasks": [_task(spec={"iterations": str(10**30)})]}, "strict": True},
     ),
     (
         "iterations with 5000 digits",
         "POST",
         "/api-open/v1/workflows",
-        {"schema": {"tasks": [_task(spec={"iterations": "9" * 5000})]}},
+        {"schema": {"tasks": [_task(spec={"iterations": "9" * 5000})]}, "strict": True},
     ),
 ]
 
@@ -158,13 +161,18 @@ def test_input_key_with_a_lone_surrogate(conn: Conn) -> None:
 
 @pytest.mark.parametrize("graphd", ["127.0.0.1:99999", "a:b:c"])
 def test_datasource_with_a_malformed_address(conn: Conn, graphd: str) -> None:
-    """Saved as given (Explorer does not check it), refused when a job would use it."""
+    """Saved as given (Explorer does not check it); a job is created and its task fails when it runs
+    (issue 14), and a strict submission refuses it with a 4xx."""
     status, payload = conn.request(
         "POST", "/api-open/v1/workflows", {"schema": {"tasks": [_task(graphd=graphd)]}}
     )
-    if status == 200:
-        wid = payload["data"]["id"]
-        status, payload = conn.request("POST", f"/api-open/v1/workflows/{wid}/jobs", {"input": {}})
+    assert status == 200, payload
+    wid = payload["data"]["id"]
+    status, payload = conn.request("POST", f"/api-open/v1/workflows/{wid}/jobs", {"input": {}})
+    assert status == 200, payload
+    status, payload = conn.request(
+        "POST", f"/api-open/v1/workflows/{wid}/jobs", {"input": {}, "strict": True}
+    )
     assert 400 <= status < 500, payload
     assert payload["code"] // 100000 == status
 

@@ -38,9 +38,10 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         yield c
 
 
-def make_job(client: TestClient, tasks: list[dict[str, Any]]) -> dict[str, Any]:
+def make_job(client: TestClient, tasks: list[dict[str, Any]], *, strict: bool = False) -> dict[str, Any]:
     wid = client.post("/api-open/v1/workflows", json={"schema": {"tasks": tasks}}).json()["data"]["id"]
-    return dict(client.post(f"/api-open/v1/workflows/{wid}/jobs", json={}).json())
+    body = {"strict": True} if strict else {}
+    return dict(client.post(f"/api-open/v1/workflows/{wid}/jobs", json=body).json())
 
 
 def logs(client: TestClient, job_id: int, task_id: str) -> list[str]:
@@ -71,17 +72,26 @@ def test_spark_job_writes_the_local_engines_result(client: TestClient) -> None:
 
 
 def test_unsupported_algorithm_is_refused_for_spark(client: TestClient) -> None:
-    answer = make_job(client, [local_task("lv", "analytics_louvain", "g.parquet", {"engine": "spark"})])
-    assert answer["code"] != 0
+    """Strict submission refuses it; Explorer-style submission accepts it and the task fails, saying why."""
+    task = local_task("lv", "analytics_louvain", "g.parquet", {"engine": "spark"})
+    answer = make_job(client, [task], strict=True)
+    assert answer["code"] == 40004001
     text = str(answer)
     assert "analytics_louvain runs on the local engine only" in text
     assert "analytics_pagerank" in text
     assert "analytics_wcc" in text
+    accepted = make_job(client, [task])
+    assert accepted["code"] == 0
+    done = wait_job(client, accepted["data"]["id"])
+    assert done["status"] == 3
+    lines = " ".join(logs(client, accepted["data"]["id"], done["tasks"][0]["id"]))
+    assert "analytics_louvain runs on the local engine only; engine spark runs" in lines
 
 
 def test_unknown_engine_is_refused(client: TestClient) -> None:
-    answer = make_job(client, [local_task("pr", "analytics_pagerank", "g.parquet", {"engine": "flink"})])
-    assert answer["code"] != 0
+    task = local_task("pr", "analytics_pagerank", "g.parquet", {"engine": "flink"})
+    answer = make_job(client, [task], strict=True)
+    assert answer["code"] == 40004001
     assert "spec.engine must be one of local, spark, auto" in str(answer)
 
 

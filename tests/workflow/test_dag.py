@@ -27,9 +27,11 @@ def test_find_cycle_none_for_dag_and_self_loop_found() -> None:
 
 
 def test_topological_order_keeps_schema_order_for_ties() -> None:
-    """Upstreams come first; independent tasks keep their schema order."""
+    """Upstreams come first; of the tasks ready at a time, the earliest in the schema goes first."""
     ups = {"x": ["y"], "y": [], "z": []}
-    assert topological_order(ups) == ["y", "z", "x"]
+    assert topological_order(ups) == ["y", "x", "z"]
+    chain = {f"t{i}": [f"t{i + 1}"] if i < 4999 else [] for i in range(5000)}  # listed downstream first
+    assert topological_order(chain) == [f"t{i}" for i in reversed(range(5000))]
     with pytest.raises(ValueError, match="cycle"):
         topological_order({"a": ["b"], "b": ["a"]})
 

@@ -143,15 +143,19 @@ def test_input_fills_placeholders_and_open_params() -> None:
 
 
 def test_missing_values_use_explorers_controller_code() -> None:
-    """A placeholder or a required parameter with no value → 50004002."""
+    """A placeholder with no value → 50004002; strictly, also a required parameter left empty."""
     schema = parse_schema(SCHEMA)
     with pytest.raises(MissingRequiredParams) as err:
         apply_input(schema, SCHEMA, {}, CAT)
     assert err.value.code == 50004002
     data: Any = err.value.data
     fields = {(p["task"], p["field"]) for p in data["problems"]}
-    assert ("b", "spec.n") in fields
-    assert ("b", "spec.root") in fields
+    assert fields == {("b", "spec.n")}  # an empty root fails its task at run time
+    with pytest.raises(MissingRequiredParams) as err:
+        apply_input(schema, SCHEMA, {}, CAT, strict=True)
+    data = err.value.data
+    fields = {(p["task"], p["field"]) for p in data["problems"]}
+    assert fields == {("b", "spec.n"), ("b", "spec.root")}
 
 
 @pytest.mark.parametrize(
@@ -165,8 +169,46 @@ def test_input_naming_unknown_things_is_refused(job_input: Any) -> None:
     assert err.value.code == 40004001
 
 
-def test_invalid_filled_value_is_errparam() -> None:
-    """A filled value that does not parse is ErrParam, not the missing-parameter code."""
+def test_invalid_filled_value_is_errparam_only_when_strict() -> None:
+    """A filled value that does not parse is kept (the task fails at run time); strictly it is ErrParam."""
+    job_input = {"a": {"k": "zero"}, "b": {"m": 1, "root": "q"}}
+    eff: Any = apply_input(parse_schema(SCHEMA), SCHEMA, job_input, CAT)
+    assert eff["tasks"][0]["spec"]["n"] == "zero"
     with pytest.raises(ParamError) as err:
-        apply_input(parse_schema(SCHEMA), SCHEMA, {"a": {"k": "zero"}, "b": {"m": 1, "root": "q"}}, CAT)
+        apply_input(parse_schema(SCHEMA), SCHEMA, job_input, CAT, strict=True)
     assert err.value.code == 40004001
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "text"),
+    [
+        ("select", 3, "3"),
+        ("2024-01-01", 2.0, "2"),
+        ('he said "x"', True, "true"),
+        ("根节点：", "player100", "player100"),
+        ("a b", 0.85, "0.85"),
+    ],
+)
+def test_any_text_names_a_parameter_and_json_values_render(name: str, value: Any, text: str) -> None:
+    """${…} takes any text as its name; strings, numbers and booleans render as spec text."""
+    raw: Any = {
+        "tasks": [
+            {
+                "id": "a",
+                "type": "algo",
+                "spec": {"n": "${" + name + "}"},
+                "graph": {"params": [{"name": name}]},
+            }
+        ]
+    }
+    eff: Any = apply_input(parse_schema(raw), raw, {"a": {name: value}}, CAT)
+    assert eff["tasks"][0]["spec"]["n"] == text
+
+
+def test_with_specs_replaces_what_task_lookups_return() -> None:
+    """A schema with new specs answers task() with the new specs, even after the old one was indexed."""
+    schema = parse_schema(SCHEMA)
+    assert schema.task("a").spec["root"] == "r"  # builds the index
+    changed = schema.with_specs([{"root": "changed"}, {}])
+    assert changed.task("a").spec == {"root": "changed"}
+    assert schema.task("a").spec["root"] == "r"

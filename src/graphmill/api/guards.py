@@ -4,7 +4,8 @@
   ``Content-Length`` over the cap is answered 413 at once, without reading the body, and a
   chunked body is cut off as soon as it passes the cap.  Nothing over the cap is ever held.
 * :class:`OriginCheck` — a state-changing request (POST, PUT, PATCH, DELETE) from a browser
-  page of another origin is refused (403): the ``Origin`` header must name this server, or
+  page of another origin is refused (403): the ``Origin`` header must name this server's
+  ``Host`` (host and port; the scheme is not compared, for proxies that end TLS), or
   one of the origins allowed by ``GRAPHMILL_CORS_ALLOW_ORIGINS``.  Requests without
   ``Origin`` (scripts, curl, the CLI) are not browser forgeries and pass.
 """
@@ -74,16 +75,16 @@ class OriginCheck:
         if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS:
             headers = Headers(scope=scope)
             origin = headers.get("origin")
-            if origin is not None and not self._same_or_allowed(origin, scope, headers):
+            if origin is not None and not self._same_or_allowed(origin, headers):
                 detail = f"cross-origin {scope['method']} from {origin[:100]!r} refused"
                 await error(40304000, detail)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
-    def _same_or_allowed(self, origin: str, scope: Scope, headers: Headers) -> bool:
+    def _same_or_allowed(self, origin: str, headers: Headers) -> bool:
         origin = origin.strip().rstrip("/").lower()
         if origin in self.allowed:
             return True
-        parts = urlsplit(origin)
+        # host:port only: behind a proxy that ends TLS the page is https while we see http.
         host = headers.get("host", "").lower()
-        return bool(host) and parts.scheme == scope.get("scheme", "http") and parts.netloc == host
+        return bool(host) and urlsplit(origin).netloc == host

@@ -120,9 +120,11 @@ def query_int(request: Request, name: str, default: int, *, minimum: int, maximu
     if raw is None or raw == "":
         return default
     try:
+        if not raw.isascii():  # int() would read "١٢" as 12
+            raise ValueError(raw)
         value = int(raw)
     except ValueError:
-        raise ParamError(f"{name} must be an integer, not {raw!r}") from None
+        raise ParamError(f"{name} must be an integer, not {_excerpt(raw)}") from None
     if not minimum <= value <= maximum:
         raise ParamError(f"{name} must be between {minimum} and {maximum}, not {value}")
     return value

@@ -14,6 +14,7 @@ import click
 from graphmill import __version__
 from graphmill.cli.options import DATA_DIR as _DATA_DIR
 from graphmill.cli.options import fail as _fail
+from graphmill.cli.options import setting_option
 from graphmill.cli.users import user
 
 
@@ -24,47 +25,43 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="GRAPHMILL_HOST")
-@click.option(
-    "--port", default=7002, show_default=True, type=click.IntRange(0, 65535), envvar="GRAPHMILL_PORT"
-)
+@setting_option("--host", setting="host")
+@setting_option("--port", setting="port", type=click.IntRange(0, 65535))
 @_DATA_DIR
-@click.option(
+@setting_option(
     "--files-root",
+    setting="files_root",
     type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    envvar="GRAPHMILL_FILES_ROOT",
     help="Root of local datasource paths and result files [default: <data-dir>/files].",
 )
-@click.option(
-    "--max-running-jobs",
-    type=click.IntRange(1),
-    default=3,
-    show_default=True,
-    envvar="GRAPHMILL_MAX_RUNNING_JOBS",
+@setting_option(
+    "--config",
+    "config_file",
+    setting="config_file",
+    env="GRAPHMILL_CONFIG",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="graphmill.toml mapping graph addresses to NebulaGraph clusters [default: <data-dir>/graphmill.toml].",
 )
-@click.option(
-    "--max-running-tasks",
+@setting_option("--max-running-jobs", setting="max_running_jobs", type=click.IntRange(1))
+@setting_option("--max-running-tasks", setting="max_running_tasks", type=click.IntRange(1))
+@setting_option(
+    "--max-tasks-per-workflow",
+    setting="max_tasks_per_workflow",
     type=click.IntRange(1),
-    default=10,
-    show_default=True,
-    envvar="GRAPHMILL_MAX_RUNNING_TASKS",
+    help="Tasks one workflow may hold.",
 )
-@click.option(
+@setting_option(
     "--token-max-age",
     "token_max_age_s",
+    setting="token_max_age_s",
     type=click.IntRange(1),
-    default=259200,
-    show_default=True,
-    envvar="GRAPHMILL_TOKEN_MAX_AGE_S",
     help="Lifetime of a login token, in seconds.",
 )
-@click.option(
-    "--log-level",
-    default="info",
-    show_default=True,
-    envvar="GRAPHMILL_LOG_LEVEL",
-    type=click.Choice(["debug", "info", "warning", "error"]),
+@setting_option("--log-level", setting="log_level", type=click.Choice(["debug", "info", "warning", "error"]))
+@setting_option(
+    "--strict-submit/--lenient-submit",
+    setting="strict_submit",
+    help="Refuse a job at submission over any problem of its workflow (not only what Explorer refuses).",
 )
 def serve(**options: Any) -> None:
     """Run the HTTP server."""

@@ -1,7 +1,9 @@
 """Connection settings for remote datasources and sinks.
 
-:meth:`FsConfig.from_env` reads these variables (from the mapping it is given — graphmill
-passes its settings' environment; nothing here reads ``os.environ`` itself):
+The server builds them with :meth:`FsConfig.from_settings` from :class:`graphmill.config.Settings`,
+where they are nested (``settings.s3``, ``settings.hdfs``, ``settings.aws_*``).
+:meth:`FsConfig.from_env` reads the same variables from a mapping (nothing here reads
+``os.environ`` itself):
 
 ``GRAPHMILL_S3_ENDPOINT_URL``
     An S3-compatible endpoint, ``http(s)://host[:port]`` without a path (MinIO, Ceph,
@@ -37,9 +39,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from graphmill.errors import ParamError
+
+if TYPE_CHECKING:  # worker processes import this module: they need not load the settings stack
+    from graphmill.config import Settings
 
 __all__ = ["FsConfig", "HdfsConfig", "S3Config", "endpoint_parts"]
 
@@ -105,6 +111,27 @@ class FsConfig:
 
     s3: S3Config = field(default_factory=S3Config)
     hdfs: HdfsConfig = field(default_factory=HdfsConfig)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FsConfig:
+        """Build from the server's settings (one source of configuration)."""
+
+        def secret(value: object) -> str | None:
+            text = value.get_secret_value() if hasattr(value, "get_secret_value") else value
+            return text.strip() or None if isinstance(text, str) else None
+
+        s3 = S3Config(
+            endpoint_url=settings.s3.endpoint_url or None,
+            region=settings.s3.region or settings.aws_region or settings.aws_default_region or None,
+            access_key=settings.aws_access_key_id or None,
+            secret_key=secret(settings.aws_secret_access_key),
+            allow_http=settings.s3.allow_http,
+            session_token=secret(settings.aws_session_token),
+        )
+        return cls(
+            s3=s3,
+            hdfs=HdfsConfig(user=settings.hdfs.user or None, kerb_ticket=settings.hdfs.kerb_ticket or None),
+        )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> FsConfig:

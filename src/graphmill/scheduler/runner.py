@@ -82,6 +82,7 @@ class Runner:
         self._cancel: dict[JobId, asyncio.Event] = {}
         self._handles: dict[JobId, dict[TaskRunId, RunningTask]] = {}
         self._main: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closing = False
         #: Latest progress report of each running task.
         self.progress: dict[TaskRunId, TaskProgress] = {}
@@ -108,16 +109,20 @@ class Runner:
     ) -> bool:
         moved = self.store.move_task(task_id, new, now_ms=now_ms, reason=reason)
         if moved:
-            jid = job_id or self.store.get_task(task_id).job_id
-            log.info("task %s", _describe(new, reason), extra={"job_id": jid, "task_id": task_id})
-            self.hub.publish(
-                JobEvent(
-                    "task",
-                    jid,
-                    {"taskId": task_id, "status": int(new), "time": now_ms, "reason": reason or ""},
-                )
-            )
+            self._announce_task(job_id or self.store.get_task(task_id).job_id, task_id, new, now_ms, reason)
         return moved
+
+    def _announce_task(
+        self, job_id: JobId, task_id: TaskRunId, new: Status, now_ms: int, reason: str | None
+    ) -> None:
+        log.info("task %s", _describe(new, reason), extra={"job_id": job_id, "task_id": task_id})
+        self.hub.publish(
+            JobEvent(
+                "task",
+                job_id,
+                {"taskId": task_id, "status": int(new), "time": now_ms, "reason": reason or ""},
+            )
+        )
 
     # -- lifecycle ---------------------------------------------------------------------
     def reconcile(self) -> list[JobId]:
@@ -149,11 +154,28 @@ class Runner:
 
     async def start(self) -> None:
         self.reconcile()
+        self._loop = asyncio.get_running_loop()
         self._main = asyncio.create_task(self._admit_forever(), name="graphmill-scheduler")
 
+    def _on_loop(self, call: Callable[[], None]) -> None:
+        """Run ``call`` on the scheduler's event loop: now if this is it, else as soon as it can.
+
+        Submission runs in a worker thread (a big workflow takes a while to check); asyncio
+        events and the SSE queues may only be touched from the loop's own thread.
+        """
+        loop = self._loop
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if loop is None or running is loop:
+            call()
+        else:
+            loop.call_soon_threadsafe(call)
+
     def notify(self) -> None:
-        """Something changed (a job was added or finished): look for work now."""
-        self._wake.set()
+        """Something changed (a job was added or finished): look for work now.  Any thread."""
+        self._on_loop(self._wake.set)
 
     async def shutdown(self) -> None:
         """Stop admitting jobs, stop running tasks and record why."""
@@ -219,7 +241,10 @@ class Runner:
         self.notify()
 
     def finish_without_tasks(self, job_id: JobId) -> None:
-        """A job with nothing to run (no tasks, or every result kept) succeeds at once."""
+        """A job with nothing to run (every result kept by a rerun) succeeds at once.  Any thread."""
+        self._on_loop(lambda: self._finish_without_tasks(job_id))
+
+    def _finish_without_tasks(self, job_id: JobId) -> None:
         now = self.clock()
         self._move_job(job_id, Status.RUNNING, now_ms=now)
         self._move_job(job_id, Status.SUCCESS, now_ms=self.clock())
@@ -245,7 +270,7 @@ class Runner:
             self._cancel[job_id].set()
         else:
             # Not picked up yet: nothing runs, so it can end right away.
-            self._finish_interrupted(job_id, "cancelled by user before it started")
+            await self._finish_interrupted(job_id, "cancelled by user before it started")
         return True
 
     async def _stop_job(self, job_id: JobId, reason: str) -> None:
@@ -260,17 +285,28 @@ class Runner:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    def _finish_interrupted(self, job_id: JobId, reason: str) -> None:
-        job = self.store.get_job(job_id)
+    async def _finish_interrupted(self, job_id: JobId, reason: str) -> None:
+        # A job may have thousands of tasks: their records change in a worker thread, so the
+        # event loop (every other request) does not wait for the database meanwhile.
+        job = await asyncio.to_thread(self.store.get_job, job_id)
         now = self.clock()
+        moves: list[tuple[TaskRunId, Status, str | None]] = []
         for task in job.tasks:
             if task.status.is_terminal:
                 continue
             why = reason if task.status is not Status.PREPARING else f"not run: {reason}"
             if task.status is Status.RUNNING:
-                self._move_task(task.id, Status.STOPPING, now_ms=now)
-            self._move_task(task.id, Status.INTERRUPTED, now_ms=now, reason=why)
+                moves.append((task.id, Status.STOPPING, None))
+            moves.append((task.id, Status.INTERRUPTED, why))
+        moved = await asyncio.to_thread(self._store_moves, moves, now)
+        for task_id, new, task_reason in moved:
+            self._announce_task(job_id, task_id, new, now, task_reason)
         self._move_job(job_id, Status.INTERRUPTED, now_ms=now, reason=job.reason or reason)
+
+    def _store_moves(
+        self, moves: list[tuple[TaskRunId, Status, str | None]], now_ms: int
+    ) -> list[tuple[TaskRunId, Status, str | None]]:
+        return [m for m in moves if self.store.move_task(m[0], m[1], now_ms=now_ms, reason=m[2])]
 
     # -- running a job -------------------------------------------------------------------------
     async def _run_job(self, job_id: JobId) -> None:
@@ -305,7 +341,7 @@ class Runner:
         cancel = self._cancel[job_id]
         if not self._move_job(job_id, Status.RUNNING, now_ms=self.clock()):
             # A cancel got there first: the job is Stopping and nothing has run.
-            self._finish_interrupted(job_id, "cancelled by user before it started")
+            await self._finish_interrupted(job_id, "cancelled by user before it started")
             return
         job = self.store.get_job(job_id)
         upstream = _upstream_of(job)
@@ -317,6 +353,7 @@ class Runner:
             if t.status is Status.SUCCESS
         }
         running: dict[asyncio.Task[TaskOutcome], TaskRun] = {}
+        started: set[str] = set()  # schema ids in ``running``: O(1) membership, not a scan
         failure: str | None = None
         cancel_wait = asyncio.create_task(cancel.wait())
         stop_sent = False
@@ -327,12 +364,13 @@ class Runner:
                     # task never starts (Airflow's all_success rule).
                     for task in job.tasks:
                         sid = task.schema_task_id
-                        if sid in done or task in running.values():
+                        if sid in done or sid in started:
                             continue
                         ups = upstream.get(sid, [])
                         if all(u in done and done[u].ok for u in ups):
                             up_runs = {u: self.store.get_task(by_id[u].id) for u in ups}
                             running[asyncio.create_task(self._run_task(job, task, up_runs))] = task
+                            started.add(sid)
                 if not running:
                     break
                 waiters: set[asyncio.Future[Any]] = set(running)
@@ -346,6 +384,7 @@ class Runner:
                     if fut is cancel_wait:
                         continue
                     task = running.pop(cast("asyncio.Task[TaskOutcome]", fut))
+                    started.discard(task.schema_task_id)
                     outcome = cast(TaskOutcome, fut.result())
                     done[task.schema_task_id] = outcome
                     if not outcome.ok and not outcome.stopped and failure is None:
@@ -353,7 +392,7 @@ class Runner:
         finally:
             cancel_wait.cancel()
         if cancel.is_set():
-            self._finish_interrupted(
+            await self._finish_interrupted(
                 job_id, self.store.get_job(job_id, with_tasks=False).reason or "cancelled"
             )
         elif failure is not None:

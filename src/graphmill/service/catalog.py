@@ -24,6 +24,11 @@ class EngineCatalog:
         spec = ALGORITHMS.get(task_type)
         return frozenset(p.name for p in spec.params) if spec else frozenset()
 
+    def ignored_keys(self, task_type: str, spec: Mapping[str, Any]) -> list[str]:
+        """Spec keys an algorithm keeps but does not use (for the task log)."""
+        algo = ALGORITHMS.get(task_type)
+        return algo.ignored_keys(spec) if algo else []
+
     def check_params(
         self, task_type: str, spec: Mapping[str, Any], *, allow_missing_required: bool
     ) -> list[tuple[str, str]]:

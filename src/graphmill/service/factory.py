@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from graphmill.config import Settings
 from graphmill.fs import FsConfig
 from graphmill.graphstore.embedded import EmbeddedGraphStore
@@ -16,7 +14,6 @@ def build_service(settings: Settings) -> Service:
     settings.resolved_files_root.mkdir(parents=True, exist_ok=True)
     graphstore = EmbeddedGraphStore(settings.graph_dir)
     graphstore.ensure_default_account()
-    # The composition root: S3/HDFS connection settings come from the environment
-    # (GRAPHMILL_S3_*, AWS_*, GRAPHMILL_HDFS_*), as the AWS tools read them.
-    fs_config = FsConfig.from_env(dict(os.environ))
+    # S3/HDFS connection settings are nested in Settings (GRAPHMILL_S3_*, GRAPHMILL_HDFS_*, AWS_*).
+    fs_config = FsConfig.from_settings(settings)
     return Service(settings, SQLiteStore(settings.metadata_db_path), graphstore, fs_config)

@@ -15,6 +15,7 @@ Sinks: results always go to ``<files-root>/analytics/<job id>/tasks/<task id>/``
 from __future__ import annotations
 
 import shutil
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -24,23 +25,26 @@ import pyarrow.parquet as pq
 from graphmill.config import Settings
 from graphmill.engine.loader import EdgeSource
 from graphmill.engine.registry import ALGORITHMS
-from graphmill.errors import BadRequest, NotFound, ParamError
+from graphmill.errors import BadRequest, GraphmillError, NotFound, ParamError
 from graphmill.fs import FsConfig, datasource_urls, parse_location, resolve_sink_url, resolve_template
 from graphmill.fs.confine import PathOutsideRoot, resolve_within
 from graphmill.graphstore.base import SpaceInfo
 from graphmill.graphstore.sources import NebulaClusterConfig
 from graphmill.models import Job, TaskRun
 from graphmill.scheduler.base import RunningTask, TaskEvents
+from graphmill.service.catalog import EngineCatalog
 from graphmill.service.estimate import InputSize, estimate_bytes
 from graphmill.service.graphs import GraphSources
 from graphmill.spark import choose_engine, requested_engine
 from graphmill.spark.config import SparkConfig
 from graphmill.worker.plan import NebulaScan, QueryPlan, RemoteInput, TaskPlan, WriteBackPlan
 from graphmill.worker.process import ProcessTask
+from graphmill.workflow.dag import topological_order
 from graphmill.workflow.params import QUERY_PARAMS_KEY
-from graphmill.workflow.schema import QUERY_TASK_TYPE, TaskDef, WorkflowSchema, parse_schema
+from graphmill.workflow.schema import QUERY_TASK_TYPE, TaskDef, WorkflowSchema, parse_schema, task_problems
 
 VidType = Literal["string", "int64"]
+_PARSED_JOBS_KEPT = 16
 
 
 def safe_path(root: Path, relative: str) -> Path:
@@ -92,6 +96,22 @@ class Planner:
         self.graphstore_root = settings.graph_dir.resolve()
         self.files_root = settings.resolved_files_root
         self.spark_config = spark_config or SparkConfig()
+        self.catalog = EngineCatalog()
+        # A job's schema never changes: parse it once for all of its tasks, not once per task.
+        self._parsed: OrderedDict[int, WorkflowSchema] = OrderedDict()
+
+    def remember(self, job_id: int, schema: WorkflowSchema) -> None:
+        """The parsed schema of a job just created (parsed off the event loop, at submission)."""
+        self._parsed[job_id] = schema
+        while len(self._parsed) > _PARSED_JOBS_KEPT:
+            self._parsed.popitem(last=False)
+
+    def job_schema(self, job: Job) -> WorkflowSchema:
+        schema = self._parsed.get(job.id)
+        if schema is None:  # a job from before a restart
+            schema = parse_schema(job.schema)
+            self.remember(job.id, schema)
+        return schema
 
     # -- checks at save / submit time ------------------------------------------------------
     def check_paths(self, schema: WorkflowSchema) -> list[tuple[str, str, str]]:
@@ -132,13 +152,20 @@ class Planner:
                 problems.append((task.id, "spec.engine", exc.detail))
         return problems
 
-    def memory_estimate(self, schema: WorkflowSchema, task: TaskDef) -> int:
-        """Bytes this machine needs for a task: the local engine's estimate, or the Spark driver's footprint."""
-        local = estimate_bytes(task.type, self.input_size(schema, task))
-        if task.type in ALGORITHMS and requested_engine(task.spec, self.settings.engine) != "local":
-            engine, _ = self._engine(schema, task, estimated=local)
-            if engine == "spark":
-                return self.spark_config.local_footprint_bytes()
+    def memory_estimate(self, schema: WorkflowSchema, task: TaskDef, size: InputSize) -> int:
+        """Bytes this machine needs for a task: the local engine's estimate, or the Spark driver's footprint.
+
+        A task that cannot run on the engine it asks for is charged the local estimate here;
+        it is refused by ``check_runnable`` (strict submission) or fails when it runs.
+        """
+        local = estimate_bytes(task.type, size)
+        if task.type in ALGORITHMS:
+            try:
+                wanted = requested_engine(task.spec, self.settings.engine)
+                if wanted != "local" and self._engine(schema, task, estimated=local)[0] == "spark":
+                    return self.spark_config.local_footprint_bytes()
+            except ParamError:
+                return local
         return local
 
     def _engine(
@@ -162,7 +189,7 @@ class Planner:
         self, schema: WorkflowSchema, task: TaskDef, upstream_dirs: dict[str, Path] | None
     ) -> ResolvedInput:
         ds = task.datasource
-        feeding = [d for d in schema.deps if d.dst == task.id and d.spec.input is not None]
+        feeding = [d for d in schema.deps_into(task.id) if d.spec.input is not None]
         if ds is None or (ds.type == "hdfs" and ds.spec.get("type") == "dependence"):
             if not feeding:
                 raise ParamError("the task has no datasource and no upstream task feeding its src/dst")
@@ -299,7 +326,26 @@ class Planner:
         return ResolvedInput(sources, space.vid_type, weighted, f"space {space_name} edges {','.join(edges)}")
 
     # -- size, for admission control -------------------------------------------------------------
-    def input_size(self, schema: WorkflowSchema, task: TaskDef, _depth: int = 0) -> InputSize:
+    def input_sizes(self, schema: WorkflowSchema, *, strict: bool = False) -> dict[str, InputSize]:
+        """Every task's input size, upstreams first, in O(tasks + deps).
+
+        Unless ``strict``, a task whose input cannot be sized (a missing space or edge type)
+        counts as empty: it fails when it runs, with the reason, as on Explorer.
+        """
+        sizes: dict[str, InputSize] = {}
+        for task_id in topological_order(schema.upstream()):
+            task = schema.task(task_id)
+            try:
+                sizes[task_id] = self.input_size(schema, task, sizes)
+            except (GraphmillError, OSError, ValueError):
+                if strict:
+                    raise
+                sizes[task_id] = InputSize(0, 0, False, True, exact=False)
+        return sizes
+
+    def input_size(
+        self, schema: WorkflowSchema, task: TaskDef, known: dict[str, InputSize] | None = None
+    ) -> InputSize:
         """The size of a task's input, known before it runs (exact for spaces and Parquet)."""
         ds = task.datasource
         string_ids = _vid_type_of(task.spec) != "int64"
@@ -307,10 +353,10 @@ class Planner:
             # A query's worker holds the database's buffers and its result, not a graph.
             return InputSize(0, 0, False, string_ids, exact=False)
         if ds is None or (ds.type == "hdfs" and ds.spec.get("type") == "dependence"):
-            feeding = [d for d in schema.deps if d.dst == task.id and d.spec.input is not None]
-            if not feeding or _depth > len(schema.tasks):
+            feeding = [d for d in schema.deps_into(task.id) if d.spec.input is not None]
+            up = (known or {}).get(feeding[0].src) if feeding else None
+            if up is None:
                 return InputSize(0, 0, False, string_ids, exact=False)
-            up = self.input_size(schema, schema.task(feeding[0].src), _depth + 1)
             # An upstream result has at most one row per upstream vertex.
             return InputSize(up.vertices, up.vertices, False, up.string_ids, exact=False)
         if ds.type == "nebula":
@@ -404,8 +450,8 @@ class Planner:
         (for ``IN ${ids}`` or ``GO FROM ${ids}``).
         """
         values: dict[str, object] = {}
-        for dep in schema.deps:
-            if dep.dst != task_id or not dep.spec.params:
+        for dep in schema.deps_into(task_id):
+            if not dep.spec.params:
                 continue
             # An upstream result is ours, but the folder is on disk: read it only inside the root.
             table = pq.read_table(resolve_within(self.files_root, dirs[dep.src] / "result.parquet"))
@@ -419,8 +465,25 @@ class Planner:
                 values[param.name] = column[0] if len(column) == 1 else column
         return values
 
+    def run_time_problems(self, schema: WorkflowSchema, tdef: TaskDef, spec: dict[str, Any]) -> None:
+        """Refuse to run a task that cannot: what strict submission would have refused up front."""
+        problems = [f"{p.field}: {p.reason}" for p in task_problems(schema, tdef.id, self.catalog)]
+        if self.catalog.is_known(tdef.type):
+            checks = self.catalog.check_params(tdef.type, spec, allow_missing_required=False)
+            problems += [
+                f"{field}: {reason}" for field, reason in checks if f"{field}: {reason}" not in problems
+            ]
+        if problems:
+            raise ParamError("the task cannot run: " + "; ".join(problems))
+
+    def warnings(self, job: Job, task: TaskRun) -> list[str]:
+        """Lines for the task log before it runs: spec keys that are kept but not used."""
+        tdef = self.job_schema(job).task(task.schema_task_id)
+        ignored = self.catalog.ignored_keys(tdef.type, tdef.spec)
+        return [f"ignored spec keys (not parameters of {tdef.type}): {', '.join(ignored)}"] if ignored else []
+
     def plan(self, job: Job, task: TaskRun, upstream: dict[str, TaskRun]) -> tuple[TaskPlan, str, str]:
-        schema = parse_schema(job.schema)
+        schema = self.job_schema(job)
         tdef = schema.task(task.schema_task_id)
         dirs = {sid: Path(run.result_dir) for sid, run in upstream.items()}
         fed = self._upstream_values(schema, tdef.id, dirs)
@@ -439,6 +502,7 @@ class Planner:
             writeback = self._writeback(tdef)
             common["writeback"] = writeback
         if tdef.type == QUERY_TASK_TYPE:
+            self.run_time_problems(schema, tdef, tdef.spec)
             space, cluster = self._query_space(tdef)
             params = dict(tdef.spec.get(QUERY_PARAMS_KEY) or {})
             params.update(fed)
@@ -451,6 +515,7 @@ class Planner:
         if tdef.type not in ALGORITHMS:
             raise ParamError(f"task type {tdef.type!r} cannot run on this server")
         spec = _fill_from_upstream(dict(tdef.spec), fed)
+        self.run_time_problems(schema, tdef, spec)
         resolved = self._resolve_input(schema, tdef, dirs)
         engine, why = self._engine(schema, tdef)
         plan = TaskPlan(
@@ -514,6 +579,8 @@ class ProcessLauncher:
     def launch(
         self, job: Job, task: TaskRun, upstream: dict[str, TaskRun], events: TaskEvents
     ) -> RunningTask:
+        for line in self.planner.warnings(job, task):
+            events.log("warning", line)
         plan, note, description = self.planner.plan(job, task, upstream)
         events.log("info", f"input: {description}")
         if note:

@@ -4,15 +4,19 @@ Rules (api.md §3.1):
 - ``input`` keys are schema task ids; each inner key is a placeholder declared in the
   task's ``graph.params`` or a parameter of the task's type (an "open parameter").
   Anything else refuses the job (ErrParam) and nothing is created.
-- A placeholder takes the job's value, else the declared default.  One that still has
-  no value, and is not fed from an upstream column, refuses the job with Explorer's
-  code for missing required parameters (50004002); so does a required algorithm
-  parameter (``root``) left empty.
+- ``${name}`` may stand in any spec value, and ``name`` may be any text.  A placeholder
+  takes the job's value, else the declared default.  One that still has no value, and is
+  not fed from an upstream column, refuses the job with Explorer's code for missing
+  required parameters (50004002).
+- Values arrive as JSON strings, numbers or booleans and are written as Explorer writes
+  spec values: text (``10``, ``0.85``, ``true``; an integral number without ``.0``, so it
+  also reads as an integer vertex id).
+- Parameter values themselves (ranges, types, a required ``root`` left empty) are checked
+  here only when ``strict``; otherwise a bad value fails its task at run time, as on Explorer.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
@@ -54,15 +58,15 @@ def _query_values(
 def _literal_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return str(int(value))
     return str(value)
 
 
-def apply_input(
-    schema: WorkflowSchema, raw_schema: JSONObject, job_input: object, catalog: TaskCatalog
-) -> JSONObject:
-    """The schema a job runs: ``raw_schema`` with ``job_input`` applied.  Raises on bad input."""
+def check_input(schema: WorkflowSchema, job_input: object, catalog: TaskCatalog) -> dict[str, Any]:
+    """``job_input`` as an object of objects naming known tasks and parameters; ErrParam if not."""
     if job_input is None:
-        job_input = {}
+        return {}
     if not isinstance(job_input, dict):
         raise ParamError("input must be an object keyed by task id", data={"field": "input"})
     problems: list[Problem] = []
@@ -81,13 +85,29 @@ def apply_input(
                 problems.append(
                     Problem(tid, f"input.{tid}.{name}", f"task {tid!r} has no parameter {name!r}")
                 )
-            elif not isinstance(value, str | int | float) or value is None:
-                problems.append(Problem(tid, f"input.{tid}.{name}", "value must be a string or a number"))
+            elif not isinstance(value, str | int | float):
+                problems.append(
+                    Problem(tid, f"input.{tid}.{name}", "value must be a string, a number or a boolean")
+                )
     if problems:
         raise problems_error("invalid job input", problems)
+    return job_input
 
-    effective: JSONObject = copy.deepcopy(raw_schema)
-    raw_tasks: list[Any] = effective.get("tasks", [])  # type: ignore[assignment]
+
+def apply_input(
+    schema: WorkflowSchema,
+    raw_schema: JSONObject,
+    job_input: object,
+    catalog: TaskCatalog,
+    *,
+    strict: bool = False,
+) -> JSONObject:
+    """The schema a job runs: ``raw_schema`` with ``job_input`` applied.  Raises on bad input."""
+    job_input = check_input(schema, job_input, catalog)
+    # Only the tasks' specs change: copy the task objects, share everything beneath them.
+    given_tasks: list[Any] = raw_schema.get("tasks", [])  # type: ignore[assignment]
+    raw_tasks: list[Any] = [dict(t) for t in given_tasks]
+    effective: JSONObject = {**raw_schema, "tasks": raw_tasks}
     fed_by_dep = {(d.dst, p.name) for d in schema.deps for p in d.spec.params}
     missing: list[Problem] = []
     invalid: list[Problem] = []
@@ -109,7 +129,7 @@ def apply_input(
             if isinstance(value, str) and PLACEHOLDER.search(value):
                 spec[field] = _fill(value, task.id, f"spec.{field}", given, declared, fed_by_dep, missing)
         raw_task["spec"] = spec
-        if catalog.is_known(task.type):
+        if strict and catalog.is_known(task.type):
             for field, reason in catalog.check_params(task.type, spec, allow_missing_required=False):
                 target = missing if reason.startswith("required") else invalid
                 target.append(Problem(task.id, field, reason))

@@ -1,14 +1,22 @@
-"""The six documented job endpoints (api.md §3), plus task logs."""
+"""The six documented job endpoints (api.md §3), plus task logs.
+
+A task in a task URL is named by its 32-hex job task id or by its id in the workflow
+schema (``query_1``), as scripts written against Explorer do.  Submitting and cancelling
+touch every task of a job, so they run in a worker thread, off the event loop.
+"""
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from graphmill import wire as views
 from graphmill.api.inputs import job_filter, json_body, paging, path_int, query_int
 from graphmill.api.render import ok
+from graphmill.errors import DatabaseError, ParamError
 from graphmill.service.core import MAX_SAMPLE_LIMIT, Service
+from graphmill.service.workflows import strict_flag
 
 
 def _service(request: Request) -> Service:
@@ -17,12 +25,18 @@ def _service(request: Request) -> Service:
 
 
 async def add(request: Request) -> Response:
-    wid = path_int(request, "workflow_id", "workflow id")
-    body = await json_body(request, required=False)
+    try:
+        wid = path_int(request, "workflow_id", "workflow id")
+    except ParamError as exc:  # Explorer answers a malformed workflow id like an unknown one
+        raise DatabaseError(exc.detail) from None
+    body = await json_body(request, required=True)
+    service = _service(request)
     # Clients also send "id": the workflow id; it is accepted and ignored.
-    job_id = _service(request).add_job(
+    job_id = await run_in_threadpool(
+        service.add_job,
         wid,
         body.get("input"),
+        strict=strict_flag(body.get("strict"), default=service.settings.strict_submit),
         idempotency_key=request.headers.get("idempotency-key"),
         webhook=body.get("webhook"),
         owner=request.state.principal.user,
@@ -46,8 +60,9 @@ async def list_of_workflow(request: Request) -> Response:
 
 
 async def detail(request: Request) -> Response:
-    job = _service(request).get_job(path_int(request, "job_id", "job id"))
-    return ok(views.job_item(job, with_tasks=True))
+    job_id = path_int(request, "job_id", "job id")
+    item = await run_in_threadpool(lambda: views.job_item(_service(request).get_job(job_id), with_tasks=True))
+    return ok(item)
 
 
 async def cancel(request: Request) -> Response:

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
@@ -23,6 +24,7 @@ from graphmill.models import Status
 from graphmill.scheduler.events import JobEvent
 from graphmill.service.core import Service
 from graphmill.service.results import read_slice, stream_csv, stream_file
+from graphmill.service.workflows import strict_flag
 
 MAX_RESULT_LIMIT = 10000
 HEARTBEAT_S = 15.0
@@ -34,7 +36,8 @@ def _service(request: Request) -> Service:
 
 
 async def progress(request: Request) -> Response:
-    return ok(_service(request).job_progress(path_int(request, "job_id", "job id")))
+    job_id = path_int(request, "job_id", "job id")
+    return ok(await run_in_threadpool(_service(request).job_progress, job_id))
 
 
 async def task_logs(request: Request) -> Response:
@@ -49,8 +52,14 @@ async def task_logs(request: Request) -> Response:
 async def rerun(request: Request) -> Response:
     job_id = path_int(request, "job_id", "job id")
     body = await json_body(request, required=False)
-    new_id = _service(request).rerun_job(
-        job_id, body.get("input"), body.get("fromFailure", False), owner=request.state.principal.user
+    service = _service(request)
+    new_id = await run_in_threadpool(
+        service.rerun_job,
+        job_id,
+        body.get("input"),
+        body.get("fromFailure", False),
+        strict=strict_flag(body.get("strict"), default=service.settings.strict_submit),
+        owner=request.state.principal.user,
     )
     return ok({"id": new_id})
 

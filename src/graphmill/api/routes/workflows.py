@@ -1,7 +1,13 @@
-"""graphmill's workflow API (Explorer has none in its open API): CRUD and clone."""
+"""graphmill's workflow API (Explorer has none in its open API): CRUD and clone.
+
+Saving answers success for any draft and lists its problems (``data.problems``); a body's
+``"strict": true`` refuses a schema with problems instead.  Checking a schema is O(tasks)
+but not free, so it runs in a worker thread, off the event loop.
+"""
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -9,8 +15,11 @@ from graphmill import wire as views
 from graphmill.api.inputs import json_body, paging, parse_json, path_int
 from graphmill.api.render import ok
 from graphmill.errors import ParamError
+from graphmill.models import Workflow
 from graphmill.service.access import AccessControl
 from graphmill.service.core import Service
+from graphmill.service.workflows import strict_flag
+from graphmill.workflow.schema import Problem
 
 
 def _service(request: Request) -> Service:
@@ -18,12 +27,25 @@ def _service(request: Request) -> Service:
     return service
 
 
+def _strict(body: dict[str, object]) -> bool:
+    return strict_flag(body.get("strict"), default=False)
+
+
+def _problems(problems: list[Problem]) -> list[dict[str, str | None]]:
+    return [p.as_json() for p in problems]
+
+
 async def create(request: Request) -> Response:
     body = await json_body(request, required=True)
-    wid = _service(request).create_workflow(
-        body.get("name"), body.get("schema"), body.get("webhook"), owner=request.state.principal.user
+    wid, problems = await run_in_threadpool(
+        _service(request).create_workflow,
+        body.get("name"),
+        body.get("schema"),
+        body.get("webhook"),
+        strict=_strict(body),
+        owner=request.state.principal.user,
     )
-    return ok({"id": wid})
+    return ok({"id": wid, "problems": _problems(problems)})
 
 
 async def list_all(request: Request) -> Response:
@@ -40,16 +62,29 @@ async def list_all(request: Request) -> Response:
     return ok(views.page([views.workflow_item(w) for w in items], total, pg.page, pg.size))
 
 
+def _with_problems(wf: Workflow, problems: list[Problem]) -> dict[str, object]:
+    return {**views.workflow_detail(wf), "valid": not problems, "problems": _problems(problems)}
+
+
 async def detail(request: Request) -> Response:
-    wf = _service(request).get_workflow(path_int(request, "workflow_id", "workflow id"))
-    return ok(views.workflow_detail(wf))
+    service = _service(request)
+    wf = service.get_workflow(path_int(request, "workflow_id", "workflow id"))
+    problems = await run_in_threadpool(service.workflow_problems, wf)
+    return ok(_with_problems(wf, problems))
 
 
 async def update(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
     body = await json_body(request, required=True)
-    wf = _service(request).update_workflow(wid, body.get("name"), body.get("schema"), body.get("webhook"))
-    return ok(views.workflow_detail(wf))
+    wf, problems = await run_in_threadpool(
+        _service(request).update_workflow,
+        wid,
+        body.get("name"),
+        body.get("schema"),
+        body.get("webhook"),
+        strict=_strict(body),
+    )
+    return ok(_with_problems(wf, problems))
 
 
 async def delete(request: Request) -> Response:
@@ -61,4 +96,6 @@ async def clone(request: Request) -> Response:
     wid = path_int(request, "workflow_id", "workflow id")
     body = await json_body(request, required=False)
     owner = request.state.principal.user
-    return ok({"id": _service(request).clone_workflow(wid, body.get("name"), owner=owner)})
+    return ok(
+        {"id": await run_in_threadpool(_service(request).clone_workflow, wid, body.get("name"), owner=owner)}
+    )

@@ -27,6 +27,9 @@ VARIANT = ParamSpec(
     doc="na: NebulaGraph Analytics semantics; graphalytics: the LDBC Graphalytics definition",
 )
 ROOT = ParamSpec("root", "vid", required=True, doc="id of the source vertex")
+#: Keys older NA docs listed and saved canvases still carry: accepted, without effect.
+OLD_WEIGHT = ParamSpec("weight", "float", None, doc="older NA docs: maximum edge weight; not used")
+OLD_ITERATIONS = ParamSpec("iterations", "int", None, minimum=1, doc="older NA docs: iterations; not used")
 
 #: Graphalytics' BFS depth of an unreachable vertex (2**63 - 1).
 UNREACHABLE_DEPTH = 9223372036854775807

@@ -14,9 +14,12 @@ Parameter values
     "not given" (an unfilled ``${param}`` placeholder), so the default applies.
 
 Keys
-    Parameter names match case-insensitively.  Keys Explorer puts into a task spec that
-    are not algorithm parameters (:data:`EXECUTION_KEYS`, and any key starting with
-    ``nebula_``) are ignored; any other unknown key is an error.
+    Parameter names match case-insensitively.  Every algorithm also declares NA's
+    run-control keys (:data:`RUN_CONTROL_PARAMS`: ``processes``, ``threads``,
+    ``clusterSize``, …), which the canvas writes on every task.  Keys that configure data
+    access (:data:`EXECUTION_KEYS`, and any key starting with ``nebula_``) are not
+    parameters and pass silently; any other key is kept and ignored, and
+    :meth:`AlgorithmSpec.ignored_keys` names it so the task log can say so.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from graphmill.types import JSONValue
 
 __all__ = [
     "EXECUTION_KEYS",
+    "RUN_CONTROL_PARAMS",
     "AlgorithmSpec",
     "FloatFormat",
     "OutputColumn",
@@ -53,17 +57,12 @@ EXECUTION_KEYS: frozenset[str] = frozenset(
     {
         "vtype",
         "vid_type",
-        "processes",
-        "threads",
         "space",
         "graphd",
         "user",
-        "clustersize",
         "cluster_size",
         "machine_num",
         "machines",
-        "need_encode",
-        "encoder",
         "input",
         "output",
         "hdfs_path",
@@ -181,6 +180,23 @@ class ParamSpec:
         if self.doc:
             schema["description"] = self.doc
         return schema
+
+
+#: How NA runs an algorithm (its run scripts' WNUM/WCORES, Explorer's execution settings).
+#: Declared on every algorithm; graphmill runs a task in one worker process, so they do not
+#: change a result.
+RUN_CONTROL_PARAMS: tuple[ParamSpec, ...] = (
+    ParamSpec("processes", "int", None, minimum=1, doc="NA: total processes, split across the machines"),
+    ParamSpec("threads", "int", None, minimum=1, doc="NA: threads per process"),
+    ParamSpec(
+        "clusterSize", "int", None, minimum=1, doc="Explorer's machine num: machines that run the task"
+    ),
+    ParamSpec("need_encode", "bool", None, doc="NA: encode vertex ids before computing"),
+    ParamSpec("encoder", "string", None, choices=("distributed", "single"), doc="NA: how ids are encoded"),
+)
+
+
+_RUN_CONTROL_NAMES = frozenset(p.name for p in RUN_CONTROL_PARAMS)
 
 
 def _num(value: float) -> int | float:
@@ -326,6 +342,9 @@ class AlgorithmSpec:
     _by_name: dict[str, ParamSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        own = {param.name.lower() for param in self.params}
+        params = self.params + tuple(p for p in RUN_CONTROL_PARAMS if p.name.lower() not in own)
+        object.__setattr__(self, "params", params)
         by_name = {param.name.lower(): param for param in self.params}
         if len(by_name) != len(self.params):
             raise ValueError(f"{self.type}: duplicate parameter names")
@@ -345,9 +364,7 @@ class AlgorithmSpec:
         given: dict[str, Any] = {}
         for key, value in raw.items():
             param = self._by_name.get(str(key).lower())
-            if param is None:
-                if not _is_ignored(str(key)):
-                    problems.append({"field": str(key), "reason": "unknown parameter"})
+            if param is None:  # kept in the spec, named in the task log by ignored_keys()
                 continue
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
@@ -359,6 +376,8 @@ class AlgorithmSpec:
         for param in self.params:
             if param.name in given:
                 parsed[param.name] = given[param.name]
+            elif param.name in _RUN_CONTROL_NAMES:
+                continue  # not given: nothing to say, and no kernel reads them
             elif param.required:
                 if not any(isinstance(p, dict) and p.get("field") == param.name for p in problems):
                     problems.append({"field": param.name, "reason": "required"})
@@ -367,6 +386,10 @@ class AlgorithmSpec:
         if problems:
             raise errors.ParamError("invalid parameters", data=problems)
         return parsed
+
+    def ignored_keys(self, raw: Mapping[str, object]) -> list[str]:
+        """Keys of ``raw`` that are neither parameters nor data-access keys: kept, but unused."""
+        return [str(k) for k in raw if str(k).lower() not in self._by_name and not _is_ignored(str(k))]
 
     def json_schema(self) -> dict[str, JSONValue]:
         """JSON Schema (draft 2020-12) of this algorithm's parameter object."""
@@ -380,7 +403,8 @@ class AlgorithmSpec:
             "properties": properties,
             "required": [p.name for p in self.params if p.required],
             "patternProperties": {f"^(?:{ignored})$": {}, "^nebula_": {}},
-            "additionalProperties": False,
+            # Other keys are kept and ignored (logged), as Explorer's canvas writes more than these.
+            "additionalProperties": True,
         }
         if self.doc:
             schema["description"] = self.doc

@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from graphmill.engine.algorithms._common import (
     IS_DIRECTED,
+    OLD_ITERATIONS,
     SEED,
     kernels,
     major_component,
@@ -122,6 +123,11 @@ KCORE = AlgorithmSpec(
             doc="largest core number kept (type=subgraph)",
         ),
         IS_DIRECTED,
+        ParamSpec(
+            "vertices", "int", None, minimum=0, doc="older NA docs: vertex count, 0 = counted; not used"
+        ),
+        ParamSpec("edges", "int", None, minimum=0, doc="older NA docs: edge count, 0 = counted; not used"),
+        OLD_ITERATIONS,
     ),
     needs_weight=False,
     output_columns=_kcore_columns,
@@ -438,6 +444,7 @@ CLOSENESS = AlgorithmSpec(
             "num_samples", "int", 10, minimum=1, maximum=MAX_COUNT, doc="number of sampled source vertices"
         ),
         SEED,
+        OLD_ITERATIONS,
     ),
     needs_weight=False,
     output_columns=lambda params: list(VID_VALUE_DOUBLE),
