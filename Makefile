@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo serve lint typecheck imports test check bench clean
+.PHONY: install demo serve lint typecheck imports test check bench clean web web-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,16 @@ check: lint typecheck imports test
 
 bench: $(STAMP)
 	$(BIN)/python bench/http_load.py
+
+# The web console: sources in web/, the built bundle committed in src/graphmill/web/static/.
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+# Rebuild from the sources and the lockfile and fail if the bytes differ from the committed bundle.
+web-check:
+	cd web && npm ci --no-audit --no-fund && npm run build
+	git diff --exit-code --stat -- src/graphmill/web/static
+	test -z "$$(git status --porcelain -- src/graphmill/web/static)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -363,8 +363,8 @@ def run(scale: int, repeat: int, with_networkx: bool, skip: set[str]) -> Report:
         bw = max(copy_bw, triad_bw)
         idx_bytes = graph.indices.dtype.itemsize
         moved = idx_bytes * m + 8 * (n + 1) + 8 * n * 6  # in-CSR + indptr + rank, inv, contrib(w+r), out
-        from graphmill.engine.algorithms import _kernels as kr
         from graphmill.engine.algorithms._common import threads
+        from graphmill.engine.algorithms.node_importance import pagerank_kernels as kr
 
         inc = graph.in_csr()
         rank = np.full(n, 1.0)
@@ -625,7 +625,7 @@ def run(scale: int, repeat: int, with_networkx: bool, skip: set[str]) -> Report:
             report.check(alg, "igraph", f"max abs diff {np.abs(np.asarray(iv) - lcc).max():.1e}")
 
     # -- LPA / Louvain ------------------------------------------------------------------------------
-    from graphmill.engine.algorithms.community import modularity
+    from graphmill.engine.algorithms.community.labels import modularity
 
     if "lpa" not in skip:
         alg = "LPA (10 rounds)"
@@ -703,8 +703,8 @@ def run(scale: int, repeat: int, with_networkx: bool, skip: set[str]) -> Report:
         report.add(alg, "igraph", lambda: ig_g.betweenness(sources=sources), 1)
         report.check(alg, "igraph", "different random sources (same work)")
         # agreement on identical sources (exact Brandes kernel vs igraph subset betweenness)
-        from graphmill.engine.algorithms import _kernels as kr
         from graphmill.engine.algorithms._common import threads
+        from graphmill.engine.algorithms.node_importance import betweenness_kernels as kr
 
         few = np.asarray(sources[:5], dtype=np.int64)
         mine = kr.brandes(graph.indptr, graph.indices, few, threads())

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     token_max_age_s: int = Field(default=259200, gt=0)
     max_running_jobs: int = Field(default=3, ge=1)
     max_running_tasks: int = Field(default=10, ge=1)
+    #: Disk budget of the graph cache (built CSRs), least recently used dropped first; 0 = no cache.
+    graph_cache_mb: int = Field(default=8192, ge=0)
+    #: Idle worker processes kept warm for the next task; 0 = a fresh process for every task.
+    warm_workers: int = Field(default=2, ge=0, le=64)
     #: Seconds a stopping task gets after SIGTERM before it is killed.
     cancel_grace_s: float = Field(default=0.5, ge=0)
     log_level: str = "info"
@@ -132,6 +136,10 @@ class Settings(BaseSettings):
     @property
     def webhook_secret_path(self) -> Path:
         return self.data_dir / "webhook.key"
+
+    @property
+    def graph_cache_dir(self) -> Path:
+        return self.data_dir.resolve() / "cache" / "graphs"
 
     @property
     def metadata_db_path(self) -> Path:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,20 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from graphmill.api.app import create_app
+from graphmill.config import Settings
+from graphmill.service.factory import build_service
 from tests.helpers import DATA, failed_task_reason, keys, local_task, nebula_task, wait_job
+from tests.scheduler.inprocess import InProcessLauncher
+
+
+@pytest.fixture
+def anon(settings: Settings) -> Iterator[TestClient]:
+    """These tests are about scheduling and results, not processes: tasks run in-process."""
+    app = create_app(settings, service=build_service(settings, launcher=InProcessLauncher))
+    with TestClient(app, base_url="http://127.0.0.1:7002") as client:
+        yield client
+
 
 DOC_DETAIL = (
     '{"code":0,"data":{"id":1964,"name":"workflow_xkkjf_20220712103332","workflowId":"3992429968",'

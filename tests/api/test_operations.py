@@ -162,6 +162,9 @@ def test_estimate_and_refusal_over_budget(client: TestClient) -> None:
     assert (r.status_code, body["code"]) == (403, 40304000)
     assert body["data"]["estimatedBytes"] == data["estimatedBytes"]
     assert "MiB" in body["detail"]
+    # the ceiling in edges: the graph (233 edges) is just over it, and the message says so
+    assert 0 < body["data"]["maxEdges"] < 233
+    assert f"fits about {body['data']['maxEdges']} edges" in body["detail"]
 
 
 def test_algorithm_catalogue(client: TestClient) -> None:

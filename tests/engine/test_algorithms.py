@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from graphmill import errors
-from graphmill.engine.algorithms.centrality import hll_reach_counts
-from graphmill.engine.algorithms.community import modularity
+from graphmill.engine.algorithms.community.labels import modularity
+from graphmill.engine.algorithms.hyperloglog import hll_reach_counts
 from graphmill.engine.base import NullProgress, RecordingProgress
 from graphmill.engine.graph import Graph, build_graph
 from graphmill.engine.registry import get_algorithm

@@ -10,7 +10,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from graphmill.engine.algorithms.community import modularity
+from graphmill.engine.algorithms.community.labels import modularity
 from graphmill.engine.base import RecordingProgress
 from graphmill.engine.graph import Graph, build_graph
 

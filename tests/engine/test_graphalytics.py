@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from graphmill.engine import graphalytics as ga
 from graphmill.engine.base import NullProgress
 from graphmill.engine.registry import get_algorithm
 from graphmill.engine.results import CSV_NAME, write_result
 
+from . import graphalytics as ga
 from .conftest import DATA
 
 Rule = Callable[[Mapping[int, str], Mapping[int, str]], list[str]]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from graphmill import errors
-from graphmill.engine.algorithms.importance import parse_time
+from graphmill.engine.algorithms.node_importance.degree import parse_time
 from graphmill.engine.base import RecordingProgress
 from graphmill.engine.graph import build_graph
 

@@ -26,8 +26,9 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
+        self.env = {"GRAPHMILL_MAX_RUNNING_JOBS": "1", **(env or {})}
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -36,7 +37,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        env = {**os.environ, "GRAPHMILL_MAX_RUNNING_JOBS": "1"}
+        env = {**os.environ, **self.env}
         self.proc = subprocess.Popen(
             [
                 sys.executable,

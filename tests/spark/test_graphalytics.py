@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from graphmill.engine import graphalytics as ga
 from graphmill.engine.base import RecordingProgress
 from graphmill.engine.registry import get_algorithm
 from graphmill.spark.algorithms import community, importance, paths
 from graphmill.spark.context import SparkRun
 from graphmill.spark.graph import SparkGraph
+from tests.engine import graphalytics as ga
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "graphalytics"
 Rule = Callable[[Mapping[int, str], Mapping[int, str]], list[str]]

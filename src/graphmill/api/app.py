@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from graphmill.api.guards import BodyLimit, OriginCheck
 from graphmill.api.inputs import path_id, token_of
 from graphmill.api.render import error, from_exception, ok
-from graphmill.api.routes import access, algorithms, auth, jobs, operations, workflows
+from graphmill.api.routes import access, algorithms, auth, console, jobs, operations, workflows
 from graphmill.config import Settings
 from graphmill.errors import GraphmillError, PayloadTooLarge, TooManyRequests
 
@@ -136,6 +136,7 @@ def _routes() -> list[Route]:
         Route(f"{p}/algorithms/{{task_type}}/estimate", _protected(algorithms.estimate), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
+        *console.routes(p, _protected),  # the web console at / and the endpoints it reads
     ]
 
 

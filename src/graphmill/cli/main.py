@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from graphmill import __version__
+from graphmill.cli.cache import cache
 from graphmill.cli.options import DATA_DIR as _DATA_DIR
 from graphmill.cli.options import fail as _fail
 from graphmill.cli.options import setting_option
@@ -201,6 +202,7 @@ def demo(data_dir: Path | None, port: int, keep: bool) -> None:
 
 
 cli.add_command(user)
+cli.add_command(cache)
 
 
 def main() -> None:

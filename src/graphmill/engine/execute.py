@@ -7,7 +7,7 @@ from pathlib import Path
 
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import VidType
-from graphmill.engine.loader import EdgeSource, load_graph
+from graphmill.engine.loader import EdgeSource, load_graph_deferred
 from graphmill.engine.registry import get_algorithm
 from graphmill.engine.results import ResultManifest, write_result
 
@@ -34,7 +34,7 @@ def run_task(
     params = spec.parse_params(raw_params)
     progress.log(f"{spec.name} parameters: {', '.join(f'{k}={v}' for k, v in params.items())}")
     progress("loading", 0.0, "reading edges")
-    graph = load_graph(
+    graph, cache_write = load_graph_deferred(
         sources,
         vid_type=vid_type,
         directed=spec.directed(params),
@@ -45,9 +45,12 @@ def run_task(
     progress.log(
         f"graph: {graph.n} vertices, {graph.m} edges ({'directed' if graph.directed else 'undirected'})"
     )
-    table = spec.run(graph, params, progress)
-    progress("writing", 0.0, f"writing {table.num_rows} rows")
-    manifest = write_result(table, out_dir, float_format=spec.float_format(params), progress=progress)
+    try:
+        table = spec.run(graph, params, progress)
+        progress("writing", 0.0, f"writing {table.num_rows} rows")
+        manifest = write_result(table, out_dir, float_format=spec.float_format(params), progress=progress)
+    finally:
+        cache_write.wait()  # the cache entry was written while the algorithm ran
     progress("writing", 1.0, f"wrote {manifest.rows} rows")
     progress.log(f"result: {manifest.rows} rows, columns {', '.join(manifest.columns)}")
     return manifest

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from graphmill import errors
+from graphmill.engine.csr import COMPILED_MIN_EDGES, csr_from_codes, encode_ids
 
 __all__ = ["Graph", "InCSR", "VidType", "build_graph", "csr_from_codes"]
 
@@ -107,9 +108,15 @@ class Graph:
         cached = self._cache.get("in_csr")
         if cached is None:
             # counting-sort transpose, compiled (numba is imported on first use only)
-            from graphmill.engine.algorithms._kernels import transpose
+            import numba
 
-            in_ptr, sources, edge_ids = transpose(self.indptr, self.indices, self.in_degree())
+            from graphmill.engine.csr_kernels import transpose
+
+            # one block of about m / threads edges per thread
+            blocks = max(1, min(int(numba.get_num_threads()), self.m // 65536))
+            bounds = np.searchsorted(self.indptr, np.linspace(0, self.m, blocks + 1), side="left")
+            bounds[0], bounds[-1] = 0, self.n
+            in_ptr, sources, edge_ids = transpose(self.indptr, self.indices, bounds.astype(np.int64))
             cached = InCSR(in_ptr, sources, edge_ids)
             self._cache["in_csr"] = cached
         result: InCSR = cached
@@ -243,8 +250,8 @@ def build_graph(
         directed: ``False`` adds the reverse of every edge.
         vertices: optional extra vertex ids (isolated vertices that no edge mentions).
 
-    Ids are dictionary-encoded with pyarrow in one hash pass, then renumbered in sorted-id
-    order; there is no Python loop per edge.  Edges already in (src, dst) order skip the sort.
+    Ids become dense codes in sorted-id order and the CSR is built by a counting sort
+    (see :mod:`graphmill.engine.csr`); there is no Python loop per edge.
     """
     target = pa.int64() if vid_type == "int64" else STRING_ID_TYPE
     src_a = _to_arrow(src, target)
@@ -261,23 +268,9 @@ def build_graph(
         extra = _chunks(vert_a)
     m = len(src_a)
     chunks = [c for c in _chunks(src_a) + _chunks(dst_a) + extra if len(c)]
-    every = pa.concat_arrays(chunks) if chunks else pa.array([], type=target)
-    # one hash pass: codes in first-appearance order, then renumbered by sorted id
-    encoded = pc.dictionary_encode(every)
-    dictionary = encoded.dictionary
-    n = len(dictionary)
-    if vid_type == "int64":
-        values = np.asarray(dictionary.to_numpy(zero_copy_only=False), dtype=np.int64)
-        order = np.argsort(values, kind="stable")
-        ids: Any = values[order]
-    else:
-        order = np.asarray(pc.array_sort_indices(dictionary).to_numpy(zero_copy_only=False), dtype=np.int64)
-        ids = dictionary.take(pa.array(order))
-    code_dtype = np.int32 if n < 2**31 else np.int64
-    rank = np.empty(n, dtype=code_dtype)
-    rank[order] = np.arange(n, dtype=code_dtype)
-    codes = rank[np.asarray(encoded.indices.to_numpy(zero_copy_only=False))]
-    s, d = codes[:m], codes[m : 2 * m]
+    encoded = encode_ids(chunks, integer=vid_type == "int64", compiled=m >= COMPILED_MIN_EDGES)
+    n, ids = encoded.n, encoded.ids
+    s, d = encoded.codes[:m], encoded.codes[m : 2 * m]
     w: FloatArray | None = None
     if weight is not None:
         w = _weights(weight)
@@ -297,40 +290,3 @@ def _weights(weight: Any) -> FloatArray:
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
     return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.float64)
-
-
-def csr_from_codes(
-    src: IntArray,
-    dst: IntArray,
-    weights: FloatArray | None,
-    n: int,
-    *,
-    directed: bool,
-) -> tuple[npt.NDArray[np.int64], IntArray, FloatArray | None]:
-    """Out-CSR ``(indptr, indices, weights)`` from dense edge endpoints.
-
-    Rows are sorted by destination; parallel edges and self-loops are kept; ``directed``
-    False adds the reverse of every edge.
-    """
-    idx_dtype = np.int32 if n < 2**31 else np.int64
-    if not directed:
-        src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
-        if weights is not None:
-            weights = np.concatenate([weights, weights])
-    key = src.astype(np.int64) * max(n, 1) + dst
-    counts = np.bincount(src, minlength=n) if src.shape[0] else np.zeros(n, dtype=np.int64)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    out_w: FloatArray | None = None
-    if key.shape[0] < 2 or bool((key[1:] >= key[:-1]).all()):  # already in (src, dst) order
-        indices = np.array(dst, dtype=idx_dtype)
-        if weights is not None:
-            out_w = np.array(weights, dtype=np.float64)
-    elif weights is None:
-        key.sort()
-        indices = (key % max(n, 1)).astype(idx_dtype)
-    else:
-        order = np.argsort(key)
-        indices = np.asarray(dst, dtype=idx_dtype)[order]
-        out_w = np.ascontiguousarray(weights[order], dtype=np.float64)
-    return indptr, indices, out_w

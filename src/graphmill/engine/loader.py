@@ -28,9 +28,11 @@ Disk cache
     With ``cache_dir``, the built CSR (``indptr``, ``indices``, ``weights``, ids) is stored
     as ``.npy`` files under ``cache_dir/<key>/`` (written to a temporary directory, then
     renamed into place atomically) and memory-mapped (``mmap_mode="r"``) on later loads.
+    :func:`load_graph_deferred` writes the entry in a background thread while the task
+    goes on (the task runner waits for it at the end).
     ``key`` is a sha256 over each source's resolved path, size, mtime_ns, format, columns,
     header and delimiter, plus ``vid_type``, ``directed`` and ``weighted``.  A cache hit
-    does not open the source files.  Old entries are never deleted here.
+    does not open the source files.  Eviction lives in :mod:`graphmill.engine.graph_cache`.
 
 Bad data (missing file or column, an empty vertex id, a non-numeric or missing weight,
 an id that is not an integer when ``vid_type="int64"``) raises
@@ -42,9 +44,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import re
-import secrets
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,20 +52,25 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from graphmill import errors
+from graphmill.engine import graph_cache
 from graphmill.engine.base import ProgressFn
+from graphmill.engine.cache_files import CACHE_FORMAT_VERSION, CacheWrite, read_cache
 from graphmill.engine.graph import STRING_ID_TYPE, Graph, VidType, build_graph
 
-__all__ = ["CACHE_FORMAT_VERSION", "EdgeSource", "cache_key", "load_graph"]
-
-#: Bumped whenever the on-disk cache layout changes (part of the cache key).
-CACHE_FORMAT_VERSION = 1
+__all__ = [
+    "CACHE_FORMAT_VERSION",
+    "CacheWrite",
+    "EdgeSource",
+    "cache_key",
+    "load_graph",
+    "load_graph_deferred",
+]
 
 Column = str | int
 
@@ -94,7 +99,7 @@ class EdgeSource:
     delimiter: str = ","
 
 
-# -- cache -------------------------------------------------------------------------------
+# -- cache key ---------------------------------------------------------------------------
 
 
 def cache_key(
@@ -130,83 +135,6 @@ def cache_key(
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _load_npy(path: Path) -> Any:
-    try:
-        return np.load(path, mmap_mode="r", allow_pickle=False)
-    except ValueError:  # zero-length arrays cannot be memory-mapped
-        return np.load(path, allow_pickle=False)
-
-
-def _read_cache(entry: Path) -> Graph | None:
-    meta_path = entry / "meta.json"
-    if not meta_path.is_file():
-        return None
-    meta = json.loads(meta_path.read_text())
-    n = int(meta["n"])
-    indptr = _load_npy(entry / "indptr.npy")
-    indices = _load_npy(entry / "indices.npy")
-    weights = _load_npy(entry / "weights.npy") if meta["weighted"] else None
-    if meta["vid_type"] == "int64":
-        ids: Any = _load_npy(entry / "ids.npy")
-    else:
-        offsets = _load_npy(entry / "ids_offsets.npy")
-        data = _load_npy(entry / "ids_data.npy")
-        ids = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
-    return Graph(n, ids, meta["vid_type"], bool(meta["directed"]), indptr, indices, weights)
-
-
-def _write_cache(entry: Path, graph: Graph) -> None:
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    tmp = entry.parent / f".tmp-{entry.name}-{os.getpid()}-{secrets.token_hex(4)}"
-    tmp.mkdir()
-    try:
-        np.save(tmp / "indptr.npy", np.asarray(graph.indptr))
-        np.save(tmp / "indices.npy", np.asarray(graph.indices))
-        if graph.weights is not None:
-            np.save(tmp / "weights.npy", np.asarray(graph.weights))
-        if graph.vid_type == "int64":
-            np.save(tmp / "ids.npy", np.asarray(graph.ids))
-        else:
-            offsets, data = _string_buffers(graph.ids)
-            np.save(tmp / "ids_offsets.npy", offsets)
-            np.save(tmp / "ids_data.npy", data)
-        meta = {
-            "n": graph.n,
-            "m": graph.m,
-            "vid_type": graph.vid_type,
-            "directed": graph.directed,
-            "weighted": graph.weights is not None,
-            "version": CACHE_FORMAT_VERSION,
-        }
-        (tmp / "meta.json").write_text(json.dumps(meta))
-        try:
-            os.rename(tmp, entry)
-        except OSError:
-            if not (entry / "meta.json").is_file():  # not a concurrent writer that won
-                raise
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _string_buffers(ids: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
-    arr = ids.cast(STRING_ID_TYPE)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    n = len(arr)
-    if n == 0:
-        return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint8)
-    bufs = arr.buffers()
-    offsets = np.frombuffer(bufs[1], dtype=np.int64)[arr.offset : arr.offset + n + 1].copy()
-    start, end = int(offsets[0]), int(offsets[-1])
-    if bufs[2] is None or end == start:
-        data = np.zeros(0, dtype=np.uint8)
-    else:
-        data = np.frombuffer(bufs[2], dtype=np.uint8)[start:end]
-    offsets -= start
-    return offsets, data
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -503,6 +431,28 @@ def load_graph(
         cache_dir: where built graphs are cached, or ``None`` for no cache.
         progress: optional ``progress(phase, done, message)`` callable.
     """
+    graph, pending = load_graph_deferred(
+        sources,
+        vid_type=vid_type,
+        directed=directed,
+        weighted=weighted,
+        cache_dir=cache_dir,
+        progress=progress,
+    )
+    pending.wait()
+    return graph
+
+
+def load_graph_deferred(
+    sources: Sequence[EdgeSource],
+    *,
+    vid_type: VidType | None,
+    directed: bool,
+    weighted: bool,
+    cache_dir: Path | None,
+    progress: ProgressFn | None = None,
+) -> tuple[Graph, CacheWrite]:
+    """:func:`load_graph`, returning before the new cache entry is written (call ``wait()`` on it)."""
     if not sources:
         raise errors.TaskFailed("no edge source given")
     report = progress if progress is not None else _no_progress
@@ -510,22 +460,37 @@ def load_graph(
     if cache_dir is not None:
         key = cache_key(sources, vid_type=vid_type, directed=directed, weighted=weighted)
         entry = Path(cache_dir) / key
-        try:
-            cached = _read_cache(entry)
-        except (OSError, ValueError, KeyError) as exc:  # a damaged entry is rebuilt, not fatal
-            report("loading", None, f"graph cache entry unreadable ({exc}); rebuilding")
-            shutil.rmtree(entry, ignore_errors=True)
-            cached = None
+        cached = _cache_hit(entry, report)
         if cached is not None:
-            report("loading", 1.0, f"graph cache hit: {cached.n} vertices, {cached.m} edges")
-            return cached
+            graph_cache.touch(entry)
+            return cached, CacheWrite(None, None, report)
+    src_all, dst_all, weight_all, resolved = _edge_columns(sources, vid_type, weighted, report)
+    graph = build_graph(src_all, dst_all, weight_all, vid_type=resolved, directed=directed)
+    report("loading", 1.0, f"built graph: {graph.n} vertices, {graph.m} edges")
+    return graph, CacheWrite(entry, graph, report, sources=[Path(s.path) for s in sources])
 
+
+def _cache_hit(entry: Path, report: ProgressFn) -> Graph | None:
+    try:
+        cached = read_cache(entry)
+    except (OSError, ValueError, KeyError) as exc:  # a damaged entry is rebuilt, not fatal
+        report("loading", None, f"graph cache entry unreadable ({exc}); rebuilding")
+        shutil.rmtree(entry, ignore_errors=True)
+        return None
+    if cached is not None:
+        report("loading", 1.0, f"graph cache hit: {cached.n} vertices, {cached.m} edges")
+    return cached
+
+
+def _edge_columns(
+    sources: Sequence[EdgeSource], vid_type: VidType | None, weighted: bool, report: ProgressFn
+) -> tuple[Any, Any, Any | None, VidType]:
+    """Every source read and checked: (src, dst, weight or None) chunked arrays and the id type."""
     parts: list[tuple[EdgeSource, _Edges]] = []
     for i, source in enumerate(sources):
         edges = _read_source(source, vid_type, weighted)
         parts.append((source, edges))
         report("loading", (i + 1) / (len(sources) + 1), f"read {len(edges.src)} edges from {source.path}")
-
     for source, edges in parts:
         _check_vids(source, edges.src, edges.names[0])
         _check_vids(source, edges.dst, edges.names[1])
@@ -535,7 +500,6 @@ def load_graph(
         resolved = "int64" if all_int else "string"
     else:
         resolved = vid_type
-
     src_chunks: list[Any] = []
     dst_chunks: list[Any] = []
     weight_chunks: list[Any] = []
@@ -558,14 +522,7 @@ def load_graph(
     src_all = pa.chunked_array(src_chunks, type=target)
     dst_all = pa.chunked_array(dst_chunks, type=target)
     weight_all = pa.chunked_array(weight_chunks, type=pa.float64()) if weighted else None
-    graph = build_graph(src_all, dst_all, weight_all, vid_type=resolved, directed=directed)
-    report("loading", 1.0, f"built graph: {graph.n} vertices, {graph.m} edges")
-    if entry is not None:
-        try:
-            _write_cache(entry, graph)
-        except OSError as exc:  # a cache that cannot be written is not fatal
-            report("loading", 1.0, f"graph cache not written: {exc}")
-    return graph
+    return src_all, dst_all, weight_all, resolved
 
 
 def _chunk_list(values: Any) -> list[Any]:

@@ -10,7 +10,14 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from graphmill import errors
-from graphmill.engine.algorithms import centrality, community, features, importance, paths
+from graphmill.engine.algorithms import (
+    clustering,
+    community,
+    graph_feature,
+    node_importance,
+    path,
+    similarity,
+)
 from graphmill.engine.algorithms.base import AlgorithmSpec
 
 __all__ = ["ALGORITHMS", "get_algorithm", "register"]
@@ -42,5 +49,6 @@ def get_algorithm(task_type: str) -> AlgorithmSpec:
         ) from None
 
 
-for _spec in (*centrality.SPECS, *importance.SPECS, *paths.SPECS, *community.SPECS, *features.SPECS):
-    register(_spec)
+for _group in (node_importance, path, community, graph_feature, clustering, similarity):
+    for _spec in _group.SPECS:
+        register(_spec)

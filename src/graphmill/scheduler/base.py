@@ -64,3 +64,7 @@ class TaskLauncher(Protocol):
     def discard_result(self, job: Job, task: TaskRun) -> None:
         """Remove whatever a task that did not succeed left in its result folder."""
         ...
+
+    async def close(self) -> None:
+        """Release what the launcher holds (idle worker processes); tasks are stopped already."""
+        ...

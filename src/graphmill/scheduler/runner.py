@@ -186,6 +186,7 @@ class Runner:
                 await self._main
         for job_id in list(self._active):
             await self._stop_job(job_id, "interrupted: the server shut down")
+        await self.launcher.close()
 
     # -- admission -------------------------------------------------------------------------
     async def _admit_forever(self) -> None:

@@ -11,12 +11,10 @@ from typing import Any
 
 import psutil
 
-from graphmill.auth.tokens import Principal, TokenIssuer, load_or_create_secret
+from graphmill.auth.tokens import Principal, TokenIssuer
 from graphmill.config import Settings
 from graphmill.errors import BadRequest, NotFound, ParamError
-from graphmill.fs import FsConfig
 from graphmill.graphstore.base import GraphStore
-from graphmill.graphstore.sources import load_graph_sources, resolve_config_path
 from graphmill.models import Status
 from graphmill.scheduler.events import JobEvent
 from graphmill.scheduler.runner import Runner
@@ -26,13 +24,10 @@ from graphmill.service.estimate import estimate_bytes
 from graphmill.service.graphs import GraphSources
 from graphmill.service.jobs import MAX_SAMPLE_LIMIT, JobUseCases
 from graphmill.service.metrics import Metrics
-from graphmill.service.planning import Planner, ProcessLauncher
+from graphmill.service.planning import Planner
 from graphmill.service.webhooks import WebhookSender
 from graphmill.service.workflows import MAX_PAGE_SIZE, Page
-from graphmill.spark.config import load_spark_config
 from graphmill.store.base import MetadataStore
-from graphmill.types import JobId
-from graphmill.wire import job_detail
 from graphmill.workflow.schema import TaskDef, WorkflowSchema
 
 __all__ = ["MAX_PAGE_SIZE", "MAX_SAMPLE_LIMIT", "Page", "Service"]
@@ -57,41 +52,27 @@ class Service(JobUseCases):
         settings: Settings,
         store: MetadataStore,
         graphstore: GraphStore,
-        fs_config: FsConfig | None = None,
+        *,
+        graphs: GraphSources,
+        planner: Planner,
+        runner: Runner,
+        tokens: TokenIssuer,
+        webhooks: WebhookSender,
     ) -> None:
+        """The parts are built and wired by ``service.factory.build_service``."""
         self.settings = settings
         self.store = store
         self.graphstore = graphstore
         self.catalog = EngineCatalog()
-        config_path = resolve_config_path(settings.config_file, settings.data_dir)
-        self.graphs = GraphSources(
-            graphstore,
-            settings.embedded_address,
-            load_graph_sources(config_path, embedded_address=settings.embedded_address),
-            settings.data_dir.resolve() / "cache",
-        )
-        self.planner = Planner(settings, self.graphs, fs_config, load_spark_config(config_path))
-        self.tokens = TokenIssuer(load_or_create_secret(settings.secret_path), settings.token_max_age_s)
-        self.access = AccessControl(settings, store, self.tokens)
-        self.memory_budget_bytes = settings.memory_budget_bytes
-        self.runner = Runner(
-            store,
-            ProcessLauncher(self.planner, grace_s=settings.cancel_grace_s),
-            max_jobs=settings.max_running_jobs,
-            max_tasks=settings.max_running_tasks,
-            memory_budget_bytes=self.memory_budget_bytes,
-        )
+        self.graphs = graphs
+        self.planner = planner
+        self.tokens = tokens
+        self.access = AccessControl(settings, store, tokens)
+        self.runner = runner
+        self.memory_budget_bytes = runner.memory_budget_bytes
+        self.webhooks = webhooks
         self.metrics = Metrics(store.count_by_status, self._worker_rss)
         self.runner.hub.listen(self._observe)
-        self.webhooks = WebhookSender(
-            store,
-            load_or_create_secret(settings.webhook_secret_path),
-            self._render_job,
-            attempts=settings.webhook_attempts,
-            backoff_s=settings.webhook_backoff_s,
-            allow=settings.webhook_allow,
-        )
-        self.runner.hub.on_job_end(self.webhooks.job_ended)
 
     async def start(self) -> None:
         await self.runner.start()
@@ -121,9 +102,6 @@ class Service(JobUseCases):
                 self.metrics.running_tasks.dec()
                 duration = max(0, task.end_time_ms - task.begin_time_ms) / 1000
                 self.metrics.task_duration.labels(task.type, status.name.lower()).observe(duration)
-
-    def _render_job(self, job_id: JobId) -> dict[str, Any]:
-        return job_detail(self.store.get_job(job_id))
 
     # -- auth ----------------------------------------------------------------------------------
     async def connect(self, user: str, password: str, address: object, port: object, client: str) -> str:

@@ -51,14 +51,28 @@ _STRING_ID_PER_VERTEX = 64.0
 _STRING_ID_PER_EDGE = 24.0
 
 
-def estimate_bytes(task_type: str, size: InputSize) -> int:
+def _rates(task_type: str, size: InputSize) -> tuple[Coefficients, float, float]:
     c = _COEFFICIENTS.get(task_type, _DEFAULT)
     per_edge = c.per_edge + (_WEIGHT_PER_EDGE if size.weighted else 0.0)
     per_vertex = c.per_vertex
     if size.string_ids:
         per_edge += _STRING_ID_PER_EDGE
         per_vertex += _STRING_ID_PER_VERTEX
+    return c, per_edge, per_vertex
+
+
+def estimate_bytes(task_type: str, size: InputSize) -> int:
+    c, per_edge, per_vertex = _rates(task_type, size)
     return int(c.base + per_edge * size.edges + per_vertex * size.vertices)
+
+
+def max_edges(task_type: str, size: InputSize, budget_bytes: int) -> int:
+    """The most edges a graph of this shape (vertices per edge, weights, id type) may have
+    for ``task_type`` to fit in ``budget_bytes``: the ceiling admission control enforces."""
+    c, per_edge, per_vertex = _rates(task_type, size)
+    vertices_per_edge = size.vertices / size.edges if size.edges else 0.0
+    room = budget_bytes - c.base
+    return max(0, int(room / (per_edge + per_vertex * vertices_per_edge)))
 
 
 def describe(nbytes: int) -> str:

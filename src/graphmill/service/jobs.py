@@ -23,7 +23,7 @@ from graphmill.errors import BadRequest, DatabaseError, Forbidden, NotFound, Par
 from graphmill.fs.confine import PathOutsideRoot, resolve_within
 from graphmill.models import DEFAULT_OWNER, Job, Status, TaskRun
 from graphmill.scheduler.runner import Runner, wall_clock_ms
-from graphmill.service.estimate import describe
+from graphmill.service.estimate import describe, max_edges
 from graphmill.service.progress import job_progress
 from graphmill.service.results import manifest_of
 from graphmill.service.workflows import Page, WorkflowUseCases
@@ -128,12 +128,20 @@ class JobUseCases(WorkflowUseCases):
             if kept is not None:
                 tasks.append(_kept_task(t.id, t.type, kept))
                 continue
-            estimate = self.planner.memory_estimate(schema, t, sizes[t.id])
+            size = sizes[t.id]
+            estimate = self.planner.memory_estimate(schema, t, size)
             if estimate > self.memory_budget_bytes:
+                ceiling = max_edges(t.type, size, self.memory_budget_bytes)
                 raise Forbidden(
-                    f"task {t.id} needs an estimated {describe(estimate)} of memory; the memory budget is "
-                    f"{describe(self.memory_budget_bytes)} (GRAPHMILL_MEMORY_BUDGET_MB)",
-                    data={"task": t.id, "estimatedBytes": estimate, "budgetBytes": self.memory_budget_bytes},
+                    f"task {t.id} needs an estimated {describe(estimate)} of memory for {size.edges} edges; "
+                    f"the memory budget is {describe(self.memory_budget_bytes)} (GRAPHMILL_MEMORY_BUDGET_MB), "
+                    f"which fits about {ceiling} edges for this algorithm",
+                    data={
+                        "task": t.id,
+                        "estimatedBytes": estimate,
+                        "budgetBytes": self.memory_budget_bytes,
+                        "maxEdges": ceiling,
+                    },
                 )
             tasks.append(
                 TaskRun(

@@ -14,7 +14,6 @@ Sinks: results always go to ``<files-root>/analytics/<job id>/tasks/<task id>/``
 
 from __future__ import annotations
 
-import shutil
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,14 +30,12 @@ from graphmill.fs.confine import PathOutsideRoot, resolve_within
 from graphmill.graphstore.base import SpaceInfo
 from graphmill.graphstore.sources import NebulaClusterConfig
 from graphmill.models import Job, TaskRun
-from graphmill.scheduler.base import RunningTask, TaskEvents
 from graphmill.service.catalog import EngineCatalog
 from graphmill.service.estimate import InputSize, estimate_bytes
 from graphmill.service.graphs import GraphSources
 from graphmill.spark import choose_engine, requested_engine
 from graphmill.spark.config import SparkConfig
 from graphmill.worker.plan import NebulaScan, QueryPlan, RemoteInput, TaskPlan, WriteBackPlan
-from graphmill.worker.process import ProcessTask
 from graphmill.workflow.dag import topological_order
 from graphmill.workflow.params import QUERY_PARAMS_KEY
 from graphmill.workflow.schema import QUERY_TASK_TYPE, TaskDef, WorkflowSchema, parse_schema, task_problems
@@ -492,7 +489,8 @@ class Planner:
             "task_id": task.id,
             "task_type": tdef.type,
             "out_dir": self.out_dir(job.id, task.id),
-            "cache_dir": self.settings.data_dir.resolve() / "cache" / "graphs",
+            "cache_dir": self.settings.graph_cache_dir if self.settings.graph_cache_mb else None,
+            "cache_budget_bytes": self.settings.graph_cache_mb * 2**20,
             "upload_to": upload_to,
             "files_root": self.files_root,
             "fs": self.fs_config,
@@ -567,28 +565,3 @@ def _column_count(path: Path, fmt: str) -> int:
     with path.open("rb") as fh:
         first = fh.readline().decode("utf-8", errors="replace").strip()
     return len(first.split(",")) if first else 0
-
-
-class ProcessLauncher:
-    """Implements ``scheduler.base.TaskLauncher`` with one worker process per task."""
-
-    def __init__(self, planner: Planner, *, grace_s: float) -> None:
-        self.planner = planner
-        self.grace_s = grace_s
-
-    def launch(
-        self, job: Job, task: TaskRun, upstream: dict[str, TaskRun], events: TaskEvents
-    ) -> RunningTask:
-        for line in self.planner.warnings(job, task):
-            events.log("warning", line)
-        plan, note, description = self.planner.plan(job, task, upstream)
-        events.log("info", f"input: {description}")
-        if note:
-            events.log("warning", note)
-        shutil.rmtree(plan.out_dir, ignore_errors=True)
-        return ProcessTask(plan, events, grace_s=self.grace_s, note=note)
-
-    def discard_result(self, job: Job, task: TaskRun) -> None:
-        out_dir = self.planner.out_dir(job.id, task.id)
-        shutil.rmtree(out_dir, ignore_errors=True)
-        shutil.rmtree(out_dir.parent / f".staging-{task.id}", ignore_errors=True)

@@ -380,6 +380,15 @@ class SQLiteStore(AccountsMixin):
             raise NotFound(f"workflow {workflow_id} has no version {version}")
         return row[0], json.loads(row[1])
 
+    def workflow_versions(self, workflow_id: WorkflowId) -> list[tuple[int, str, int]]:
+        """(version, name, saved at ms) of every saved version, newest first."""
+        rows = self._exec(
+            "SELECT version, name, create_time_ms FROM workflow_versions WHERE workflow_id = ? "
+            "ORDER BY version DESC",
+            (workflow_id,),
+        ).fetchall()
+        return [(int(r[0]), str(r[1]), int(r[2])) for r in rows]
+
     def job_by_idempotency_key(self, workflow_id: WorkflowId, key: str, *, since_ms: int) -> JobId | None:
         row = self._exec(
             "SELECT id FROM jobs WHERE workflow_id = ? AND idempotency_key = ? AND create_time_ms >= ?",

@@ -5,17 +5,19 @@ already imported when a task's process is forked: a task starts in milliseconds.
 Everything the process reports goes over one pipe as small tuples:
 ``("log", level, text)``, ``("progress", phase, fraction, text)``,
 ``("done", manifest)`` or ``("error", text)``, and last ``("peak", bytes)``.
+A worker may run several tasks in turn (see :func:`serve`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
-import resource
 import shutil
 import signal
 import sys
+import tempfile
 import time
 import traceback
 from multiprocessing.connection import Connection
@@ -24,14 +26,20 @@ from typing import Any
 
 import pyarrow as pa
 
+from graphmill.engine import graph_cache
 from graphmill.engine.base import Phase
 from graphmill.engine.execute import run_task
 from graphmill.engine.loader import EdgeSource
 from graphmill.engine.results import ResultManifest, write_result
 from graphmill.errors import GraphmillError, TaskFailed
+from graphmill.worker import memory
 from graphmill.worker.plan import TaskPlan
 
 _MAX_MESSAGE_CHARS = 2000
+#: Algorithms a spare worker runs once on a tiny graph before it is offered a task.
+_WARM_UP_TASKS = ("analytics_pagerank", "analytics_wcc")
+#: How much a task may leave a worker grown (heap it could not give back) and still reuse it.
+_REUSE_SLACK_BYTES = 64 * 2**20
 
 
 class _Reporter:
@@ -249,9 +257,8 @@ def _check_confined(plan: TaskPlan) -> None:
         raise TaskFailed(exc.detail) from None
 
 
-def run(plan: TaskPlan, conn: Connection) -> None:
-    _die_with_parent()
-    reporter = _Reporter(conn)
+def run_plan(plan: TaskPlan, reporter: _Reporter) -> bool:
+    """Run one task, ending with ``("done", …)`` or ``("error", …)``; whether it succeeded."""
     reporter.log(f"worker process {os.getpid()} started")
     try:
         started = time.perf_counter()
@@ -278,6 +285,7 @@ def run(plan: TaskPlan, conn: Connection) -> None:
             _upload(plan, reporter)
         reporter.log(f"finished in {time.perf_counter() - started:.3f}s")
         reporter.send("done", {"columns": list(manifest.columns), "rows": int(manifest.rows)})
+        return True
     except (GraphmillError, TaskFailed) as exc:
         reporter.send("error", str(exc)[:_MAX_MESSAGE_CHARS])
     except MemoryError:
@@ -287,8 +295,84 @@ def run(plan: TaskPlan, conn: Connection) -> None:
         reporter.send("error", f"{type(exc).__name__}: {exc}"[:_MAX_MESSAGE_CHARS])
     finally:
         shutil.rmtree(plan.out_dir.parent / f".staging-{plan.task_id}", ignore_errors=True)
-        # ru_maxrss is in KiB on Linux: the worker's resident high-water mark.
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return False
+
+
+class _Silent:
+    def log(self, message: str, level: str = "info") -> None:
+        pass
+
+    def __call__(self, phase: Phase, done: float | None, message: str) -> None:
+        pass
+
+
+def _warm_up() -> None:
+    """Run the common small-job path once (CSV read, CSR build, kernels, result writing), untimed."""
+    with tempfile.TemporaryDirectory(prefix="graphmill-warm-") as tmp:
+        edges = Path(tmp) / "edges.csv"
+        edges.write_text("".join(f"v{i},v{(i * 7 + 3) % 40}\n" for i in range(80)))
+        source = EdgeSource(path=edges, format="csv", src=0, dst=1, weight=None, has_header=False)
+        for n, task_type in enumerate(_WARM_UP_TASKS):
+            with contextlib.suppress(Exception):
+                run_task(
+                    task_type,
+                    {},
+                    (source,),
+                    Path(tmp) / str(n),
+                    vid_type="string",
+                    cache_dir=None,
+                    progress=_Silent(),
+                )
+
+
+def _bound_graph_cache(plan: TaskPlan) -> None:
+    """After the task (off its path): keep the graph cache within its budget."""
+    if plan.cache_dir is not None and plan.cache_budget_bytes:
+        with contextlib.suppress(OSError):
+            graph_cache.enforce(plan.cache_dir, plan.cache_budget_bytes)
+
+
+def serve(conn: Connection, reusable: bool) -> None:
+    """A worker's life: run the tasks that come over the pipe, one at a time.
+
+    Messages in: ``("warm",)`` (answered by ``("ready",)``) and ``("task", plan)``.  After each
+    task the worker sends ``("peak", bytes)``, then ``("ready",)`` if it takes another task, or
+    exits.  It is reused only after a success, when its peak memory can be measured per task,
+    and when the task left it no more than ``_REUSE_SLACK_BYTES`` above its warm size.
+    """
+    _die_with_parent()
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the server went away
+        _serve(conn, _Reporter(conn), reusable)
+    conn.close()
+
+
+def _serve(conn: Connection, reporter: _Reporter, reusable: bool) -> None:
+    reuse = reusable and memory.reset_peak()
+    baseline = memory.rss_bytes()
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return  # the server closed the pipe: retired
+        if message[0] == "warm":
+            _warm_up()
+            memory.give_back_free_memory()
+            baseline = memory.rss_bytes()
+            reporter.send("ready")
+            continue
+        if reuse:
+            memory.reset_peak()
+        plan: TaskPlan = message[1]
+        ok = run_plan(plan, reporter)
+        peak = memory.peak_bytes()
         reporter.log(f"peak memory {peak / 2**20:.1f} MiB")
         reporter.send("peak", peak)
-        conn.close()
+        _bound_graph_cache(plan)
+        if not (reuse and ok):
+            return
+        if memory.rss_bytes() > baseline + _REUSE_SLACK_BYTES:
+            # Tidying is slow (a full collection), so only after a task that grew the process.
+            memory.give_back_free_memory()
+            if memory.rss_bytes() > baseline + _REUSE_SLACK_BYTES:
+                return
+        reporter.send("ready")

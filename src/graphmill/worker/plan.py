@@ -75,6 +75,8 @@ class TaskPlan:
     vid_type: Literal["string", "int64"] | None
     out_dir: Path
     cache_dir: Path | None
+    #: The graph cache's size budget, enforced after the task (engine.graph_cache).
+    cache_budget_bytes: int = 0
     #: Set for query components; the algorithm fields are unused then.
     query: QueryPlan | None = None
     writeback: WriteBackPlan | None = None

@@ -89,13 +89,6 @@ SEED = ParamSpec(
 )
 
 
-def kernels() -> Any:
-    """The compiled kernels module (imports numba on first use)."""
-    from graphmill.engine.algorithms import _kernels
-
-    return _kernels
-
-
 def threads() -> int:
     """Threads the parallel kernels use (numba's setting, all cores by default)."""
     import numba
@@ -104,7 +97,7 @@ def threads() -> int:
 
 
 class UndirectedView(NamedTuple):
-    """Sorted, duplicate-free undirected adjacency of a graph (see ``_kernels.undirected_view``)."""
+    """Sorted, duplicate-free undirected adjacency of a graph (see ``view_kernels.undirected_view``)."""
 
     ptr: npt.NDArray[np.int64]
     idx: npt.NDArray[Any]
@@ -136,7 +129,8 @@ def undirected_view(
         weights = graph.weights if graph.weights is not None else np.ones(graph.m, dtype=np.float64)
     else:
         weights = edge_weights
-    k = kernels()
+    from graphmill.engine.algorithms import view_kernels as k
+
     if graph.directed:
         inc = graph.in_csr()
         in_w = np.asarray(weights)[inc.edge_ids]
@@ -166,7 +160,9 @@ def smallest_member(labels: npt.NDArray[Any], n: int) -> npt.NDArray[np.int64]:
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     _, inverse = np.unique(labels, return_inverse=True)
-    out: npt.NDArray[np.int64] = kernels().min_member(inverse.astype(np.int64), int(inverse.max()) + 1)
+    from graphmill.engine.algorithms.view_kernels import min_member
+
+    out: npt.NDArray[np.int64] = min_member(inverse.astype(np.int64), int(inverse.max()) + 1)
     return out
 
 

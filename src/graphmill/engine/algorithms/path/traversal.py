@@ -1,4 +1,4 @@
-"""Paths: BFS, SSSP, APSP (``analytics_apsp``) and pairwise ShortestPath (``analytics_shortest_path``)."""
+"""Path: BFS, SSSP, APSP (``analytics_apsp``) and pairwise ShortestPath (``analytics_shortest_path``)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ __all__ = [
     "APSP",
     "BFS",
     "SHORTEST_PATH",
-    "SPECS",
     "SSSP",
     "all_pairs",
     "bfs_depths",
@@ -49,9 +48,10 @@ def bfs_depths(graph: Graph, root: int) -> npt.NDArray[np.int64]:
     """
     if graph.n == 0:
         return np.full(0, -1, dtype=np.int64)
-    from graphmill.engine.algorithms._common import kernels
 
-    depth: npt.NDArray[np.int64] = kernels().bfs_depth(graph.indptr, graph.indices, root)
+    from graphmill.engine.algorithms.path import kernels as k
+
+    depth: npt.NDArray[np.int64] = k.bfs_depth(graph.indptr, graph.indices, root)
     return depth
 
 
@@ -129,9 +129,10 @@ def sssp_distances(graph: Graph, root: int) -> npt.NDArray[np.float64]:
         raise errors.TaskFailed("SSSP needs non-negative edge weights; the graph has a negative weight")
     if graph.n == 0:
         return np.zeros(0, dtype=np.float64)
-    from graphmill.engine.algorithms._common import kernels
 
-    dist = kernels().dijkstra(graph.indptr, graph.indices, np.asarray(weights, dtype=np.float64), root)
+    from graphmill.engine.algorithms.path import kernels as k
+
+    dist = k.dijkstra(graph.indptr, graph.indices, np.asarray(weights, dtype=np.float64), root)
     return np.asarray(dist, dtype=np.float64)
 
 
@@ -321,5 +322,3 @@ SHORTEST_PATH = AlgorithmSpec(
         "VALUE = 'src,vid1,...,dst'; one path when several exist; pairs without a path write no row."
     ),
 )
-
-SPECS = (BFS, SSSP, APSP, SHORTEST_PATH)

@@ -1,0 +1,56 @@
+# mypy: disable-error-code="no-untyped-def"
+"""What every compiled-kernel module shares: numba, its options, and counter-based hashing.
+
+The engine's kernels live next to the code that uses them (``*_kernels.py``); each module
+is imported lazily by the functions that call it, so importing the registry never loads
+numba.  Every kernel is ``cache=True`` (compiled once per machine, then loaded from numba's
+cache) and works on plain CSR arrays.  ``parallel=True`` kernels split vertices or sources
+over the cores with ``prange``; their results do not depend on the thread count
+(per-thread accumulators are summed at the end; random choices come from the
+counter-based hash below, not from a shared generator).
+
+numba's cache is keyed by each module's own source file: after changing a kernel that
+others inline (the hashes here), clear ``__pycache__`` so the callers recompile.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numba
+import numpy as np
+
+nb: Any = numba  # kernels are untyped for mypy (numba's stubs cannot type @njit(**options))
+
+__all__ = ["OPTS", "hash4", "mix64", "nb", "unit"]
+
+#: Options of every kernel: compiled once per machine, and free of the GIL.
+OPTS: dict[str, Any] = {"cache": True, "nogil": True}
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+@nb.njit(inline="always", **OPTS)
+def mix64(x):
+    """splitmix64 finaliser of a uint64."""
+    z = x + _GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    return z ^ (z >> np.uint64(31))
+
+
+@nb.njit(inline="always", **OPTS)
+def hash4(seed, a, b, c):
+    """A 64-bit hash of four integers."""
+    h = mix64(np.uint64(seed))
+    h = mix64(h ^ np.uint64(a))
+    h = mix64(h ^ np.uint64(b))
+    return mix64(h ^ np.uint64(c))
+
+
+@nb.njit(inline="always", **OPTS)
+def unit(h):
+    """A uniform double in [0, 1) from a 64-bit hash."""
+    return np.float64(h >> np.uint64(11)) * (1.0 / 9007199254740992.0)

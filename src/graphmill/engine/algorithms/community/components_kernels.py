@@ -1,0 +1,105 @@
+# mypy: disable-error-code="no-untyped-def"
+"""Compiled connected-component kernels: weak (union-find) and strong (Tarjan, iterative)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphmill.engine._numba import OPTS, nb
+
+__all__: list[str] = []
+
+
+@nb.njit(**OPTS)
+def _find(parent, x):
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]  # path halving
+        x = parent[x]
+    return x
+
+
+@nb.njit(**OPTS)
+def weak_min_labels(indptr, indices):
+    """Union–find over every edge, always linking the larger root under the smaller.
+
+    The root of each weakly connected component is therefore its smallest vertex index,
+    which is the label returned for every vertex.
+    """
+    n = indptr.shape[0] - 1
+    parent = np.arange(n, dtype=np.int64)
+    for u in range(n):
+        for k in range(indptr[u], indptr[u + 1]):
+            a = _find(parent, u)
+            b = _find(parent, indices[k])
+            if a < b:
+                parent[b] = a
+            elif b < a:
+                parent[a] = b
+    for v in range(n):
+        parent[v] = _find(parent, v)
+    return parent
+
+
+@nb.njit(**OPTS)
+def strong_min_labels(indptr, indices):
+    """Tarjan's strongly connected components (iterative); label = smallest vertex index of the component."""
+    n = indptr.shape[0] - 1
+    index = np.full(n, -1, dtype=np.int64)
+    low = np.zeros(n, dtype=np.int64)
+    onstack = np.zeros(n, dtype=np.bool_)
+    label = np.full(n, -1, dtype=np.int64)
+    stack = np.empty(n, dtype=np.int64)
+    call_v = np.empty(n, dtype=np.int64)
+    call_e = np.empty(n, dtype=np.int64)
+    sp = 0
+    counter = 0
+    for s in range(n):
+        if index[s] >= 0:
+            continue
+        index[s] = counter
+        low[s] = counter
+        counter += 1
+        stack[sp] = s
+        sp += 1
+        onstack[s] = True
+        call_v[0] = s
+        call_e[0] = indptr[s]
+        cs = 1
+        while cs > 0:
+            v = call_v[cs - 1]
+            e = call_e[cs - 1]
+            if e < indptr[v + 1]:
+                call_e[cs - 1] = e + 1
+                w = indices[e]
+                if index[w] < 0:
+                    index[w] = counter
+                    low[w] = counter
+                    counter += 1
+                    stack[sp] = w
+                    sp += 1
+                    onstack[w] = True
+                    call_v[cs] = w
+                    call_e[cs] = indptr[w]
+                    cs += 1
+                elif onstack[w] and index[w] < low[v]:
+                    low[v] = index[w]
+                continue
+            cs -= 1
+            if cs > 0:
+                u = call_v[cs - 1]
+                if low[v] < low[u]:
+                    low[u] = low[v]
+            if low[v] == index[v]:
+                top = sp
+                smallest = v
+                while True:
+                    sp -= 1
+                    w = stack[sp]
+                    onstack[w] = False
+                    if w < smallest:
+                        smallest = w
+                    if w == v:
+                        break
+                for i in range(sp, top):
+                    label[stack[i]] = smallest
+    return label

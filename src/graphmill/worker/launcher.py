@@ -1,0 +1,61 @@
+"""The real ``scheduler.base.TaskLauncher``: each task runs in a (warm, pooled) worker process."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Protocol
+
+from graphmill.models import Job, TaskRun
+from graphmill.scheduler.base import RunningTask, TaskEvents
+from graphmill.worker.plan import TaskPlan
+from graphmill.worker.pool import WorkerPool
+from graphmill.worker.process import ProcessTask
+
+
+class TaskPlanner(Protocol):
+    """Turns a task of a job into a worker plan (implemented by ``service.planning.Planner``)."""
+
+    def plan(self, job: Job, task: TaskRun, upstream: dict[str, TaskRun]) -> tuple[TaskPlan, str, str]:
+        """(plan, note for the task record, description of the input)."""
+        ...
+
+    def out_dir(self, job_id: int, task_id: str) -> Path: ...
+
+    def warnings(self, job: Job, task: TaskRun) -> list[str]:
+        """Lines for the task log before it runs (spec keys kept but not used)."""
+        ...
+
+
+class ProcessLauncher:
+    def __init__(self, planner: TaskPlanner, *, grace_s: float, warm_workers: int = 0) -> None:
+        self.planner = planner
+        self.grace_s = grace_s
+        self.pool = WorkerPool(warm_workers, grace_s=grace_s)
+
+    def launch(
+        self, job: Job, task: TaskRun, upstream: dict[str, TaskRun], events: TaskEvents
+    ) -> RunningTask:
+        for line in self.planner.warnings(job, task):
+            events.log("warning", line)
+        plan, note, description = self.planner.plan(job, task, upstream)
+        events.log("info", f"input: {description}")
+        if note:
+            events.log("warning", note)
+        shutil.rmtree(plan.out_dir, ignore_errors=True)
+        return self.start(plan, events, note)
+
+    def start(self, plan: TaskPlan, events: TaskEvents, note: str) -> RunningTask:
+        """Run a planned task (in a worker process of the pool)."""
+        return ProcessTask(
+            self.pool.acquire, plan, events, grace_s=self.grace_s, release=self.pool.release, note=note
+        )
+
+    def discard_result(self, job: Job, task: TaskRun) -> None:
+        out_dir = self.planner.out_dir(job.id, task.id)
+        shutil.rmtree(out_dir, ignore_errors=True)
+        shutil.rmtree(out_dir.parent / f".staging-{task.id}", ignore_errors=True)
+
+    async def close(self) -> None:
+        """Stop the idle worker processes (running tasks are stopped by the runner first)."""
+        await self.pool.close()

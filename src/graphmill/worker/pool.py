@@ -1,0 +1,131 @@
+"""Warm worker processes, so a small job does not pay for a process start.
+
+``spares`` idle workers are kept ready, each forked from the forkserver and warmed up
+(it has run the common small-job path once).  A task takes an idle worker, or a fresh
+process when none is idle; a worker that finished its task cleanly goes back to the pool,
+and anything else (a failure, a cancel, a kill, too much memory left behind) retires it.
+The pool then starts replacements in the background.  With ``spares == 0`` every task
+gets a fresh process that runs only that task, as before the pool existed.
+
+Only the event-loop thread touches the pool and its processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from graphmill.worker.process import WorkerProcess
+
+log = logging.getLogger("graphmill.worker")
+
+
+class WorkerPool:
+    def __init__(self, spares: int, *, grace_s: float) -> None:
+        self.spares = spares
+        self._grace_s = grace_s
+        #: Idle workers, each with the task that watches it for an early death.
+        self._idle: dict[WorkerProcess, asyncio.Task[None]] = {}
+        self._warming: dict[WorkerProcess, asyncio.Task[None]] = {}
+        self._background: set[asyncio.Task[None]] = set()
+        self._closed = False
+        self._started = False
+
+    @property
+    def idle_pids(self) -> list[int]:
+        return [w.pid for w in self._idle if w.pid is not None]
+
+    def acquire(self, fresh: bool = False) -> WorkerProcess:
+        """A live idle worker, else (or when ``fresh``) a new process.
+
+        A borrowed worker comes back, so borrowing starts no spare; losing one does (see
+        ``release``).  The first task starts the pool: a server that never runs a task never
+        forks spares.
+        """
+        worker = None
+        while self._idle and worker is None and not fresh:
+            candidate, watch = self._idle.popitem()
+            watch.cancel()
+            if candidate.exitcode is None:
+                worker = candidate
+            else:  # died while idle, not yet noticed: reap and replace it, take the next
+                self._in_background(self._retire(candidate))
+        if worker is None:
+            worker = WorkerProcess(reusable=self.spares > 0)
+        if not self._started:
+            self._started = True
+            self._top_up()
+        return worker
+
+    def release(self, worker: WorkerProcess, finished: bool) -> None:
+        """A task is over: a worker whose task ran to its end may come back once it says so."""
+        if finished and self.spares > 0:
+            self._in_background(self._take_back(worker))
+        else:
+            self._in_background(self._retire(worker))
+
+    async def _retire(self, worker: WorkerProcess) -> None:
+        await worker.retire(self._grace_s)
+        self._top_up()
+
+    async def _take_back(self, worker: WorkerProcess) -> None:
+        # The worker tidies up first (or exits, when it must not be reused): off the task's path.
+        if await worker.receive() == ("ready",):
+            self._keep(worker)
+        else:
+            await self._retire(worker)
+
+    def _keep(self, worker: WorkerProcess) -> None:
+        if not self._closed and len(self._idle) < self.spares:
+            self._idle[worker] = self._in_background(self._watch_idle(worker))
+        else:  # a burst is over: more workers than spares came back
+            self._in_background(worker.retire(self._grace_s))
+
+    async def _watch_idle(self, worker: WorkerProcess) -> None:
+        """An idle worker says nothing: its pipe closing means it died (killed from outside)."""
+        try:
+            await worker.receive()
+        except asyncio.CancelledError:
+            return  # acquired, or the pool closes
+        if self._idle.pop(worker, None) is not None:
+            log.warning("an idle worker process died (exit code %s); replacing it", worker.exitcode)
+            await self._retire(worker)
+
+    def _top_up(self) -> None:
+        while not self._closed and len(self._idle) + len(self._warming) < self.spares:
+            worker = WorkerProcess(reusable=True)
+            self._warming[worker] = self._in_background(self._warm(worker))
+
+    async def _warm(self, worker: WorkerProcess) -> None:
+        try:
+            ready = worker.send("warm") and await worker.receive() == ("ready",)
+        except asyncio.CancelledError:
+            ready = False
+        self._warming.pop(worker, None)
+        if ready:
+            self._keep(worker)
+            return
+        if not self._closed:
+            log.warning("a spare worker process did not warm up (exit code %s)", worker.exitcode)
+        await worker.retire(self._grace_s)
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
+
+    async def close(self) -> None:
+        """Stop every worker the pool holds (running tasks are the runner's to stop)."""
+        self._closed = True
+        for warming in self._warming.values():
+            warming.cancel()
+        idle, self._idle = self._idle, {}
+        for worker, watch in idle.items():
+            watch.cancel()
+            self._in_background(worker.retire(self._grace_s))
+        # Bounded: whatever is still busy then (a worker tidying up) dies with the server anyway.
+        if self._background:
+            await asyncio.wait(set(self._background), timeout=self._grace_s + 5)
