@@ -10,7 +10,7 @@ graphmill reads ``os.environ`` for its configuration.  The README documents ever
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -114,6 +114,8 @@ class Settings(BaseSettings):
     aws_session_token: SecretStr | None = Field(default=None, validation_alias=_aws("AWS_SESSION_TOKEN"))
     aws_region: str | None = Field(default=None, validation_alias=_aws("AWS_REGION"))
     aws_default_region: str | None = Field(default=None, validation_alias=_aws("AWS_DEFAULT_REGION"))
+    #: Engine of tasks whose spec names none: local, spark (graphmill[spark]) or auto.
+    engine: Literal["local", "spark", "auto"] = "local"
 
     @property
     def resolved_files_root(self) -> Path:

@@ -140,10 +140,10 @@ def parse_graph_sources(
     document: Mapping[str, object], *, source: str = "configuration", embedded_address: str | None = None
 ) -> dict[str, NebulaClusterConfig]:
     """The clusters of an already parsed TOML document (see :func:`load_graph_sources`)."""
-    unknown = sorted(set(document) - {SECTION})
+    unknown = sorted(set(document) - {SECTION, "spark"})  # [spark] belongs to graphmill.spark.config
     if unknown:
         raise errors.ParamError(
-            f"{source}: unknown top-level key(s) {', '.join(unknown)}; only [[{SECTION}]] entries are read"
+            f"{source}: unknown top-level key(s) {', '.join(unknown)}; graphmill.toml holds [[{SECTION}]] entries and a [spark] table"
         )
     entries = document.get(SECTION, [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):

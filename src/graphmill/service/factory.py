@@ -15,6 +15,7 @@ from graphmill.service.core import Service
 from graphmill.service.graphs import GraphSources
 from graphmill.service.planning import Planner
 from graphmill.service.webhooks import WebhookSender
+from graphmill.spark.config import load_spark_config
 from graphmill.store.sqlite import SQLiteStore
 from graphmill.views import job_detail
 from graphmill.worker.launcher import ProcessLauncher
@@ -29,17 +30,16 @@ def build_service(settings: Settings, *, launcher: LauncherFactory | None = None
     graphstore = EmbeddedGraphStore(settings.graph_dir)
     graphstore.ensure_default_account()
     store = SQLiteStore(settings.metadata_db_path)
+    config_path = resolve_config_path(settings.config_file, settings.data_dir)
     graphs = GraphSources(
         graphstore,
         settings.embedded_address,
-        load_graph_sources(
-            resolve_config_path(settings.config_file, settings.data_dir),
-            embedded_address=settings.embedded_address,
-        ),
+        load_graph_sources(config_path, embedded_address=settings.embedded_address),
         settings.data_dir.resolve() / "cache",
     )
-    # S3/HDFS connection settings are nested in Settings (GRAPHMILL_S3_*, GRAPHMILL_HDFS_*, AWS_*).
-    planner = Planner(settings, graphs, FsConfig.from_settings(settings))
+    # S3/HDFS connection settings are nested in Settings (GRAPHMILL_S3_*, GRAPHMILL_HDFS_*, AWS_*);
+    # the [spark] table of graphmill.toml says where engine spark runs.
+    planner = Planner(settings, graphs, FsConfig.from_settings(settings), load_spark_config(config_path))
     make_launcher = launcher or (
         lambda p: ProcessLauncher(p, grace_s=settings.cancel_grace_s, warm_workers=settings.warm_workers)
     )

@@ -23,7 +23,7 @@ from graphmill.errors import BadRequest, DatabaseError, Forbidden, NotFound, Par
 from graphmill.fs.confine import PathOutsideRoot, resolve_within
 from graphmill.models import DEFAULT_OWNER, Job, Status, TaskRun
 from graphmill.scheduler.runner import Runner, wall_clock_ms
-from graphmill.service.estimate import describe, estimate_bytes, max_edges
+from graphmill.service.estimate import describe, max_edges
 from graphmill.service.progress import job_progress
 from graphmill.service.results import manifest_of
 from graphmill.service.workflows import Page, WorkflowUseCases
@@ -129,7 +129,7 @@ class JobUseCases(WorkflowUseCases):
                 tasks.append(_kept_task(t.id, t.type, kept))
                 continue
             size = sizes[t.id]
-            estimate = estimate_bytes(t.type, size)
+            estimate = self.planner.memory_estimate(schema, t, size)
             if estimate > self.memory_budget_bytes:
                 ceiling = max_edges(t.type, size, self.memory_budget_bytes)
                 raise Forbidden(

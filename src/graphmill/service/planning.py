@@ -33,8 +33,10 @@ from graphmill.graphstore.base import SpaceInfo
 from graphmill.graphstore.sources import NebulaClusterConfig
 from graphmill.models import Job, TaskRun
 from graphmill.service.catalog import EngineCatalog
-from graphmill.service.estimate import InputSize
+from graphmill.service.estimate import InputSize, estimate_bytes
 from graphmill.service.graphs import GraphSources
+from graphmill.spark import choose_engine, requested_engine
+from graphmill.spark.config import SparkConfig
 from graphmill.worker.plan import NebulaScan, QueryPlan, RemoteInput, TaskPlan, WriteBackPlan
 from graphmill.workflow.dag import topological_order
 from graphmill.workflow.params import QUERY_PARAMS_KEY
@@ -78,13 +80,20 @@ class ResolvedInput:
 
 
 class Planner:
-    def __init__(self, settings: Settings, sources: GraphSources, fs_config: FsConfig | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sources: GraphSources,
+        fs_config: FsConfig | None = None,
+        spark_config: SparkConfig | None = None,
+    ) -> None:
         self.fs_config = fs_config or FsConfig()
         self.settings = settings
         self.sources = sources
         self.graphstore = sources.embedded
         self.graphstore_root = settings.graph_dir.resolve()
         self.files_root = settings.resolved_files_root
+        self.spark_config = spark_config or SparkConfig()
         self.catalog = EngineCatalog()
         # A job's schema never changes: parse it once for all of its tasks, not once per task.
         self._parsed: OrderedDict[int, WorkflowSchema] = OrderedDict()
@@ -134,7 +143,44 @@ class Planner:
                 self._resolve_input(schema, task, upstream_dirs=None)
             except (ParamError, BadRequest) as exc:
                 problems.append((task.id, "datasource", exc.detail))
+            try:
+                if requested_engine(task.spec, self.settings.engine) == "spark":
+                    self._engine(schema, task)
+            except ParamError as exc:
+                problems.append((task.id, "spec.engine", exc.detail))
         return problems
+
+    def memory_estimate(self, schema: WorkflowSchema, task: TaskDef, size: InputSize) -> int:
+        """Bytes this machine needs for a task: the local engine's estimate, or the Spark driver's footprint.
+
+        A task that cannot run on the engine it asks for is charged the local estimate here;
+        it is refused by ``check_runnable`` (strict submission) or fails when it runs.
+        """
+        local = estimate_bytes(task.type, size)
+        if task.type in ALGORITHMS:
+            try:
+                wanted = requested_engine(task.spec, self.settings.engine)
+                if wanted != "local" and self._engine(schema, task, estimated=local)[0] == "spark":
+                    return self.spark_config.local_footprint_bytes()
+            except ParamError:
+                return local
+        return local
+
+    def _engine(
+        self, schema: WorkflowSchema, task: TaskDef, estimated: int | None = None
+    ) -> tuple[Literal["local", "spark"], str]:
+        """The engine that runs an algorithm task (``spec.engine``, else ``GRAPHMILL_ENGINE``)."""
+        if estimated is None:
+            estimated = 0
+            if requested_engine(task.spec, self.settings.engine) == "auto":
+                estimated = estimate_bytes(task.type, self.input_size(schema, task))
+        return choose_engine(
+            task.type,
+            task.spec,
+            self.settings.engine,
+            estimated_bytes=estimated,
+            budget_bytes=self.settings.memory_budget_bytes,
+        )
 
     # -- resolution -------------------------------------------------------------------------
     def _resolve_input(
@@ -470,15 +516,18 @@ class Planner:
         spec = _fill_from_upstream(dict(tdef.spec), fed)
         self.run_time_problems(schema, tdef, spec)
         resolved = self._resolve_input(schema, tdef, dirs)
+        engine, why = self._engine(schema, tdef)
         plan = TaskPlan(
             params=spec,
             sources=resolved.sources,
             remote_inputs=resolved.remote,
             nebula_scan=resolved.nebula_scan,
             vid_type=resolved.vid_type,
+            engine=engine,
+            spark=self.spark_config if engine == "spark" else None,
             **common,  # type: ignore[arg-type]
         )
-        return plan, note, resolved.description
+        return plan, note, f"{resolved.description}; {why}"
 
 
 def _fill_from_upstream(spec: dict[str, Any], fed: dict[str, object]) -> dict[str, Any]:

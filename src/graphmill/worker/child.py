@@ -268,6 +268,10 @@ def run_plan(plan: TaskPlan, reporter: _Reporter) -> bool:
         _check_confined(plan)
         if plan.query is not None:
             manifest = _run_query(plan, reporter)
+        elif plan.engine == "spark":
+            from graphmill.worker.spark_task import run_on_spark
+
+            manifest = run_on_spark(plan, _scan_cluster(plan, reporter), reporter)
         else:
             manifest = run_task(
                 plan.task_type,

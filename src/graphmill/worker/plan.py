@@ -14,6 +14,7 @@ from graphmill.engine.loader import EdgeSource
 from graphmill.formats.vid import VidType
 from graphmill.fs import FsConfig
 from graphmill.graphstore.sources import NebulaClusterConfig
+from graphmill.spark.config import SparkConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +88,6 @@ class TaskPlan:
     upload_to: str | None = None
     files_root: Path | None = None
     fs: FsConfig | None = None
+    #: ``spark``: run the algorithm on Spark (``graphmill.spark``) with these settings.
+    engine: Literal["local", "spark"] = "local"
+    spark: SparkConfig | None = None

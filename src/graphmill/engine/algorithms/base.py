@@ -70,6 +70,7 @@ EXECUTION_KEYS: frozenset[str] = frozenset(
         "hdfspath",
         "url",
         "type_of_data",
+        "engine",
     }
 )
 _IGNORED_PREFIXES = ("nebula_",)

@@ -1,0 +1,148 @@
+"""One task on Spark end to end: read the edges, run the algorithm, write the result.
+
+Called in the task's worker process (``worker.child``) in place of the local engine: the
+result directory, manifest and CSV are written by the same ``engine.results`` code, so
+``sample_result``, ``/result`` and downstream tasks see no difference.
+"""
+
+from __future__ import annotations
+
+import importlib
+import signal
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import pyarrow as pa
+
+from graphmill.engine.base import Progress
+from graphmill.engine.results import FloatFormat, ResultManifest, write_result
+from graphmill.spark import SPARK_ALGORITHMS, check_supported
+from graphmill.spark.config import SparkConfig
+from graphmill.spark.context import SparkRun
+from graphmill.spark.graph import EdgeFile, VidType, read_graph
+from graphmill.spark.session import StageWatcher, elapsed_since, spark_session
+
+_ARROW_TYPES = {"int64": pa.int64(), "double": pa.float64(), "string": pa.large_string()}
+
+
+@dataclass(frozen=True, slots=True)
+class SparkTask:
+    """What the worker resolved for the task (parameters already parsed and checked)."""
+
+    task_id: str
+    task_type: str
+    params: dict[str, Any]
+    #: (name, dtype) of each result column, dtype as in the algorithm's declaration.
+    columns: tuple[tuple[str, str], ...]
+    float_format: FloatFormat
+    weighted: bool
+    vid_type: VidType | None
+
+
+class Cancelled(Exception):
+    """SIGTERM arrived: the task's Spark jobs were cancelled."""
+
+
+def _algorithm(task_type: str) -> Any:
+    check_supported(task_type)
+    module, name = SPARK_ALGORITHMS[task_type]
+    return getattr(importlib.import_module(f"graphmill.spark.algorithms.{module}"), name)
+
+
+def _to_arrow(frame: Any, task: SparkTask, vid_type: VidType) -> pa.Table:
+    """The result rows in the declared column types, sorted by their vertex columns like the local engine's."""
+    names = [name for name, _ in task.columns]
+    # An algorithm whose rows follow a parameter's order (Jaccard's ids1) gives it as _order.
+    keys = (["_order"] if "_order" in frame.columns else []) + [
+        n for n, dtype in task.columns if dtype == "vid"
+    ]
+    if keys:
+        frame = frame.orderBy(*keys)
+    frame = frame.select(*names)
+    table = frame.toArrow()
+    arrays = []
+    for (_, dtype), column in zip(task.columns, table.columns, strict=True):
+        target = (
+            (pa.int64() if vid_type == "int64" else pa.large_string())
+            if dtype == "vid"
+            else _ARROW_TYPES[dtype]
+        )
+        arrays.append(column.cast(target) if column.type != target else column)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def run_spark_task(
+    task: SparkTask,
+    sources: Sequence[EdgeFile],
+    out_dir: Path,
+    config: SparkConfig,
+    progress: Progress,
+) -> ResultManifest:
+    """Run ``task`` on Spark and write its result into ``out_dir``."""
+    _algorithm(task.task_type)  # an unsupported type fails before Spark starts
+    group = f"graphmill-{task.task_id}"
+    progress.log(f"engine spark: master {config.master}, driver memory {config.driver_memory}")
+    progress("loading", 0.0, f"starting Spark ({config.master})")
+    started = time.perf_counter()
+    with spark_session(config, group) as spark:
+        sc = spark.sparkContext
+        sc.setJobGroup(group, f"graphmill task {task.task_id} ({task.task_type})", interruptOnCancel=True)
+        staging = config.staging_dir or str(out_dir.parent / f".spark-{task.task_id}")
+        sc.setCheckpointDir(staging)
+        previous = _cancel_on_sigterm(sc, group)
+        try:
+            progress.log(
+                f"Spark {spark.version} application {sc.applicationId} up in {elapsed_since(started)}"
+            )
+            with StageWatcher(spark, progress, group) as watcher:
+                table = run_on_session(spark, task, sources, config, progress)
+            progress.log(f"Spark ran {watcher.stages_seen} stages in {elapsed_since(started)}")
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+    progress("writing", 0.0, f"writing {table.num_rows} rows")
+    manifest = write_result(table, out_dir, float_format=task.float_format, progress=progress)
+    progress("writing", 1.0, f"wrote {manifest.rows} rows")
+    progress.log(f"result: {manifest.rows} rows, columns {', '.join(manifest.columns)}")
+    return manifest
+
+
+def run_on_session(
+    spark: Any, task: SparkTask, sources: Sequence[EdgeFile], config: SparkConfig, progress: Progress
+) -> pa.Table:
+    """The task's result table, computed on an existing session (tests share one)."""
+    algorithm = _algorithm(task.task_type)
+    progress("loading", 0.0, "reading edges into Spark")
+    graph = read_graph(
+        spark, sources, vid_type=task.vid_type, weighted=task.weighted, partitions=config.partitions
+    )
+    progress.log(
+        f"graph: {graph.vertices.count()} vertices, {graph.edges.count()} edges ({graph.vid_type} ids)"
+    )
+    run = SparkRun(spark, progress, config.partitions, config.checkpoint_every, reliable=True)
+    progress("computing", 0.0, f"running {task.task_type} on Spark")
+    frame = algorithm(graph, task.params, run)
+    progress("writing", 0.0, "collecting the result")
+    return _to_arrow(frame, task, graph.vid_type)
+
+
+def _cancel_on_sigterm(sc: Any, group: str) -> Any:
+    """On SIGTERM (graphmill's cancel) cancel the task's Spark jobs, then leave.
+
+    The worker is SIGKILLed after its grace period anyway; cancelling first lets a cluster
+    free the executors' running tasks at once instead of when the driver's connection drops.
+    """
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        try:
+            sc.cancelJobGroup(group)
+        finally:
+            raise Cancelled("stopped by cancel")
+
+    return signal.signal(signal.SIGTERM, handler)
+
+
+__all__ = ["Cancelled", "SparkTask", "run_on_session", "run_spark_task"]
