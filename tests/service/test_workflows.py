@@ -105,3 +105,28 @@ def test_clone_copies_schema_and_owner_under_a_new_id(service: Service) -> None:
     with pytest.raises(NotFound):
         service.get_workflow(wid)
     assert service.get_workflow(copy).schema == raw
+
+
+def test_saved_queries_are_checked_in_the_budgeted_helper(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query component's check runs in the query helper process, never in the API process."""
+    import graphmill.query.check
+    import graphmill.service.catalog
+
+    def in_process_check(*args: object, **kwargs: object) -> list[str]:
+        raise AssertionError("a saved query was checked in the API process")
+
+    monkeypatch.setattr(graphmill.query.check, "check_query", in_process_check)
+    monkeypatch.setattr(graphmill.query, "check_query", in_process_check)
+    # Wherever the service may hold its own reference to the function.
+    monkeypatch.setattr(graphmill.service.catalog, "check_query", in_process_check, raising=False)
+    task = {
+        "id": "q",
+        "type": "nebula_ngql",
+        "spec": {"ngql": "GO 100000000 STEPS FROM 'a' OVER follow YIELD dst(edge)"},
+        "datasource": {"type": "nebula", "spec": {"space": "basketballplayer"}},
+    }
+    _, problems = service.create_workflow("q", {"tasks": [task], "deps": []})
+    assert [(p.task, p.field) for p in problems if p.field == "spec.ngql"] == [("q", "spec.ngql")]
+    assert any("100" in p.reason for p in problems if p.field == "spec.ngql")

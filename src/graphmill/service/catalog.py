@@ -7,7 +7,7 @@ from typing import Any
 
 from graphmill.engine.registry import ALGORITHMS
 from graphmill.errors import ParamError
-from graphmill.query import check_query, parse, translate
+from graphmill.query import check_query_budgeted, parse, translate
 from graphmill.workflow.schema import PLACEHOLDER, QUERY_TASK_TYPE
 
 
@@ -66,7 +66,9 @@ class EngineCatalog:
             return [("spec.ngql", "a query component needs its nGQL text in spec.ngql")]
         # Whether each placeholder is declared is checked for every field by the schema itself.
         names = PLACEHOLDER.findall(text)
-        return [("spec.ngql", problem) for problem in check_query(text, names)]
+        # In the query helper process, with its time and memory budget: a saved query can be
+        # arbitrarily large, and the API process must not pay for parsing it.
+        return [("spec.ngql", problem) for problem in check_query_budgeted(text, names)]
 
     def output_columns(self, task_type: str, spec: Mapping[str, Any]) -> list[str] | None:
         if task_type == QUERY_TASK_TYPE:
