@@ -18,8 +18,9 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-#: Endpoints left out: an event stream of a running job never ends by design.
-SKIPPED = {("GET", "/api-open/v1/jobs/{job_id}/events")}
+#: Endpoints left out: event streams. A running job's ends only with the job, and the console's
+#: job feed never ends (it is a live feed).
+SKIPPED = {("GET", "/api-open/v1/jobs/{job_id}/events"), ("GET", "/api-open/v1/job_events")}
 
 
 @dataclass
