@@ -12,16 +12,10 @@ from pathlib import Path
 import pytest
 
 from graphmill import errors
-from graphmill.graphstore.base import GraphStore, PropDef
+from graphmill.graphstore.base import PropDef
 from graphmill.graphstore.nebula import NebulaGraphStore, error_text
 from tests.nebula.conftest import Clock, make_config
 from tests.nebula.fakes import FakeClients, FakeCluster, IOErrorException
-
-
-def test_is_a_graph_store(store: NebulaGraphStore) -> None:
-    """Fake: the store satisfies the GraphStore protocol the planner uses."""
-    graph_store: GraphStore = store
-    assert graph_store is store
 
 
 def test_get_space(store: NebulaGraphStore, cluster: FakeCluster) -> None:
