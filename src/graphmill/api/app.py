@@ -20,8 +20,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from graphmill.api.guards import BodyLimit, OriginCheck
 from graphmill.api.inputs import path_id, token_of
 from graphmill.api.openapi import build_document
+from graphmill.api.operation import PREFIX, Endpoint
 from graphmill.api.responses import dumps, error, from_exception
-from graphmill.api.table import OPERATIONS, PREFIX, Endpoint
+from graphmill.api.table import OPERATIONS
 from graphmill.config import Settings
 from graphmill.errors import GraphmillError, PayloadTooLarge, TooManyRequests
 

@@ -10,7 +10,8 @@ from pydantic.json_schema import models_json_schema
 
 from graphmill import __version__, views
 from graphmill.api import schemas
-from graphmill.api.table import AUTH_ERRORS, OPERATIONS, Operation
+from graphmill.api.operation import AUTH_ERRORS, Operation
+from graphmill.api.table import OPERATIONS
 from graphmill.errors import ERROR_NAMES
 
 REF = "#/components/schemas/{model}"

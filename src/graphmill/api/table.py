@@ -6,69 +6,24 @@ from it, so a route cannot exist without being described.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any
-
-from pydantic import BaseModel
-from starlette.requests import Request
-from starlette.responses import Response
-
 from graphmill.api import schemas as s
-from graphmill.api.routes import access, algorithms, auth, console, docs, jobs, operations, workflows
+from graphmill.api.console_table import CONSOLE
+from graphmill.api.operation import (
+    JOB_ERRORS,
+    SCHEMA_EXAMPLE,
+    TASK_ERRORS,
+    WF_ERRORS,
+    Operation,
+    Param,
+    int_schema,
+)
+from graphmill.api.routes import access, algorithms, auth, docs, jobs, operations, workflows
 from graphmill.api.routes.operations import MAX_LOG_LIMIT, MAX_RESULT_LIMIT
 from graphmill.service.core import MAX_PAGE_SIZE, MAX_SAMPLE_LIMIT
 
-Endpoint = Callable[[Request], Awaitable[Response]]
-PREFIX = "/api-open/v1"
-
-#: Errors every token-protected route can give.
-AUTH_ERRORS = (40104000, 40104001)
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    schema: dict[str, Any]
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class Operation:
-    method: str
-    path: str
-    endpoint: Endpoint
-    summary: str
-    #: Explorer's documented endpoint (answered exactly as Explorer does) or graphmill's extension.
-    explorer: bool = False
-    protected: bool = True
-    body: type[s.Body] | None = None
-    body_required: bool = False
-    query: tuple[Param, ...] = ()
-    #: The ``data`` of a success envelope; None for a non-JSON answer (``media``).
-    data: type[BaseModel] | None = None
-    example: Any = None
-    media: dict[str, str] = field(default_factory=dict)
-    errors: tuple[int, ...] = ()
-    headers: tuple[Param, ...] = ()
-    in_schema: bool = True
-
-    @property
-    def full_path(self) -> str:
-        """Explorer's and graphmill's API live under the prefix; health, metrics and docs at the root."""
-        return self.path if self.path.split("/")[1] in ROOT_LEVEL else PREFIX + self.path
-
-
-ROOT_LEVEL = frozenset({"healthz", "metrics", "docs", "", "assets"})
-
-
-def _int(minimum: int, maximum: int, default: int) -> dict[str, Any]:
-    return {"type": "integer", "minimum": minimum, "maximum": maximum, "default": default}
-
-
 PAGING = (
-    Param("page", _int(1, 10**9, 1), "1-based page number"),
-    Param("pageSize", _int(1, MAX_PAGE_SIZE, 10), "items per page"),
+    Param("page", int_schema(1, 10**9, 1), "1-based page number"),
+    Param("pageSize", int_schema(1, MAX_PAGE_SIZE, 10), "items per page"),
 )
 JOB_FILTER = Param(
     "filter",
@@ -78,7 +33,6 @@ JOB_FILTER = Param(
 WF_FILTER = Param("filter", {"type": "string"}, 'a name, or URL-encoded JSON {"name": …}')
 
 _WF_EXAMPLE = {"id": 3119460531, "name": "pr", "createTime": 1700000000000, "updateTime": 1700000000000}
-_SCHEMA_EXAMPLE: dict[str, Any] = {"tasks": [], "deps": []}
 _TASK_EXAMPLE = {
     "id": "6f1c0e5b2a8d4d0c9b1e2f3a4b5c6d7e",
     "name": "PageRank",
@@ -122,10 +76,6 @@ _PROGRESS_EXAMPLE = {
     ],
 }
 
-
-_WF_ERRORS = (40004001, 40404000)
-_JOB_ERRORS = (40004001, 50004001)
-_TASK_ERRORS = (40004001, 50004001, 40404000)
 
 #: Log in, and graphmill's workflow API (Explorer has none in its open API).
 _WORKFLOWS: tuple[Operation, ...] = (
@@ -176,8 +126,8 @@ _WORKFLOWS: tuple[Operation, ...] = (
         workflows.detail,
         "A workflow with its schema",
         data=s.WorkflowDetail,
-        example={**_WF_EXAMPLE, "schema": _SCHEMA_EXAMPLE, "valid": True, "problems": []},
-        errors=_WF_ERRORS,
+        example={**_WF_EXAMPLE, "schema": SCHEMA_EXAMPLE, "valid": True, "problems": []},
+        errors=WF_ERRORS,
     ),
     Operation(
         "PUT",
@@ -187,8 +137,8 @@ _WORKFLOWS: tuple[Operation, ...] = (
         body=s.WorkflowUpdateBody,
         body_required=True,
         data=s.WorkflowDetail,
-        example={**_WF_EXAMPLE, "schema": _SCHEMA_EXAMPLE, "valid": True, "problems": []},
-        errors=(*_WF_ERRORS, 40304000),
+        example={**_WF_EXAMPLE, "schema": SCHEMA_EXAMPLE, "valid": True, "problems": []},
+        errors=(*WF_ERRORS, 40304000),
     ),
     Operation(
         "DELETE",
@@ -197,7 +147,7 @@ _WORKFLOWS: tuple[Operation, ...] = (
         "Delete a workflow",
         data=s.Success,
         example={"success": True},
-        errors=_WF_ERRORS,
+        errors=WF_ERRORS,
     ),
     Operation(
         "POST",
@@ -207,7 +157,7 @@ _WORKFLOWS: tuple[Operation, ...] = (
         body=s.CloneBody,
         data=s.Created,
         example={"id": 42},
-        errors=_WF_ERRORS,
+        errors=WF_ERRORS,
     ),
     Operation(
         "GET",
@@ -221,13 +171,13 @@ _WORKFLOWS: tuple[Operation, ...] = (
                     "version": 1,
                     "name": "pr",
                     "createTime": 1700000000000,
-                    "schema": _SCHEMA_EXAMPLE,
+                    "schema": SCHEMA_EXAMPLE,
                     "current": True,
                 }
             ],
             "total": 1,
         },
-        errors=_WF_ERRORS,
+        errors=WF_ERRORS,
     ),
 )
 
@@ -260,7 +210,7 @@ _JOBS: tuple[Operation, ...] = (
         query=(JOB_FILTER, *PAGING),
         data=s.JobPage,
         example={"items": [{**_JOB_EXAMPLE, "tasks": None}], "total": 1, "Page": 1, "PageSize": 10},
-        errors=_WF_ERRORS,
+        errors=WF_ERRORS,
     ),
     Operation(
         "GET",
@@ -281,7 +231,7 @@ _JOBS: tuple[Operation, ...] = (
         explorer=True,
         data=s.JobItem,
         example=_JOB_EXAMPLE,
-        errors=_JOB_ERRORS,
+        errors=JOB_ERRORS,
     ),
     Operation(
         "PUT",
@@ -291,7 +241,7 @@ _JOBS: tuple[Operation, ...] = (
         explorer=True,
         data=s.Success,
         example={"success": True},
-        errors=_JOB_ERRORS,
+        errors=JOB_ERRORS,
     ),
     Operation(
         "GET",
@@ -299,10 +249,10 @@ _JOBS: tuple[Operation, ...] = (
         jobs.sample_result,
         "First rows of a task's result, every cell a string",
         explorer=True,
-        query=(Param("limit", _int(0, MAX_SAMPLE_LIMIT, 10)),),
+        query=(Param("limit", int_schema(0, MAX_SAMPLE_LIMIT, 10)),),
         data=s.SampleResult,
         example={"items": [["player100", "0.1632"]]},
-        errors=_TASK_ERRORS,
+        errors=TASK_ERRORS,
     ),
 )
 
@@ -315,7 +265,7 @@ _EXTENSIONS: tuple[Operation, ...] = (
         "Percent done, time left, per task",
         data=s.JobProgress,
         example=_PROGRESS_EXAMPLE,
-        errors=_JOB_ERRORS,
+        errors=JOB_ERRORS,
     ),
     Operation(
         "GET",
@@ -323,7 +273,7 @@ _EXTENSIONS: tuple[Operation, ...] = (
         operations.events,
         "Server-Sent Events: snapshot, then job, task and progress events until end",
         media={"text/event-stream": "event: snapshot / job / task / progress / end; data: JSON"},
-        errors=_JOB_ERRORS,
+        errors=JOB_ERRORS,
     ),
     Operation(
         "POST",
@@ -342,20 +292,20 @@ _EXTENSIONS: tuple[Operation, ...] = (
         "Webhook attempts of a job",
         data=s.Deliveries,
         example={"items": []},
-        errors=_JOB_ERRORS,
+        errors=JOB_ERRORS,
     ),
     Operation(
         "GET",
         "/jobs/{job_id}/tasks/{task_id}/logs",
         operations.task_logs,
         "A task's log lines, paged",
-        query=(Param("offset", _int(0, 2**62, 0)), Param("limit", _int(1, MAX_LOG_LIMIT, 100))),
+        query=(Param("offset", int_schema(0, 2**62, 0)), Param("limit", int_schema(1, MAX_LOG_LIMIT, 100))),
         data=s.TaskLogs,
         example={
             "items": [{"seq": 0, "time": 1704074400000, "level": "INFO", "message": "loaded 81 vertices"}],
             "nextOffset": 1,
         },
-        errors=_TASK_ERRORS,
+        errors=TASK_ERRORS,
     ),
     Operation(
         "GET",
@@ -364,8 +314,8 @@ _EXTENSIONS: tuple[Operation, ...] = (
         "Any slice of a task's whole result as JSON, or all of it as CSV or Parquet",
         query=(
             Param("format", {"type": "string", "enum": ["json", "csv", "parquet"], "default": "json"}),
-            Param("offset", _int(0, 2**62, 0)),
-            Param("limit", _int(1, MAX_RESULT_LIMIT, 100)),
+            Param("offset", int_schema(0, 2**62, 0)),
+            Param("limit", int_schema(1, MAX_RESULT_LIMIT, 100)),
             Param(
                 "header",
                 {"type": "string", "enum": ["true", "false"], "default": "true"},
@@ -382,7 +332,7 @@ _EXTENSIONS: tuple[Operation, ...] = (
             "items": [["player100", 0.1632]],
         },
         media={"text/csv": "the whole result", "application/vnd.apache.parquet": "the whole result"},
-        errors=_TASK_ERRORS,
+        errors=TASK_ERRORS,
     ),
     Operation(
         "GET",
@@ -497,133 +447,4 @@ _DOCS: tuple[Operation, ...] = (
     ),
 )
 
-_VIEW = s.ConsoleView
-_SCORE_QUERY = (
-    Param("sort", {"type": "string"}, "column to sort by (default: the first)"),
-    Param("order", {"type": "string", "enum": ["asc", "desc"], "default": "asc"}),
-    Param("offset", _int(0, 2**62, 0)),
-    Param("limit", _int(1, 10000, 100)),
-)
-#: The endpoints the web console reads (graphmill extensions; none changes an Explorer answer).
-_CONSOLE = (
-    Operation(
-        "POST",
-        "/logout",
-        console.logout,
-        "Forget the session cookie",
-        protected=False,
-        data=s.Success,
-        example={"success": True},
-    ),
-    Operation(
-        "GET",
-        "/workflows/{workflow_id}/versions/{version}",
-        console.version_detail,
-        "One saved version of a workflow: id, version, name, schema",
-        data=_VIEW,
-        example={"id": 3119460531, "version": 1, "name": "pr", "schema": _SCHEMA_EXAMPLE},
-        errors=_WF_ERRORS,
-    ),
-    Operation(
-        "POST",
-        "/workflows/{workflow_id}/versions/{version}/restore",
-        console.restore,
-        "Save an old version's name and schema as the newest version",
-        data=_VIEW,
-        example={"id": 3119460531, "name": "pr", "version": 3, "valid": True, "problems": []},
-        errors=(*_WF_ERRORS, 40304000),
-    ),
-    Operation(
-        "GET",
-        "/jobs/{job_id}/schema",
-        console.job_schema,
-        "The schema a job ran",
-        data=_VIEW,
-        example={"schema": _SCHEMA_EXAMPLE},
-        errors=_JOB_ERRORS,
-    ),
-    Operation(
-        "GET",
-        "/jobs/{job_id}/tasks/{task_id}/result_sorted",
-        console.result_sorted,
-        "A page of a task's whole result, sorted by a column",
-        query=_SCORE_QUERY,
-        data=_VIEW,
-        example={
-            "columns": ["VID", "VALUE"],
-            "total": 2,
-            "offset": 0,
-            "limit": 100,
-            "items": [["a", 0.5], ["b", 0.2]],
-        },
-        errors=_TASK_ERRORS,
-    ),
-    Operation(
-        "GET",
-        "/jobs/{job_id}/tasks/{task_id}/result_summary",
-        console.result_summary,
-        "Chart data of a result column: top-k and histogram (score) or size distribution (community)",
-        query=(
-            Param("column", {"type": "string"}),
-            Param("kind", {"type": "string", "enum": ["score", "community", "depth"], "default": "score"}),
-            Param("top", _int(1, 200, 20)),
-        ),
-        data=_VIEW,
-        example={"column": "VALUE", "kind": "score", "top": [["a", 0.5]], "histogram": []},
-        errors=_TASK_ERRORS,
-    ),
-    Operation(
-        "GET",
-        "/jobs/{job_id}/tasks/{task_id}/result_rows",
-        console.result_rows,
-        "The result rows of the given vertex ids",
-        query=(Param("vids", {"type": "string"}, "comma-separated vertex ids"),),
-        data=_VIEW,
-        example={"columns": ["VID", "VALUE"], "items": [["a", 0.5]]},
-        errors=_TASK_ERRORS,
-    ),
-    Operation(
-        "GET",
-        "/spaces",
-        console.spaces,
-        "Graph spaces with tags, edge types and counts",
-        data=_VIEW,
-        example={"items": [{"name": "basketballplayer"}]},
-    ),
-    Operation(
-        "GET",
-        "/spaces/{space}",
-        console.space_detail,
-        "One space's schema and counts",
-        data=_VIEW,
-        example={"name": "basketballplayer", "tags": [], "edges": []},
-        errors=(40404000,),
-    ),
-    Operation(
-        "GET",
-        "/spaces/{space}/neighbourhood",
-        console.space_neighbourhood,
-        "Edges around the given vertices, for the console's graph view",
-        query=(
-            Param("vids", {"type": "string"}, "comma-separated vertex ids"),
-            Param("edges", {"type": "string"}, "comma-separated edge types"),
-            Param("limit", {"type": "integer", "minimum": 1, "default": 500}),
-        ),
-        data=_VIEW,
-        example={"vertices": [], "edges": []},
-        errors=(40004001, 40404000),
-    ),
-    Operation(
-        "GET",
-        "/job_events",
-        console.job_feed,
-        "Server-Sent Events: status changes of every job the account may read",
-        media={"text/event-stream": "event: job; data: JSON"},
-    ),
-    Operation("GET", "/", console.index, "The web console", protected=False, in_schema=False),
-    Operation(
-        "GET", "/assets/{path:path}", console.asset, "The console's files", protected=False, in_schema=False
-    ),
-)
-
-OPERATIONS: tuple[Operation, ...] = (*_WORKFLOWS, *_JOBS, *_EXTENSIONS, *_ACCESS, *_DOCS, *_CONSOLE)
+OPERATIONS: tuple[Operation, ...] = (*_WORKFLOWS, *_JOBS, *_EXTENSIONS, *_ACCESS, *_DOCS, *CONSOLE)

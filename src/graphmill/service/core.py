@@ -21,7 +21,7 @@ from graphmill.scheduler.runner import Runner
 from graphmill.service.access import AccessControl
 from graphmill.service.catalog import EngineCatalog
 from graphmill.service.estimate import estimate_bytes
-from graphmill.service.graphs import GraphSources
+from graphmill.service.graphs import GraphRouter
 from graphmill.service.jobs import MAX_SAMPLE_LIMIT, JobUseCases
 from graphmill.service.metrics import Metrics
 from graphmill.service.planning import Planner
@@ -53,7 +53,7 @@ class Service(JobUseCases):
         store: MetadataStore,
         graphstore: GraphStore,
         *,
-        graphs: GraphSources,
+        graphs: GraphRouter,
         planner: Planner,
         runner: Runner,
         tokens: TokenIssuer,

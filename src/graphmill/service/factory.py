@@ -12,7 +12,7 @@ from graphmill.graphstore.sources import load_graph_sources, resolve_config_path
 from graphmill.scheduler.base import TaskLauncher
 from graphmill.scheduler.runner import Runner
 from graphmill.service.core import Service
-from graphmill.service.graphs import GraphSources
+from graphmill.service.graphs import GraphRouter
 from graphmill.service.planning import Planner
 from graphmill.service.webhooks import WebhookSender
 from graphmill.spark.config import load_spark_config
@@ -31,7 +31,7 @@ def build_service(settings: Settings, *, launcher: LauncherFactory | None = None
     graphstore.ensure_default_account()
     store = SQLiteStore(settings.metadata_db_path)
     config_path = resolve_config_path(settings.config_file, settings.data_dir)
-    graphs = GraphSources(
+    graphs = GraphRouter(
         graphstore,
         settings.embedded_address,
         load_graph_sources(config_path, embedded_address=settings.embedded_address),

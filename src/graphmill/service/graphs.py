@@ -9,7 +9,7 @@ from graphmill.graphstore.base import GraphStore
 from graphmill.graphstore.sources import NebulaClusterConfig, normalize_address
 
 
-class GraphSources:
+class GraphRouter:
     def __init__(
         self,
         embedded: GraphStore,

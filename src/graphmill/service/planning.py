@@ -34,7 +34,7 @@ from graphmill.graphstore.sources import NebulaClusterConfig
 from graphmill.models import Job, TaskRun
 from graphmill.service.catalog import EngineCatalog
 from graphmill.service.estimate import InputSize, estimate_bytes
-from graphmill.service.graphs import GraphSources
+from graphmill.service.graphs import GraphRouter
 from graphmill.spark import choose_engine, requested_engine
 from graphmill.spark.config import SparkConfig
 from graphmill.worker.plan import NebulaScan, QueryPlan, RemoteInput, TaskPlan, WriteBackPlan
@@ -83,7 +83,7 @@ class Planner:
     def __init__(
         self,
         settings: Settings,
-        sources: GraphSources,
+        sources: GraphRouter,
         fs_config: FsConfig | None = None,
         spark_config: SparkConfig | None = None,
     ) -> None:
