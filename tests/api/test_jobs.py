@@ -286,24 +286,26 @@ def test_job_records_workflow_version(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("task", "reason"),
+    ("task", "reason", "code"),
     [
-        (nebula_task("t", "analytics_wcc", "WCC", {}, space="nope"), "nope"),
+        # An unknown space is ErrNotFound; a missing edge type or file in a known place, ErrParam.
+        (nebula_task("t", "analytics_wcc", "WCC", {}, space="nope"), "nope", 40404000),
         (
             nebula_task("t", "analytics_wcc", "WCC", {}, edges="likes", props=""),
             "edge type 'likes' does not exist",
+            40004001,
         ),
-        (local_task("t", "analytics_wcc", "missing.csv"), "'missing.csv' does not exist"),
+        (local_task("t", "analytics_wcc", "missing.csv"), "'missing.csv' does not exist", 40004001),
     ],
 )
 def test_missing_data_fails_at_run_time_or_refuses_strictly(
-    client: TestClient, task: dict[str, Any], reason: str
+    client: TestClient, task: dict[str, Any], reason: str, code: int
 ) -> None:
     """Unknown space or edge type, or a missing local file: the task fails with the reason; strict refuses."""
     wid = make_workflow(client, [task])
     assert reason in failed_task_reason(client, wid)
     r = client.post(f"/api-open/v1/workflows/{wid}/jobs", json={"strict": True})
-    assert r.json()["code"] in (40004001, 40404000), r.text
+    assert r.json()["code"] == code, r.text
     assert reason in r.json()["detail"]
 
 
