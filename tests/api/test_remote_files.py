@@ -70,19 +70,23 @@ def test_s3_csv_gz_in_pagerank_out_to_s3(s3_app: TestClient, s3_server: S3Server
     assert any(line["message"].startswith("uploaded 3 files to s3://") for line in logs)
 
 
-def test_unresolvable_sink_with_remote_sinks_is_refused(s3_app: TestClient) -> None:
+def test_unresolvable_sink_with_remote_sinks_is_refused(s3_app: TestClient, tmp_path: Path) -> None:
     """With remote sinks on, a sink naming an unknown datasource fails the task; strict refuses at submit."""
     task = {
         "id": "w",
         "type": "analytics_wcc",
         "spec": {"nebula_input_edges": "follow", "nebula_input_edges_props": ""},
-        "datasource": {"type": "nebula", "spec": {"space": "nope"}},
+        "datasource": {"type": "local", "spec": {"path": "e.csv"}},
         "datasink": {"type": "hdfs", "spec": {"url": "${missing}/out/"}},
     }
+    files_root = tmp_path / "d" / "files"
+    files_root.mkdir(parents=True, exist_ok=True)
+    (files_root / "e.csv").write_text("a,b\nb,c\n")
     wid = make_workflow(s3_app, [task])
     assert "no datasource named 'missing'" in failed_task_reason(s3_app, wid)
     r = s3_app.post(f"/api-open/v1/workflows/{wid}/jobs", json={"strict": True})
-    assert r.json()["code"] in (40004001, 40404000)
+    assert r.json()["code"] == 40004001, r.text
+    assert "no datasource named 'missing'" in r.json()["detail"]
 
 
 def test_remote_datasource_path_outside_root_is_refused(client: TestClient) -> None:

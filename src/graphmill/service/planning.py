@@ -144,6 +144,11 @@ class Planner:
             except (ParamError, BadRequest) as exc:
                 problems.append((task.id, "datasource", exc.detail))
             try:
+                # With remote sinks on, a sink template that does not resolve would fail the task.
+                self._sink(schema, task, job_id=0, task_id="check")
+            except ParamError as exc:
+                problems.append((task.id, "datasink", exc.detail))
+            try:
                 if requested_engine(task.spec, self.settings.engine) == "spark":
                     self._engine(schema, task)
             except ParamError as exc:
