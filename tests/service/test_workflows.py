@@ -130,3 +130,34 @@ def test_saved_queries_are_checked_in_the_budgeted_helper(
     _, problems = service.create_workflow("q", {"tasks": [task], "deps": []})
     assert [(p.task, p.field) for p in problems if p.field == "spec.ngql"] == [("q", "spec.ngql")]
     assert any("100" in p.reason for p in problems if p.field == "spec.ngql")
+
+
+def test_an_upstream_querys_columns_are_worked_out_in_the_helper(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking a dep's column indexes translates the upstream query in the helper process too."""
+    import graphmill.query.parser
+    import graphmill.service.catalog
+
+    def in_process_parse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a saved query was parsed in the API process")
+
+    monkeypatch.setattr(graphmill.query.parser, "parse", in_process_parse)
+    monkeypatch.setattr(graphmill.query, "parse", in_process_parse)
+    monkeypatch.setattr(graphmill.service.catalog, "parse", in_process_parse, raising=False)
+    query = {
+        "id": "q",
+        "type": "nebula_ngql",
+        "spec": {"ngql": "MATCH (a:player)-[:follow]->(b:player) RETURN id(a) AS src, id(b) AS dst"},
+        "datasource": {"type": "nebula", "spec": {"space": "basketballplayer"}},
+    }
+    wcc = {
+        "id": "w",
+        "type": "analytics_wcc",
+        "spec": {},
+        "datasource": {"type": "hdfs", "spec": {"type": "dependence"}},
+    }
+    deps = [{"src": "q", "dst": "w", "spec": {"input": {"srcField": 1, "dstField": 3}}}]
+    _, problems = service.create_workflow("q", {"tasks": [query, wcc], "deps": deps})
+    # The query returns two columns: the helper worked them out, so column 3 is out of range.
+    assert any(p.field.startswith("deps") and "3" in p.reason for p in problems), problems

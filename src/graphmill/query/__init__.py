@@ -14,7 +14,13 @@ placeholders.  The pipeline:
 
 from graphmill.query.ast import BindValue, BoundQuery
 from graphmill.query.bind import bind
-from graphmill.query.budget import Budget, BudgetExceeded, check_query_async, check_query_budgeted
+from graphmill.query.budget import (
+    Budget,
+    BudgetExceeded,
+    check_query_async,
+    check_query_budgeted,
+    query_columns_budgeted,
+)
 from graphmill.query.check import check_query
 from graphmill.query.execute import run_query
 from graphmill.query.parser import parse
@@ -35,6 +41,7 @@ __all__ = [
     "check_query_budgeted",
     "parse",
     "placeholders",
+    "query_columns_budgeted",
     "run_query",
     "translate",
 ]

@@ -152,6 +152,27 @@ def _check(text: str, declared: list[str], space: SpaceInfo | None) -> list[str]
     return check_query(text, declared, space=space)
 
 
+def _columns(text: str) -> list[str] | None:
+    from graphmill.errors import ParamError
+    from graphmill.query.parser import parse
+    from graphmill.query.translate import translate
+
+    try:
+        return list(translate(parse(text), None).columns)
+    except ParamError:
+        return None
+
+
+def query_columns_budgeted(text: str, *, budget: Budget | None = None) -> list[str] | None:
+    """The columns a query returns, worked out in the helper process; None if it does not translate
+    (or is too big to, within the budget): its problems are reported by the check."""
+    try:
+        columns: list[str] | None = (budget or default_budget()).run(_columns, text)
+    except (BudgetExceeded, RuntimeError):
+        return None
+    return columns
+
+
 def check_query_budgeted(
     text: str, declared_params: Iterable[str], *, space: SpaceInfo | None = None, budget: Budget | None = None
 ) -> list[str]:

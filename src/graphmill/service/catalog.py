@@ -7,7 +7,7 @@ from typing import Any
 
 from graphmill.engine.registry import ALGORITHMS
 from graphmill.errors import ParamError
-from graphmill.query import check_query_budgeted, parse, translate
+from graphmill.query import check_query_budgeted, query_columns_budgeted
 from graphmill.workflow.schema import PLACEHOLDER, QUERY_TASK_TYPE
 
 
@@ -72,10 +72,8 @@ class EngineCatalog:
 
     def output_columns(self, task_type: str, spec: Mapping[str, Any]) -> list[str] | None:
         if task_type == QUERY_TASK_TYPE:
-            try:
-                return list(translate(parse(str(spec.get("ngql", ""))), None).columns)
-            except ParamError:
-                return None
+            # In the query helper too, like the check: parsing a large query is not the API's work.
+            return query_columns_budgeted(str(spec.get("ngql", "")))
         algo = ALGORITHMS.get(task_type)
         if algo is None:
             return None
