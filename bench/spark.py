@@ -1,6 +1,7 @@
 """engine spark (local[N]) against the local engine on the R-MAT graph, with correctness checked.
 
 ``python bench/spark.py [--scale 20] [--edgefactor 16] [--master local[2]] [--algorithms pagerank,wcc,...]``
+(also hanp, nstep, degree_time, kcore_subgraph, hyperanf when named)
 
 Writes the R-MAT edge list of ``bench/rmat.py`` (plus a seeded weight 1..9 per edge) to
 Parquet, runs each algorithm through the local engine (``engine.execute.run_task``) and
@@ -42,7 +43,14 @@ ALGORITHMS: dict[str, tuple[str, dict[str, object]]] = {
     "sssp": ("analytics_sssp", {}),
     "lpa": ("analytics_lpa", {"iterations": 10}),
     "triangle": ("analytics_triangle_count", {"opt": 1}),
+    "hanp": ("analytics_hanp", {"iterations": 10}),
+    "nstep": ("analytics_nstepdegrees", {"step": 3}),
+    "degree_time": ("analytics_degree_with_time", {"begin_time": "3", "end_time": "7"}),
+    "kcore_subgraph": ("analytics_kcore", {"type": "subgraph", "kmin": 8}),
+    "hyperanf": ("analytics_hyperanf", {}),
 }
+#: The issue's comparison set; the others run when named with --algorithms.
+DEFAULT_ALGORITHMS = "pagerank,wcc,bfs,sssp,lpa,triangle"
 
 
 def mismatches(local: pa.Table, spark: pa.Table) -> int:
@@ -78,7 +86,7 @@ def main() -> None:
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="3g")
     parser.add_argument("--partitions", type=int, default=8)
-    parser.add_argument("--algorithms", default=",".join(ALGORITHMS))
+    parser.add_argument("--algorithms", default=DEFAULT_ALGORITHMS, help=f"any of {','.join(ALGORITHMS)}")
     args = parser.parse_args()
     src, dst = load_or_make(args.scale, args.edgefactor)
     weight = np.random.default_rng(1).integers(1, 10, src.shape[0]).astype(np.float64)
