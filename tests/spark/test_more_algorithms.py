@@ -23,6 +23,10 @@ from graphmill.spark.graph import dense_index
 from . import test_algorithms
 from .test_algorithms import _assert_same, _local_table, _spark_table, _write_graph
 
+# The module's first Spark job pays the JVM's class loading and code generation (over a
+# minute on a loaded machine); the default 120 s per test is too tight for it.
+pytestmark = pytest.mark.timeout(300)
+
 
 @pytest.fixture(scope="module")
 def graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, EdgeSource]:
