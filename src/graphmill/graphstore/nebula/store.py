@@ -17,6 +17,7 @@ from graphmill import errors
 from graphmill.formats.placeholders import fill_placeholders
 from graphmill.formats.writeback import write_back_errors
 from graphmill.graphstore.base import EdgeFile, PropDef, SpaceInfo
+from graphmill.graphstore.clusters import NebulaClusterConfig
 from graphmill.graphstore.model import edge_requests
 from graphmill.graphstore.nebula.client import (
     Nebula3Clients,
@@ -39,7 +40,6 @@ from graphmill.graphstore.nebula_ngql import (
     vid_type_of,
 )
 from graphmill.graphstore.nebula_values import cell, result_table, to_nebula_value
-from graphmill.graphstore.sources import NebulaClusterConfig
 
 log = logging.getLogger(__name__)
 
