@@ -21,14 +21,14 @@ import contextlib
 import dataclasses
 import time
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphmill import errors
 from graphmill.formats.names import backquote
-from graphmill.formats.writeback import write_back_errors
+from graphmill.formats.writeback import WriteBackRequest
 from graphmill.graphstore.base import PropDef
 from graphmill.graphstore.model import check_name
 from graphmill.graphstore.nebula_types import (
@@ -46,37 +46,9 @@ if TYPE_CHECKING:
 LOCK_WAIT_S = 30.0
 
 
-def write_back(
-    store: EmbeddedGraphStore,
-    space: str,
-    table: pa.Table,
-    *,
-    tag: str,
-    props: Sequence[str],
-    types: Sequence[str],
-    mode: Literal["insert", "update"] = "insert",
-    batch_size: int = 1000,
-    create: bool = False,
-) -> int:
-    """Write ``table`` (vid column first) into ``tag`` of ``space``; returns the rows written.
-
-    Every failure raises :class:`~graphmill.formats.writeback.WriteBackFailed`, as a cluster's does.
-    """
-    with write_back_errors():
-        return _write_back(store, space, table, tag, props, types, mode, batch_size, create)
-
-
-def _write_back(
-    store: EmbeddedGraphStore,
-    space: str,
-    table: pa.Table,
-    tag: str,
-    props: Sequence[str],
-    types: Sequence[str],
-    mode: Literal["insert", "update"],
-    batch_size: int,
-    create: bool,
-) -> int:
+def write_rows(store: EmbeddedGraphStore, space: str, table: pa.Table, request: WriteBackRequest) -> int:
+    """Write ``table`` (vid column first) into ``request.tag`` of ``space``; returns the rows written."""
+    tag, props, types, mode, batch_size, create = request
     info = store.get_space(space)
     if mode not in ("insert", "update"):
         raise errors.ParamError(f"mode must be insert or update, not {mode!r}")
