@@ -21,8 +21,8 @@ class WriteBackRequest(NamedTuple):
     """What a write-back writes: a result's vid column, then one column per prop, into ``tag``.
 
     NebulaGraph Analytics' ``nebula`` sink options (``--tag``, ``--prop``, ``--type``,
-    ``--mode``, ``--write_batch_size``); ``create`` is graphmill's, for the embedded store.  A tuple, so a store unpacks it
-    in one line.
+    ``--mode``, ``--write_batch_size``); ``create`` is graphmill's, for the embedded store.
+    A tuple, so a store unpacks it in one line.
     """
 
     tag: str
