@@ -1,4 +1,5 @@
-"""Modules that fit in a head (issue 9): no module in ``src`` over 600 lines, no function over 80.
+"""Modules that fit in a head (issue 9): no module in ``src`` over 600 lines, no function over 80,
+and no import cycle between any two modules (type-only and function-level imports included).
 
 Counted as the file's lines and a function's span from ``def`` to its last line (docstring,
 comments and blank lines included), so the numbers match what a reader scrolls through.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+
+import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "graphmill"
 MAX_MODULE_LINES = 600
@@ -49,3 +52,51 @@ def test_the_function_scan_finds_a_long_function(tmp_path: Path) -> None:
     probe = tmp_path / "probe.py"
     probe.write_text(f"async def short():\n    pass\n\n\ndef long():\n{body}")
     assert long_functions(probe, tmp_path) == [f"probe.py:5 long ({MAX_FUNCTION_LINES + 1} lines)"]
+
+
+def import_cycles(package: str) -> list[list[str]]:
+    """Groups of modules that import each other, directly or round about (Tarjan's SCC)."""
+    import grimp  # import-linter's own graph
+
+    graph = grimp.build_graph(package)
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported not in order:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in stack:
+                low[module] = min(low[module], order[imported])
+        if low[module] == order[module]:
+            group = stack[stack.index(module) :]
+            del stack[stack.index(module) :]
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph.modules):
+        if module not in order:
+            visit(module)
+    return cycles
+
+
+def test_no_import_cycles() -> None:
+    assert import_cycles("graphmill") == []
+
+
+def test_the_cycle_scan_finds_a_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "cyclic_probe"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from cyclic_probe import b\n")
+    (package / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from cyclic_probe import a\n"
+    )
+    (package / "c.py").write_text("from cyclic_probe import a\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert import_cycles("cyclic_probe") == [["cyclic_probe.a", "cyclic_probe.b"]]

@@ -21,7 +21,8 @@ import contextlib
 import dataclasses
 import time
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -29,7 +30,7 @@ import pyarrow.compute as pc
 from graphmill import errors
 from graphmill.formats.names import backquote
 from graphmill.formats.writeback import WriteBackRequest
-from graphmill.graphstore.base import PropDef
+from graphmill.graphstore.base import PropDef, SpaceInfo
 from graphmill.graphstore.model import check_name
 from graphmill.graphstore.nebula_types import (
     arrow_type,
@@ -39,14 +40,22 @@ from graphmill.graphstore.nebula_types import (
     vid_ladybug_type,
 )
 
-if TYPE_CHECKING:
-    from graphmill.graphstore.embedded import EmbeddedGraphStore
+
+class _WritableStore(Protocol):
+    """What writing back needs of the embedded store (which calls this module: no import back)."""
+
+    def get_space(self, name: str) -> SpaceInfo: ...
+
+    def update_schema(self, info: SpaceInfo) -> None: ...
+
+    def open_connection(self, space: str, *, read_only: bool = False) -> AbstractContextManager[Any]: ...
+
 
 #: How long a writer waits for readers (query tasks) to release the database file.
 LOCK_WAIT_S = 30.0
 
 
-def write_rows(store: EmbeddedGraphStore, space: str, table: pa.Table, request: WriteBackRequest) -> int:
+def write_rows(store: _WritableStore, space: str, table: pa.Table, request: WriteBackRequest) -> int:
     """Write ``table`` (vid column first) into ``request.tag`` of ``space``; returns the rows written."""
     tag, props, types, mode, batch_size, create = request
     info = store.get_space(space)
@@ -120,7 +129,7 @@ def _types_for(props: Sequence[str], types: Sequence[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def _open_for_writing(store: EmbeddedGraphStore, space: str) -> Iterator[Any]:
+def _open_for_writing(store: _WritableStore, space: str) -> Iterator[Any]:
     """A read-write connection, waiting while query tasks hold the database file open."""
     deadline = time.monotonic() + LOCK_WAIT_S
     while True:
