@@ -1,0 +1,180 @@
+"""The GraphX implementations against the local engine and Graphalytics, and the helper's build.
+
+The helper jar is built once for this module into a fresh cache folder (so the build itself
+is exercised on every run), then every algorithm reuses it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphmill.engine.base import RecordingProgress
+from graphmill.engine.loader import EdgeSource
+from graphmill.engine.registry import get_algorithm
+from graphmill.spark.algorithms import graphx
+from graphmill.spark.context import SparkRun
+from graphmill.spark.graphx import build
+from graphmill.spark.runner import SparkTask, run_on_session
+from tests.engine import graphalytics as ga
+
+from .conftest import TEST_CONFIG
+from .test_algorithms import _assert_same, _local_table, _write_graph
+from .test_graphalytics import _cases, _graph
+
+# The module's first GraphX call compiles the helper (javac, ~10 s) and warms GraphX's classes:
+# on a loaded 2-core machine that alone can take a minute.
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("graphx-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(build.CACHE_ENV, str(folder))
+        yield folder
+
+
+@pytest.fixture(scope="module")
+def graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, EdgeSource]:
+    folder = tmp_path_factory.mktemp("graphs")
+    return {
+        "int": _write_graph(folder / "int.parquet", seed=7, string_ids=False),
+        "str": _write_graph(folder / "str.parquet", seed=11, string_ids=True),
+    }
+
+
+def _run(
+    spark: Any, task_type: str, raw: dict[str, object], source: EdgeSource, *, use_graphx: bool = True
+) -> tuple[Any, list[str]]:
+    spec = get_algorithm(task_type)
+    params = spec.parse_params(raw)
+    task = SparkTask(
+        task_id="t",
+        task_type=task_type,
+        params=dict(params),
+        columns=tuple((c.name, c.dtype) for c in spec.output_columns(params)),
+        float_format=spec.float_format(params),
+        weighted=spec.needs_weight,
+        vid_type=None,
+    )
+    progress = RecordingProgress()
+    config = TEST_CONFIG if use_graphx else dataclasses.replace(TEST_CONFIG, graphx=False)
+    table = run_on_session(spark, task, [source], config, progress)
+    return table, list(progress.lines)
+
+
+CASES = [
+    ("analytics_pagerank", {}, "int", "GraphX (PageRank"),
+    ("analytics_pagerank", {"is_directed": False, "iterations": 30, "eps": 1e-9}, "str", "GraphX (PageRank"),
+    ("analytics_pagerank", {"iterations": 50, "eps": 0.05}, "int", "GraphX (PageRank"),
+    ("analytics_wcc", {}, "int", "GraphX (ConnectedComponents)"),
+    ("analytics_wcc", {}, "str", "GraphX (ConnectedComponents)"),
+    ("analytics_scc", {}, "int", "GraphX (StronglyConnectedComponents)"),
+    ("analytics_scc", {}, "str", "GraphX (StronglyConnectedComponents)"),
+    ("analytics_bfs", {"root": "2"}, "int", "GraphX (ShortestPaths"),
+    ("analytics_bfs", {"root": "v002", "variant": "graphalytics", "is_directed": False}, "str", "GraphX"),
+    ("analytics_triangle_count", {"opt": 1}, "int", "GraphX (TriangleCount)"),
+    ("analytics_triangle_count", {"opt": 2}, "str", "GraphX (TriangleCount)"),
+    # Where GraphX cannot give NA's answer the DataFrame implementation runs, and says why.
+    ("analytics_triangle_count", {"opt": 3}, "int", "DataFrame (GraphX's TriangleCount counts"),
+    ("analytics_triangle_count", {"opt": 2, "removed_duplication_edge": False}, "int", "DataFrame"),
+    ("analytics_pagerank", {"variant": "graphalytics", "iterations": 15}, "int", "DataFrame (GraphX's"),
+]
+
+
+@pytest.mark.parametrize(
+    ("task_type", "raw", "ids", "chosen"),
+    CASES,
+    ids=[f"{t.removeprefix('analytics_')}-{i}" for i, (t, _, _, _) in enumerate(CASES)],
+)
+def test_graphx_equals_local_engine(
+    spark: Any,
+    cache: Path,
+    graphs: dict[str, EdgeSource],
+    tmp_path: Path,
+    task_type: str,
+    raw: dict[str, object],
+    ids: str,
+    chosen: str,
+) -> None:
+    source = graphs[ids]
+    table, logs = _run(spark, task_type, raw, source)
+    _assert_same(_local_table(task_type, raw, source, tmp_path / "local"), table)
+    assert any(line.startswith(f"implementation: {chosen}") for line in logs), logs
+
+
+def test_graphx_off_runs_the_dataframe_implementation(
+    spark: Any, cache: Path, graphs: dict[str, EdgeSource], tmp_path: Path
+) -> None:
+    table, logs = _run(spark, "analytics_wcc", {}, graphs["int"], use_graphx=False)
+    _assert_same(_local_table("analytics_wcc", {}, graphs["int"], tmp_path / "local"), table)
+    assert "implementation: DataFrame (graphx = false in [spark])" in logs
+
+
+GRAPHX_REFERENCE = {
+    "BFS": ("analytics_bfs", graphx.bfs, ga.match_exact),
+    "WCC": ("analytics_wcc", graphx.wcc, ga.match_equivalence),
+}
+
+
+@pytest.mark.parametrize(("props", "alg"), [c for c in _cases() if c.values[1] in GRAPHX_REFERENCE])
+def test_graphx_graphalytics_reference(spark: Any, cache: Path, props: Path, alg: str) -> None:
+    """GraphX's BFS and WCC against LDBC's outputs (the graphs have isolated vertices)."""
+    task_type, run_fn, rule = GRAPHX_REFERENCE[alg]
+    p = ga.load_evlp(props, weighted=False)[1]
+    raw: dict[str, object] = {"variant": "graphalytics", "is_directed": p.get("directed", "true") == "true"}
+    if alg == "BFS":
+        raw["root"] = p["bfs.source-vertex"]
+    params = get_algorithm(task_type).parse_params(raw)
+    progress = RecordingProgress()
+    run = SparkRun(spark, progress, partitions=1, checkpoint_every=2, reliable=True)
+    rows = run_fn(_graph(spark, props, p, weighted=False), dict(params), run).collect()
+    assert any(line.startswith("implementation: GraphX") for line in progress.lines)
+    actual = {int(r[0]): str(r[1]) for r in rows}
+    name = props.name.removesuffix(".properties")
+    assert rule(ga.read_output(props.parent / f"{name}-{alg}"), actual) == []
+
+
+def test_helper_jar_is_reused_from_the_cache(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    jar = build.helper_jar()
+    assert jar.is_relative_to(cache)
+    assert jar.name == build.JAR_NAME
+    version, _ = build.pyspark_jars()
+    assert jar.parent.name == build.cache_key(version, build.SOURCE.read_bytes())
+    stamp = jar.stat().st_mtime_ns
+    # No JDK now: a cached jar needs none, and is not rebuilt.
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    assert build.helper_jar() == jar
+    assert jar.stat().st_mtime_ns == stamp
+
+
+def test_cache_key_follows_pyspark_version_and_source() -> None:
+    source = build.SOURCE.read_bytes()
+    key = build.cache_key("4.3.0", source)
+    assert key != build.cache_key("4.3.1", source)
+    assert key != build.cache_key("4.3.0", source + b"\n")
+
+
+def test_missing_javac_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    with pytest.raises(build.HelperBuildError, match=r"no javac was found .* install a JDK 17"):
+        build.helper_jar(tmp_path / "empty-cache")
+    assert not any((tmp_path / "empty-cache").rglob("*.jar"))
+
+
+def test_javac_failure_names_the_compiler_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "GraphmillGraphX.java"
+    broken.write_text("package graphmill.graphx; public final class GraphmillGraphX { int x = ; }\n")
+    monkeypatch.setattr(build, "SOURCE", broken)
+    with pytest.raises(build.HelperBuildError, match=r"javac exited 1: .*error"):
+        build.helper_jar(tmp_path / "cache")
+    assert not any((tmp_path / "cache").rglob("*.jar"))
+    assert os.listdir(next((tmp_path / "cache").iterdir())) == []  # the build folder is gone
