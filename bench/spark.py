@@ -163,7 +163,7 @@ def main() -> None:
                 spec.needs_weight,
                 None,
             )
-            for impl in IMPLS[args.impl]:
+            for impl in IMPLS[args.impl] if name != "scc" else ("graphx",):  # SCC: GraphX only
                 run_config = dataclasses.replace(config, graphx=impl == "graphx")
                 rows.append(run_spark(spark, task, source, run_config, name, local_s, local))
                 spark.catalog.clearCache()

@@ -22,6 +22,7 @@ from graphmill.engine.base import NullProgress, RecordingProgress
 from graphmill.engine.execute import run_task
 from graphmill.engine.loader import EdgeSource
 from graphmill.engine.registry import get_algorithm
+from graphmill.spark.config import SparkConfig
 from graphmill.spark.runner import SparkTask, run_on_session
 
 from .conftest import TEST_CONFIG
@@ -51,7 +52,14 @@ def graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, EdgeSource]:
     }
 
 
-def _spark_table(spark: Any, task_type: str, raw: dict[str, object], source: EdgeSource) -> pa.Table:
+def _spark_table(
+    spark: Any,
+    task_type: str,
+    raw: dict[str, object],
+    source: EdgeSource,
+    config: SparkConfig = TEST_CONFIG,
+    progress: RecordingProgress | None = None,
+) -> pa.Table:
     spec = get_algorithm(task_type)
     params = spec.parse_params(raw)
     task = SparkTask(
@@ -63,7 +71,7 @@ def _spark_table(spark: Any, task_type: str, raw: dict[str, object], source: Edg
         weighted=spec.needs_weight,
         vid_type=None,
     )
-    return run_on_session(spark, task, [source], TEST_CONFIG, RecordingProgress())
+    return run_on_session(spark, task, [source], config, progress or RecordingProgress())
 
 
 def _local_table(task_type: str, raw: dict[str, object], source: EdgeSource, out: Path) -> pa.Table:

@@ -20,11 +20,11 @@ from graphmill.engine.registry import get_algorithm
 from graphmill.spark.algorithms import graphx
 from graphmill.spark.context import SparkRun
 from graphmill.spark.graphx import build
-from graphmill.spark.runner import SparkTask, run_on_session
 from tests.engine import graphalytics as ga
 
 from .conftest import TEST_CONFIG
-from .test_algorithms import _assert_same, _local_table, _write_graph
+from .test_algorithms import _assert_same, _local_table, _spark_table
+from .test_algorithms import graphs as graphs  # the same random multigraphs (a module fixture)
 from .test_graphalytics import _cases, _graph
 
 # The module's first GraphX call compiles the helper (javac, ~10 s) and warms GraphX's classes:
@@ -40,33 +40,12 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield folder
 
 
-@pytest.fixture(scope="module")
-def graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, EdgeSource]:
-    folder = tmp_path_factory.mktemp("graphs")
-    return {
-        "int": _write_graph(folder / "int.parquet", seed=7, string_ids=False),
-        "str": _write_graph(folder / "str.parquet", seed=11, string_ids=True),
-    }
-
-
 def _run(
     spark: Any, task_type: str, raw: dict[str, object], source: EdgeSource, *, use_graphx: bool = True
 ) -> tuple[Any, list[str]]:
-    spec = get_algorithm(task_type)
-    params = spec.parse_params(raw)
-    task = SparkTask(
-        task_id="t",
-        task_type=task_type,
-        params=dict(params),
-        columns=tuple((c.name, c.dtype) for c in spec.output_columns(params)),
-        float_format=spec.float_format(params),
-        weighted=spec.needs_weight,
-        vid_type=None,
-    )
     progress = RecordingProgress()
-    config = TEST_CONFIG if use_graphx else dataclasses.replace(TEST_CONFIG, graphx=False)
-    table = run_on_session(spark, task, [source], config, progress)
-    return table, list(progress.lines)
+    config = dataclasses.replace(TEST_CONFIG, graphx=use_graphx)
+    return _spark_table(spark, task_type, raw, source, config, progress), progress.lines
 
 
 CASES = [
@@ -79,6 +58,9 @@ CASES = [
     ("analytics_scc", {}, "str", "GraphX (StronglyConnectedComponents)"),
     ("analytics_bfs", {"root": "2"}, "int", "GraphX (ShortestPaths"),
     ("analytics_bfs", {"root": "v002", "variant": "graphalytics", "is_directed": False}, "str", "GraphX"),
+    ("analytics_lpa", {"iterations": 4, "variant": "graphalytics"}, "int", "GraphX (CDLP rounds"),
+    ("analytics_lpa", {"iterations": 6, "variant": "graphalytics"}, "str", "GraphX (CDLP rounds"),
+    ("analytics_lpa", {"iterations": 4, "seed": 3}, "int", "DataFrame (GraphX's label propagation"),
     ("analytics_triangle_count", {"opt": 1}, "int", "GraphX (TriangleCount)"),
     ("analytics_triangle_count", {"opt": 2}, "str", "GraphX (TriangleCount)"),
     # Where GraphX cannot give NA's answer the DataFrame implementation runs, and says why.
@@ -120,17 +102,20 @@ def test_graphx_off_runs_the_dataframe_implementation(
 GRAPHX_REFERENCE = {
     "BFS": ("analytics_bfs", graphx.bfs, ga.match_exact),
     "WCC": ("analytics_wcc", graphx.wcc, ga.match_equivalence),
+    "CDLP": ("analytics_lpa", graphx.lpa, ga.match_exact),
 }
 
 
 @pytest.mark.parametrize(("props", "alg"), [c for c in _cases() if c.values[1] in GRAPHX_REFERENCE])
 def test_graphx_graphalytics_reference(spark: Any, cache: Path, props: Path, alg: str) -> None:
-    """GraphX's BFS and WCC against LDBC's outputs (the graphs have isolated vertices)."""
+    """GraphX's BFS, WCC and CDLP against LDBC's outputs (the graphs have isolated vertices)."""
     task_type, run_fn, rule = GRAPHX_REFERENCE[alg]
     p = ga.load_evlp(props, weighted=False)[1]
     raw: dict[str, object] = {"variant": "graphalytics", "is_directed": p.get("directed", "true") == "true"}
     if alg == "BFS":
         raw["root"] = p["bfs.source-vertex"]
+    if alg == "CDLP":
+        raw["iterations"] = p["cdlp.max-iterations"]
     params = get_algorithm(task_type).parse_params(raw)
     progress = RecordingProgress()
     run = SparkRun(spark, progress, partitions=1, checkpoint_every=2, reliable=True)

@@ -23,7 +23,7 @@ SPARK_ALGORITHMS: Mapping[str, tuple[str, str]] = {
     "analytics_jaccard_similarity": ("features", "jaccard"),
     "analytics_wcc": ("graphx", "wcc"),
     "analytics_scc": ("graphx", "scc"),
-    "analytics_lpa": ("community", "lpa"),
+    "analytics_lpa": ("graphx", "lpa"),
     "analytics_bfs": ("graphx", "bfs"),
     "analytics_sssp": ("paths", "sssp"),
     "analytics_triangle_count": ("graphx", "triangle_count"),

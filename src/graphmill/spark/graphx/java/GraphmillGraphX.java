@@ -2,6 +2,7 @@ package graphmill.graphx;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 
 import org.apache.spark.api.java.JavaRDD;
@@ -104,6 +105,130 @@ public final class GraphmillGraphX {
     }
 
     /**
+     * One synchronous round: every edge sends (aggregateMessages), then every vertex computes
+     * its new value from its old one and what it heard (outerJoinVertices); cached, and marked
+     * for a reliable checkpoint when asked (written by the round's first job).
+     */
+    static Graph<Object, Object> round(Graph<Object, Object> previous,
+            Function1<EdgeContext<Object, Object, Object>, BoxedUnit> send, Function2<Object, Object, Object> merge,
+            TripletFields fields, Function3<Object, Object, Option<Object>, Object> update, boolean checkpoint) {
+        VertexRDD<Object> heard = previous.aggregateMessages(send, merge, fields, OBJECT);
+        Graph<Object, Object> next = previous.outerJoinVertices(heard, update, OBJECT, OBJECT, null).cache();
+        if (checkpoint) {
+            next.checkpoint();
+        }
+        return next;
+    }
+
+    /** Per vertex, {@code how(id, value now, value before)} (the vertex sets are the same). */
+    static JavaRDD<Tuple2<Object, Object>> compare(Graph<Object, Object> now, Graph<Object, Object> before,
+            Function3<Object, Object, Object, Object> how) {
+        return now.vertices().innerZipJoin(before.vertices(), how, OBJECT, OBJECT).toJavaRDD();
+    }
+
+    /**
+     * Graphalytics CDLP on GraphX: synchronous rounds in which every vertex takes the label
+     * its in- and out-neighbours carry most (each edge votes, a self-loop twice), ties to the
+     * smallest label, a vertex that hears nothing keeping its own.  GraphX's LabelPropagation
+     * runs the same rounds but breaks ties by its hash map's iteration order.
+     */
+    public static CdlpRounds cdlpRounds(Dataset<Row> vertices, Dataset<Row> edges) {
+        RDD<Tuple2<Object, Object>> vs = vertices.select("id").javaRDD()
+            .map(row -> new Tuple2<Object, Object>(row.getLong(0), row.getLong(0))).rdd();
+        RDD<Edge<Object>> es = edges.select("src", "dst").javaRDD()
+            .map(row -> new Edge<Object>(row.getLong(0), row.getLong(1), Boolean.TRUE)).rdd();
+        return new CdlpRounds(Graph.apply(vs, es, -1L, LEVEL, LEVEL, OBJECT, OBJECT).cache());
+    }
+
+    /** The state of a CDLP run between rounds. */
+    public static final class CdlpRounds {
+        private Graph<Object, Object> labels;
+
+        CdlpRounds(Graph<Object, Object> labels) {
+            this.labels = labels;
+        }
+
+        /** One more round; returns how many vertices changed label. */
+        public long step(boolean checkpoint) {
+            Graph<Object, Object> previous = labels;
+            labels = round(previous, new SendLabels(), new MergeVotes(), TripletFields.All, new TakeLabel(),
+                checkpoint);
+            long changed = compare(labels, previous, new Changed()).filter(t -> (Boolean) t._2()).count();
+            previous.unpersistVertices(false);
+            return changed;
+        }
+
+        public Dataset<Row> result(SparkSession spark) {
+            return values(spark, labels, DataTypes.LongType);
+        }
+    }
+
+    private static HashMap<Long, Long> vote(Object label) {
+        HashMap<Long, Long> one = new HashMap<>();
+        one.put((Long) label, 1L);
+        return one;
+    }
+
+    private static final class SendLabels
+            implements Function1<EdgeContext<Object, Object, Object>, BoxedUnit>, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public BoxedUnit apply(EdgeContext<Object, Object, Object> ctx) {
+            ctx.sendToDst(vote(ctx.srcAttr()));
+            ctx.sendToSrc(vote(ctx.dstAttr()));
+            return BoxedUnit.UNIT;
+        }
+    }
+
+    private static final class MergeVotes implements Function2<Object, Object, Object>, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Object apply(Object a, Object b) {
+            HashMap<Long, Long> left = (HashMap<Long, Long>) a;
+            HashMap<Long, Long> right = (HashMap<Long, Long>) b;
+            HashMap<Long, Long> merged = new HashMap<>(left.size() >= right.size() ? left : right);
+            for (java.util.Map.Entry<Long, Long> e : (left.size() >= right.size() ? right : left).entrySet()) {
+                merged.merge(e.getKey(), e.getValue(), Long::sum);
+            }
+            return merged;
+        }
+    }
+
+    private static final class TakeLabel implements Function3<Object, Object, Option<Object>, Object>, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Object apply(Object id, Object old, Option<Object> heard) {
+            if (heard.isEmpty()) {
+                return old;
+            }
+            long best = 0;
+            long label = (Long) old;
+            for (java.util.Map.Entry<Long, Long> e : ((HashMap<Long, Long>) heard.get()).entrySet()) {
+                long count = e.getValue();
+                if (count > best || (count == best && e.getKey() < label)) {
+                    best = count;
+                    label = e.getKey();
+                }
+            }
+            return label;
+        }
+    }
+
+    private static final class Changed implements Function3<Object, Object, Object, Object>, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Object apply(Object id, Object now, Object before) {
+            return !now.equals(before);
+        }
+    }
+
+    /**
      * Hop counts from {@code root} along out-edges (GraphX ShortestPaths on the reversed
      * graph: it counts hops from each vertex to its landmarks); reached vertices only.
      */
@@ -166,17 +291,9 @@ public final class GraphmillGraphX {
         /** One more round; returns its L1 change. */
         public double step(boolean checkpoint) {
             Graph<Object, Object> previous = ranks;
-            VertexRDD<Object> sums = previous.aggregateMessages(
-                new SendRank(), new Sum(), TripletFields.Src, OBJECT);
-            Graph<Object, Object> next = previous.outerJoinVertices(
-                sums, new NewRank(damping), OBJECT, OBJECT, null).cache();
-            if (checkpoint) {
-                next.checkpoint();
-            }
-            double delta = next.vertices().innerZipJoin(previous.vertices(), new AbsDiff(), OBJECT, OBJECT)
-                .toJavaRDD().map(t -> (Double) t._2()).fold(0.0, Double::sum);
+            ranks = round(previous, new SendRank(), new Sum(), TripletFields.Src, new NewRank(damping), checkpoint);
+            double delta = compare(ranks, previous, new AbsDiff()).map(t -> (Double) t._2()).fold(0.0, Double::sum);
             previous.unpersistVertices(false);
-            ranks = next;
             rounds++;
             return delta;
         }
