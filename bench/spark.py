@@ -67,15 +67,21 @@ def mismatches(local: pa.Table, spark: pa.Table) -> int:
     return bad
 
 
-def shuffle_written(spark: Any) -> int:
-    """Bytes written by every shuffle of the application so far (Spark's REST API on loopback)."""
+def shuffle_written(spark: Any) -> float:
+    """Bytes written by every shuffle of the application so far (Spark's REST API on loopback).
+
+    NaN when the UI does not answer in time (a heavily loaded machine): the row says "nan MiB".
+    """
     import json
     import urllib.request
 
     url = f"{spark.sparkContext.uiWebUrl}/api/v1/applications/{spark.sparkContext.applicationId}/stages"
-    with urllib.request.urlopen(url, timeout=30) as answer:
-        stages = json.load(answer)
-    return int(sum(stage.get("shuffleWriteBytes", 0) for stage in stages))
+    try:
+        with urllib.request.urlopen(url, timeout=120) as answer:
+            stages = json.load(answer)
+    except OSError:
+        return math.nan
+    return float(sum(stage.get("shuffleWriteBytes", 0) for stage in stages))
 
 
 def run_spark(
@@ -86,7 +92,7 @@ def run_spark(
     name: str,
     local_s: float,
     local: pa.Table,
-) -> tuple[str, float, float, int, int, int, int]:
+) -> tuple[str, float, float, int, float, int, int]:
     """One Spark run of ``task``, checked against the local engine's table; a row of the report."""
     progress = RecordingProgress()
     before = shuffle_written(spark)

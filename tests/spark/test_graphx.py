@@ -99,6 +99,24 @@ def test_graphx_off_runs_the_dataframe_implementation(
     assert "implementation: DataFrame (graphx = false in [spark])" in logs
 
 
+def test_without_a_jdk_graphx_tasks_fall_back_and_scc_fails_saying_why(
+    spark: Any, graphs: dict[str, EdgeSource], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graphmill.errors import TaskFailed
+    from graphmill.spark.graphx import bridge
+
+    def no_jdk(spark: Any, cache_dir: Path | None = None) -> Any:
+        raise build.HelperBuildError("GraphX needs a JDK to build graphmill's helper, but no javac was found")
+
+    monkeypatch.setattr(bridge, "helper_class", no_jdk)
+    table, logs = _run(spark, "analytics_wcc", {}, graphs["str"])
+    _assert_same(_local_table("analytics_wcc", {}, graphs["str"], tmp_path / "local"), table)
+    fallback = "implementation: DataFrame (GraphX helper unavailable: GraphX needs a JDK"
+    assert any(line.startswith(fallback) for line in logs), logs
+    with pytest.raises(TaskFailed, match="no javac was found"):
+        _run(spark, "analytics_scc", {}, graphs["int"])
+
+
 GRAPHX_REFERENCE = {
     "BFS": ("analytics_bfs", graphx.bfs, ga.match_exact),
     "WCC": ("analytics_wcc", graphx.wcc, ga.match_equivalence),

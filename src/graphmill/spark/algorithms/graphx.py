@@ -34,11 +34,23 @@ Params = dict[str, Any]
 
 
 def _use_graphx(run: SparkRun, routine: str, unfit: str | None) -> bool:
-    """Whether to run GraphX's ``routine``; logs the choice (``unfit``: why GraphX does not fit)."""
-    if unfit is None and run.graphx:
+    """Whether to run GraphX's ``routine``; logs the choice (``unfit``: why GraphX does not fit).
+
+    A helper that cannot be built (no JDK) falls back to the DataFrame implementation, which
+    gives the same result, and the log says why.
+    """
+    from graphmill.spark.graphx.bridge import helper_class
+    from graphmill.spark.graphx.build import HelperBuildError
+
+    why = unfit or (None if run.graphx else "graphx = false in [spark]")
+    if why is None:
+        try:
+            helper_class(run.spark)
+        except HelperBuildError as exc:
+            why = f"GraphX helper unavailable: {exc}"
+    if why is None:
         run.progress.log(f"implementation: GraphX ({routine})")
         return True
-    why = unfit or "graphx = false in [spark]"
     run.progress.log(f"implementation: DataFrame ({why})")
     return False
 
@@ -143,9 +155,13 @@ def wcc(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
 def scc(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     """Strongly connected components by GraphX (LABEL: the smallest id of the component).
 
-    GraphX is the only Spark implementation: ``graphx = false`` does not apply here.
+    GraphX is the only Spark implementation: ``graphx = false`` does not apply here, and a
+    helper that cannot be built (no JDK) fails the task.
     """
+    from graphmill.spark.graphx.bridge import helper_class
+
     community.check_outputs(params, "SCC")
+    helper_class(run.spark)  # no DataFrame SCC to fall back to: no helper fails the task, saying why
     run.progress.log("implementation: GraphX (StronglyConnectedComponents)")
     g = graph if params.get("is_directed", True) else graph.undirected()
     return _labels(g, run, "stronglyConnectedComponents")

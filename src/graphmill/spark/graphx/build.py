@@ -84,7 +84,12 @@ def helper_jar(cache_dir: Path | None = None) -> Path:
     if target.is_file():
         return target
     javac = find_javac()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HelperBuildError(
+            f"cannot write the GraphX helper's cache {target.parent} ({exc.strerror}): set {CACHE_ENV}"
+        ) from None
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as work:
         classes = Path(work) / "classes"
         command = [
