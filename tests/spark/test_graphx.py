@@ -50,24 +50,41 @@ def _run(
 
 CASES = [
     ("analytics_pagerank", {}, "int", "GraphX (PageRank"),
-    ("analytics_pagerank", {"is_directed": False, "iterations": 30, "eps": 1e-9}, "str", "GraphX (PageRank"),
-    ("analytics_pagerank", {"iterations": 50, "eps": 0.05}, "int", "GraphX (PageRank"),
-    ("analytics_wcc", {}, "int", "GraphX (ConnectedComponents)"),
+    ("analytics_pagerank", {"is_directed": False, "iterations": 50, "eps": 0.05}, "str", "GraphX (PageRank"),
     ("analytics_wcc", {}, "str", "GraphX (ConnectedComponents)"),
     ("analytics_scc", {}, "int", "GraphX (StronglyConnectedComponents)"),
     ("analytics_scc", {}, "str", "GraphX (StronglyConnectedComponents)"),
     ("analytics_bfs", {"root": "2"}, "int", "GraphX (ShortestPaths"),
     ("analytics_bfs", {"root": "v002", "variant": "graphalytics", "is_directed": False}, "str", "GraphX"),
-    ("analytics_lpa", {"iterations": 4, "variant": "graphalytics"}, "int", "GraphX (CDLP rounds"),
     ("analytics_lpa", {"iterations": 6, "variant": "graphalytics"}, "str", "GraphX (CDLP rounds"),
-    ("analytics_lpa", {"iterations": 4, "seed": 3}, "int", "DataFrame (GraphX's label propagation"),
     ("analytics_triangle_count", {"opt": 1}, "int", "GraphX (TriangleCount)"),
     ("analytics_triangle_count", {"opt": 2}, "str", "GraphX (TriangleCount)"),
     # Where GraphX cannot give NA's answer the DataFrame implementation runs, and says why.
     ("analytics_triangle_count", {"opt": 3}, "int", "DataFrame (GraphX's TriangleCount counts"),
-    ("analytics_triangle_count", {"opt": 2, "removed_duplication_edge": False}, "int", "DataFrame"),
-    ("analytics_pagerank", {"variant": "graphalytics", "iterations": 15}, "int", "DataFrame (GraphX's"),
 ]
+
+UNFIT = [
+    ("analytics_pagerank", {}, None),
+    ("analytics_pagerank", {"variant": "graphalytics"}, "does not spread sink rank"),
+    ("analytics_lpa", {"variant": "graphalytics"}, None),
+    ("analytics_lpa", {}, "neither NA's weighted votes nor its seeded tie rule"),
+    ("analytics_triangle_count", {"opt": 2}, None),
+    ("analytics_triangle_count", {"opt": 3}, "cannot list them"),
+    ("analytics_triangle_count", {"opt": 1, "removed_duplication_edge": False}, "ignores parallel edges"),
+    ("analytics_wcc", {}, None),
+]
+
+
+@pytest.mark.parametrize(("task_type", "raw", "why"), UNFIT)
+def test_graphx_is_chosen_only_where_it_gives_nas_answer(
+    task_type: str, raw: dict[str, object], why: str | None
+) -> None:
+    reason = graphx.graphx_unfit(task_type, dict(get_algorithm(task_type).parse_params(raw)))
+    if why is None:
+        assert reason is None
+    else:
+        assert reason is not None
+        assert why in reason
 
 
 @pytest.mark.parametrize(

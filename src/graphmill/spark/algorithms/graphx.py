@@ -33,6 +33,21 @@ from graphmill.spark.graph import SparkGraph, dense_index
 Params = dict[str, Any]
 
 
+def graphx_unfit(task_type: str, params: Params) -> str | None:
+    """Why GraphX cannot give NA's answer for this task's parameters (None: it can)."""
+    graphalytics = params.get("variant") == "graphalytics"
+    if task_type == "analytics_pagerank" and graphalytics:
+        return "GraphX's PageRank does not spread sink rank as Graphalytics does"
+    if task_type == "analytics_lpa" and not graphalytics:
+        return "GraphX's label propagation has neither NA's weighted votes nor its seeded tie rule"
+    if task_type == "analytics_triangle_count":
+        if int(params["opt"]) == 3:
+            return "GraphX's TriangleCount counts triangles but cannot list them (opt=3)"
+        if not params["removed_duplication_edge"]:
+            return "GraphX's TriangleCount ignores parallel edges (removed_duplication_edge=false)"
+    return None
+
+
 def _use_graphx(run: SparkRun, routine: str, unfit: str | None) -> bool:
     """Whether to run GraphX's ``routine``; logs the choice (``unfit``: why GraphX does not fit).
 
@@ -113,9 +128,7 @@ def pagerank(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     from pyspark.sql import DataFrame
     from pyspark.sql import functions as F
 
-    unfit = None
-    if params.get("variant") == "graphalytics":
-        unfit = "GraphX's PageRank does not spread sink rank as Graphalytics does"
+    unfit = graphx_unfit("analytics_pagerank", params)
     if not _use_graphx(run, "PageRank rounds by aggregateMessages, unnormalised", unfit):
         return importance.pagerank(graph, params, run)
     g = graph if params.get("is_directed", True) else graph.undirected()
@@ -194,12 +207,7 @@ def triangle_count(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     from pyspark.sql import functions as F
 
     opt = int(params["opt"])
-    unfit = None
-    if opt == 3:
-        unfit = "GraphX's TriangleCount counts triangles but cannot list them (opt=3)"
-    elif not params["removed_duplication_edge"]:
-        unfit = "GraphX's TriangleCount ignores parallel edges (removed_duplication_edge=false)"
-    if not _use_graphx(run, "TriangleCount", unfit):
+    if not _use_graphx(run, "TriangleCount", graphx_unfit("analytics_triangle_count", params)):
         return features.triangle_count(graph, params, run)
     longs = _LongGraph(graph, run)
     per = longs.decode(longs.call("triangleCount"), "id")
@@ -217,9 +225,7 @@ def lpa(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     from pyspark.sql import functions as F
 
     community.check_outputs(params, "LPA")
-    unfit = None
-    if params.get("variant") != "graphalytics":
-        unfit = "GraphX's label propagation has neither NA's weighted votes nor its seeded tie rule"
+    unfit = graphx_unfit("analytics_lpa", params)
     if not _use_graphx(run, "CDLP rounds by aggregateMessages, smallest-label ties", unfit):
         return community.lpa(graph, params, run)
     iterations = int(params["iterations"])
