@@ -1,4 +1,4 @@
-"""Every Spark algorithm against the local engine on the same random multigraphs.
+"""Every Spark DataFrame implementation against the local engine on the same random multigraphs.
 
 The graphs have parallel edges, self-loops, reciprocal pairs, isolated parts and (for one
 case) string ids, so the NA details (parallel edges each count, dangling rank dropped,
@@ -9,6 +9,7 @@ exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ from graphmill.spark.runner import SparkTask, run_on_session
 from .conftest import TEST_CONFIG
 
 EPSILON = 1e-4
+#: The DataFrame implementations (GraphX's, where it fits, are compared in test_graphx.py).
+DATAFRAME_CONFIG = dataclasses.replace(TEST_CONFIG, graphx=False)
 
 
 def _write_graph(path: Path, *, seed: int, string_ids: bool) -> EdgeSource:
@@ -57,7 +60,7 @@ def _spark_table(
     task_type: str,
     raw: dict[str, object],
     source: EdgeSource,
-    config: SparkConfig = TEST_CONFIG,
+    config: SparkConfig = DATAFRAME_CONFIG,
     progress: RecordingProgress | None = None,
 ) -> pa.Table:
     spec = get_algorithm(task_type)

@@ -1,14 +1,14 @@
 """The GraphX implementations against the local engine and Graphalytics, and the helper's build.
 
-The helper jar is built once for this module into a fresh cache folder (so the build itself
-is exercised on every run), then every algorithm reuses it.
+The helper jar is built once for this module into a fresh cache folder and put into the
+module's session (so the build and the attachment are exercised on every run); every
+algorithm then finds it there.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +33,13 @@ pytestmark = pytest.mark.timeout(600)
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def cache(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh cache: the helper is compiled here, then put into the module's session."""
+    from graphmill.spark.graphx.bridge import helper_class
+
     folder = tmp_path_factory.mktemp("graphx-cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(build.CACHE_ENV, str(folder))
-        yield folder
+    helper_class(spark, folder)
+    return folder
 
 
 def _run(
@@ -162,7 +164,7 @@ def test_graphx_graphalytics_reference(spark: Any, cache: Path, props: Path, alg
 
 
 def test_helper_jar_is_reused_from_the_cache(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    jar = build.helper_jar()
+    jar = build.helper_jar(cache)
     assert jar.is_relative_to(cache)
     assert jar.name == build.JAR_NAME
     version, _ = build.pyspark_jars()
@@ -171,8 +173,16 @@ def test_helper_jar_is_reused_from_the_cache(cache: Path, monkeypatch: pytest.Mo
     # No JDK now: a cached jar needs none, and is not rebuilt.
     monkeypatch.setenv("PATH", "")
     monkeypatch.delenv("JAVA_HOME", raising=False)
-    assert build.helper_jar() == jar
+    assert build.helper_jar(cache) == jar
     assert jar.stat().st_mtime_ns == stamp
+
+
+def test_cache_folder_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(build.CACHE_ENV, str(tmp_path / "mine"))
+    assert build.default_cache_dir() == tmp_path / "mine"
+    monkeypatch.delenv(build.CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert build.default_cache_dir() == tmp_path / "xdg" / "graphmill" / "graphx"
 
 
 def test_cache_key_follows_pyspark_version_and_source() -> None:
