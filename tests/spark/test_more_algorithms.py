@@ -20,7 +20,6 @@ from graphmill.engine.loader import EdgeSource
 from graphmill.spark.algorithms.hll import registers
 from graphmill.spark.graph import dense_index
 
-from . import test_algorithms
 from .test_algorithms import _assert_same, _local_table, _spark_table, _write_graph
 
 # The module's first Spark job pays the JVM's class loading and code generation (over a
@@ -76,15 +75,13 @@ def test_same_rows_as_the_local_engine(
     spark: Any,
     graphs: dict[str, EdgeSource],
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     case: tuple[str, dict[str, object], str, str | None],
 ) -> None:
     task_type, raw, ids, per_round = case
     local = _local_table(task_type, raw, graphs[ids], tmp_path / "local")
     assert local.num_rows > 0
     progress = RecordingProgress()
-    monkeypatch.setattr(test_algorithms, "RecordingProgress", lambda: progress)
-    _assert_same(local, _spark_table(spark, task_type, raw, graphs[ids]))
+    _assert_same(local, _spark_table(spark, task_type, raw, graphs[ids], progress=progress))
     if per_round is not None:  # every round reached /progress
         rounds = [m for _, _, m in progress.events if m.startswith(per_round)]
         assert len(rounds) > 1
