@@ -29,6 +29,9 @@ from graphmill.spark.runner import SparkTask, run_on_session
 from .conftest import TEST_CONFIG
 
 EPSILON = 1e-4
+# The module's first Spark query warms the JVM (JIT, code generation): on a loaded 2-core
+# machine that alone has taken over a minute, past the default 120 s with the session start.
+pytestmark = pytest.mark.timeout(600)
 #: The DataFrame implementations (GraphX's, where it fits, are compared in test_graphx.py).
 DATAFRAME_CONFIG = dataclasses.replace(TEST_CONFIG, graphx=False)
 

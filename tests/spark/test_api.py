@@ -71,6 +71,7 @@ def test_spark_job_writes_the_local_engines_result(client: TestClient) -> None:
     assert any(re.match(r"Spark 4\.\S+ application local-\d+ up", line) for line in lines), lines
 
 
+@pytest.mark.timeout(420)  # a Spark JVM of its own plus GraphX SCC's Pregel rounds: minutes under load
 def test_scc_runs_on_graphx_through_the_api(client: TestClient) -> None:
     """SCC, new on Spark, equals the local engine's; its log names GraphX's routine."""
     tasks = {e: [local_task("scc", "analytics_scc", "g.parquet", {"engine": e})] for e in ("local", "spark")}
