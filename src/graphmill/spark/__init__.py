@@ -27,6 +27,10 @@ SPARK_ALGORITHMS: Mapping[str, tuple[str, str]] = {
     "analytics_sssp": ("paths", "sssp"),
     "analytics_triangle_count": ("features", "triangle_count"),
     "analytics_clustering_coefficient": ("features", "clustering_coefficient"),
+    "analytics_louvain": ("louvain", "louvain"),
+    "analytics_cnc": ("centrality", "closeness"),
+    "analytics_bnc": ("centrality", "betweenness"),
+    "analytics_node2vec": ("walks", "node2vec"),
 }
 
 
