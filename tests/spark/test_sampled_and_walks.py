@@ -23,18 +23,38 @@ import pytest
 
 from graphmill.engine.loader import EdgeSource
 
-from .test_algorithms import _assert_same, _local_table, _spark_table, _write_graph
+from .test_algorithms import _assert_same, _local_table, _spark_table
+
+#: Every Spark round is a few jobs; on a loaded shared machine the first test (JVM warm-up) can
+#: pass the suite's 120 s per-test limit.
+pytestmark = pytest.mark.timeout(600)
 
 #: Distributed Louvain may stop at another local optimum: modularity within this of the local engine's.
 MODULARITY_TOLERANCE = 0.02
+
+
+def _small_graph(path: Path, *, seed: int, string_ids: bool) -> EdgeSource:
+    """28 vertices: a random core with parallel edges, self-loops, reciprocal pairs, and a separate part.
+
+    Small on purpose: every BFS level or walk step is a Spark round.
+    """
+    rng = np.random.default_rng(seed)
+    m, n = 70, 24
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    src[:6], dst[:6] = [1, 2, 2, 5, 5, 9], [2, 1, 1, 5, 6, 9]  # reciprocal, parallel, self-loops
+    src[6:9], dst[6:9] = [100, 101, 102], [101, 102, 103]  # a separate component
+    ids = (lambda a: pa.array([f"v{x:03d}" for x in a])) if string_ids else pa.array
+    weight = rng.integers(1, 4, m).astype(np.float64)
+    pq.write_table(pa.table({"src": ids(src), "dst": ids(dst), "w": weight}), path)
+    return EdgeSource(path=path, format="parquet", src="src", dst="dst", weight="w")
 
 
 @pytest.fixture(scope="module")
 def graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, EdgeSource]:
     folder = tmp_path_factory.mktemp("graphs")
     return {
-        "int": _write_graph(folder / "int.parquet", seed=7, string_ids=False),
-        "str": _write_graph(folder / "str.parquet", seed=11, string_ids=True),
+        "int": _small_graph(folder / "int.parquet", seed=7, string_ids=False),
+        "str": _small_graph(folder / "str.parquet", seed=11, string_ids=True),
     }
 
 
@@ -46,13 +66,10 @@ def _edges(path: Path, src: list[Any], dst: list[Any], w: list[float] | None = N
 
 EXACT_CASES = [
     ("analytics_cnc", {"num_samples": 1000}, "int"),
-    ("analytics_cnc", {"num_samples": 1000, "is_directed": False}, "str"),
-    ("analytics_bnc", {"iterations": 0}, "int"),
     ("analytics_bnc", {"iterations": 0, "is_directed": False}, "str"),
     # Every component vertex sampled and the stop never reached: the same sum as the local engine's.
     ("analytics_bnc", {"iterations": 1000, "constant": 1e9, "seed": 5}, "int"),
-    ("analytics_node2vec", {"p": 2.0, "q": 0.5, "epoch": 2, "step": 4, "seed": 9}, "int"),
-    ("analytics_node2vec", {"p": 0.5, "q": 3.0, "step": 3, "is_directed": False}, "str"),
+    ("analytics_node2vec", {"p": 0.5, "q": 3.0, "epoch": 2, "step": 2, "is_directed": False}, "str"),
 ]
 
 
@@ -105,25 +122,29 @@ def test_sampled_closeness_is_the_estimator_over_the_drawn_sources(
 
 
 def test_sampled_betweenness_stops_by_baders_rule(spark: Any, tmp_path: Path) -> None:
-    """On a path, each source other than the middle adds 10 to the middle's dependency: stop at the second.
+    """A spider (three legs of two around vertex 0): each source but 0 adds 4 to 0's dependency.
 
-    The estimate is then N / used x the dependencies of the used sources (in Spark's drawn order).
+    With ``constant`` 1 the stop (at 1 x 7) comes with the second such source; the estimate is
+    then N / used x the dependencies of the used sources, in the order Spark drew them.
     """
     from pyspark.sql import functions as F
 
     from graphmill.spark.algorithms.centrality import ranked_sample
 
-    n = 21
-    source = _edges(tmp_path / "path.parquet", list(range(n - 1)), list(range(1, n)))
-    raw = {"iterations": 50, "constant": 0.5, "chosen": "10", "is_directed": False, "seed": 3}
+    tree = nx.Graph([(0, 1), (1, 2), (0, 3), (3, 4), (0, 5), (5, 6)])
+    n = tree.number_of_nodes()
+    src, dst = zip(*tree.edges, strict=True)
+    source = _edges(tmp_path / "spider.parquet", list(src), list(dst))
+    raw = {"iterations": 50, "constant": 1.0, "chosen": "0", "is_directed": False, "seed": 3}
     table = _spark_table(spark, "analytics_bnc", raw, source)
     members = spark.createDataFrame([(v,) for v in range(n)], "id long")
     order = [r["id"] for r in ranked_sample(members, 3, n).orderBy("rank").select(F.col("id")).collect()]
-    used = 3 if 10 in order[:2] else 2  # threshold 0.5 x 21 = 10.5: two sources of 10 each
+    used = 3 if 0 in order[:2] else 2
 
-    def dependency(s: int, v: int) -> int:  # vertices behind v seen from s on the path
-        return 0 if s == v else (n - 1 - v if s < v else v)
+    def dependency(s: int, v: int) -> int:  # targets t whose path from s runs through v (a source has none)
+        return 0 if s == v else sum(1 for t in tree if t not in (s, v) and v in nx.shortest_path(tree, s, t))
 
+    assert all(dependency(s, 0) == 4 for s in range(1, n))
     got = dict(zip(table.column("VID").to_pylist(), table.column("VALUE").to_pylist(), strict=True))
     for v in range(n):
         want = n / used * sum(dependency(s, v) for s in order[:used])
@@ -149,9 +170,9 @@ def _modularity(g: nx.Graph, table: pa.Table) -> float:
     return float(nx.community.modularity(g, groups.values()))
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_louvain_reaches_the_local_engines_modularity(spark: Any, tmp_path: Path, seed: int) -> None:
-    source, g = _planted(tmp_path / "planted.parquet", groups=4, size=12, seed=seed)
+def test_louvain_reaches_the_local_engines_modularity(spark: Any, tmp_path: Path) -> None:
+    seed = 1
+    source, g = _planted(tmp_path / "planted.parquet", groups=4, size=9, seed=seed)
     raw = {"is_output_modularity": True, "seed": seed}
     local = _local_table("analytics_louvain", raw, source, tmp_path / "local")
     spark_table = _spark_table(spark, "analytics_louvain", raw, source)
@@ -186,20 +207,20 @@ def test_weighted_walks_are_valid_and_follow_the_weights(spark: Any, tmp_path: P
     dst = [1, 2, 0, 0, 3, 0]
     w = [1.0, 3.0, 1.0, 1.0, 1.0, 5.0]
     source = _edges(tmp_path / "hub.parquet", src, dst, w)
-    raw = {"is_weighted": True, "epoch": 300, "step": 3, "p": 1.0, "q": 1.0, "seed": 2}
+    raw = {"is_weighted": True, "epoch": 150, "step": 2, "p": 1.0, "q": 1.0, "seed": 2}
     table = _spark_table(spark, "analytics_node2vec", raw, source)
-    assert table.column_names == ["VID0", "VID1", "VID2", "VID3"]
-    assert table.num_rows == 5 * 300
+    assert table.column_names == ["VID0", "VID1", "VID2"]
+    assert table.num_rows == 5 * 150
     edges = set(zip(src, dst, strict=True))
     firsts = Counter[int]()
     for row in table.to_pylist():
-        walk = [row[f"VID{i}"] for i in range(4)]
+        walk = [row[f"VID{i}"] for i in range(3)]
         present = [v for v in walk if v is not None]
         assert walk[: len(present)] == present  # nulls only after the end
         assert all(pair in edges for pair in itertools.pairwise(present))
-        if len(present) < 4:
+        if len(present) < 3:
             assert present[-1] == 3  # only the vertex without out-edges ends a walk
         if walk[0] == 0:
             firsts[walk[1]] += 1
     share = firsts[2] / (firsts[1] + firsts[2])
-    assert 0.75 - 0.08 < share < 0.75 + 0.08, firsts
+    assert 0.75 - 0.12 < share < 0.75 + 0.12, firsts  # 150 draws: 3 standard deviations

@@ -90,8 +90,8 @@ def _pick(tries: Any, adj: Any, weighted: bool) -> Any:
     return target.join(adj, "u").filter(hit | (last & (F.col("target") >= F.col("hi"))))
 
 
-def _step(walkers: Any, adj: Any, sizes: Any, links: Any, params: Params, step: int) -> tuple[Any, Any]:
-    """(walkers that accepted a move ``wid, x, xid``, walkers that still retry)."""
+def _step(walkers: Any, adj: Any, sizes: Any, links: Any, params: Params, step: int) -> Any:
+    """``wid, u, x, xid``: the walkers that accepted a move in one of their next attempts, and where."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -108,11 +108,7 @@ def _step(walkers: Any, adj: Any, sizes: Any, links: Any, params: Params, step: 
     accepted = picked.filter(ok)
     first = Window.partitionBy("wid").orderBy("attempt")
     moved = accepted.withColumn("k", F.row_number().over(first)).filter(F.col("k") == 1)
-    moved = moved.select("wid", "u", "x", "xid")
-    retry = walkers.join(moved.select("wid"), "wid", "left_anti").withColumn(
-        "tried", F.col("tried") + F.lit(_ATTEMPTS)
-    )
-    return moved, retry
+    return moved.select("wid", "u", "x", "xid")
 
 
 def node2vec(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
@@ -143,9 +139,10 @@ def node2vec(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
         moved_parts = []
         while True:
             rounds += 1
-            moved, moving = _step(moving, adj, sizes, links, params, s)
-            moved_parts.append(pin(moved))  # read again by the next step and by the result
-            moving = run.keep(moving, rounds)
+            moved = pin(_step(moving, adj, sizes, links, params, s))  # read by the next step and the result
+            moved_parts.append(moved)
+            retry = moving.join(moved.select("wid"), "wid", "left_anti")
+            moving = run.keep(retry.withColumn("tried", F.col("tried") + F.lit(_ATTEMPTS)), rounds)
             if moving.count() == 0:
                 break
         moved_all = moved_parts[0]
@@ -156,7 +153,7 @@ def node2vec(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
             rounds,
         )
         visits.append(moved_all.select("wid", F.lit(s).alias("s"), F.col("xid").alias("id")))
-        run.iteration("Node2Vec", s, length - 1, f"{walkers.count()} walkers moved, {rounds} rounds so far")
+        run.iteration("Node2Vec", s, length - 1, f"{rounds} rounds so far")
     steps = visits[0]
     for more in visits[1:]:
         steps = steps.unionByName(more)
