@@ -173,7 +173,7 @@ def _modularity(g: nx.Graph, table: pa.Table) -> float:
 def test_louvain_reaches_the_local_engines_modularity(spark: Any, tmp_path: Path) -> None:
     seed = 1
     source, g = _planted(tmp_path / "planted.parquet", groups=4, size=9, seed=seed)
-    raw = {"is_output_modularity": True, "seed": seed}
+    raw: dict[str, object] = {"is_output_modularity": True, "seed": seed}
     local = _local_table("analytics_louvain", raw, source, tmp_path / "local")
     spark_table = _spark_table(spark, "analytics_louvain", raw, source)
     q_local, q_spark = _modularity(g, local), _modularity(g, spark_table)
@@ -207,7 +207,7 @@ def test_weighted_walks_are_valid_and_follow_the_weights(spark: Any, tmp_path: P
     dst = [1, 2, 0, 0, 3, 0]
     w = [1.0, 3.0, 1.0, 1.0, 1.0, 5.0]
     source = _edges(tmp_path / "hub.parquet", src, dst, w)
-    raw = {"is_weighted": True, "epoch": 150, "step": 2, "p": 1.0, "q": 1.0, "seed": 2}
+    raw: dict[str, object] = {"is_weighted": True, "epoch": 150, "step": 2, "p": 1.0, "q": 1.0, "seed": 2}
     table = _spark_table(spark, "analytics_node2vec", raw, source)
     assert table.column_names == ["VID0", "VID1", "VID2"]
     assert table.num_rows == 5 * 150
