@@ -92,11 +92,11 @@ def test_scc_runs_on_graphx_through_the_api(client: TestClient) -> None:
 
 def test_unsupported_algorithm_is_refused_for_spark(client: TestClient) -> None:
     """Strict submission refuses it; Explorer-style submission accepts it and the task fails, saying why."""
-    task = local_task("lv", "analytics_louvain", "g.parquet", {"engine": "spark"})
+    task = local_task("im", "analytics_infomap", "g.parquet", {"engine": "spark"})
     answer = make_job(client, [task], strict=True)
     assert answer["code"] == 40004001
     text = str(answer)
-    assert "analytics_louvain runs on the local engine only" in text
+    assert "analytics_infomap runs on the local engine only" in text
     assert "analytics_pagerank" in text
     assert "analytics_wcc" in text
     accepted = make_job(client, [task])
@@ -104,7 +104,7 @@ def test_unsupported_algorithm_is_refused_for_spark(client: TestClient) -> None:
     done = wait_job(client, accepted["data"]["id"])
     assert done["status"] == 3
     lines = " ".join(logs(client, accepted["data"]["id"], done["tasks"][0]["id"]))
-    assert "analytics_louvain runs on the local engine only; engine spark runs" in lines
+    assert "analytics_infomap runs on the local engine only; engine spark runs" in lines
 
 
 def test_unknown_engine_is_refused(client: TestClient) -> None:

@@ -48,7 +48,7 @@ def test_auto_picks_spark_for_many_machines_or_too_much_memory(
 
 def test_auto_keeps_local_only_algorithms_local() -> None:
     chosen, why = choose_engine(
-        "analytics_louvain", {"clusterSize": 8}, "auto", estimated_bytes=0, budget_bytes=GIB
+        "analytics_infomap", {"clusterSize": 8}, "auto", estimated_bytes=0, budget_bytes=GIB
     )
     assert chosen == "local"
     assert "local-only" in why
@@ -56,7 +56,7 @@ def test_auto_keeps_local_only_algorithms_local() -> None:
 
 def test_spark_refuses_local_only_algorithms_listing_what_it_runs() -> None:
     with pytest.raises(errors.ParamError) as info:
-        choose_engine("analytics_louvain", {}, "spark", estimated_bytes=0, budget_bytes=GIB)
+        choose_engine("analytics_infomap", {}, "spark", estimated_bytes=0, budget_bytes=GIB)
     for task_type in SPARK_ALGORITHMS:
         assert task_type in info.value.detail
 

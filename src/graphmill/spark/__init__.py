@@ -31,6 +31,10 @@ SPARK_ALGORITHMS: Mapping[str, tuple[str, str]] = {
     "analytics_hanp": ("hanp", "hanp"),
     "analytics_degree_with_time": ("degrees", "degree_with_time"),
     "analytics_hyperanf": ("hll", "hyperanf"),
+    "analytics_louvain": ("louvain", "louvain"),
+    "analytics_cnc": ("centrality", "closeness"),
+    "analytics_bnc": ("centrality", "betweenness"),
+    "analytics_node2vec": ("walks", "node2vec"),
 }
 
 
