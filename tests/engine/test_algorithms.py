@@ -237,6 +237,57 @@ def test_sssp_zero_weight_chain() -> None:
     assert dict(zip(out["VID"], out["DISTANCE"], strict=True)) == {1: 0.0, 2: 0.0, 3: 0.0, 4: 2.0}
 
 
+def _heap_dijkstra(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, root: int) -> np.ndarray:
+    """Textbook binary-heap Dijkstra on a CSR, summing ``dist + weight`` as the kernel does."""
+    import heapq
+
+    dist = np.full(indptr.shape[0] - 1, np.inf)
+    dist[root] = 0.0
+    heap = [(0.0, root)]
+    done: set[int] = set()
+    while heap:
+        d, v = heapq.heappop(heap)
+        if v in done:
+            continue
+        done.add(v)
+        for k in range(indptr[v], indptr[v + 1]):
+            u = int(indices[k])
+            if d + weights[k] < dist[u]:
+                dist[u] = d + weights[k]
+                heapq.heappush(heap, (dist[u], u))
+    return dist
+
+
+@pytest.mark.parametrize(
+    "spread",
+    [
+        pytest.param((0.01, 1.01), id="narrow"),  # bucket width = smallest weight: no vertex settles twice
+        pytest.param((1e-6, 1e3), id="wide"),  # width widened past the smallest weight: vertices re-settle
+        pytest.param((1e290, 1e300), id="huge"),  # bucket numbers beyond int64
+        pytest.param((0.0, 0.0), id="zero"),  # no positive weight at all
+    ],
+)
+def test_sssp_bucket_queue_is_exactly_dijkstra(spread: tuple[float, float]) -> None:
+    """The bucket-queue kernel's distances are bit-for-bit a heap Dijkstra's, however wide the weights."""
+    from graphmill.engine.algorithms.path.traversal import sssp_distances
+
+    rng = np.random.default_rng(5)
+    n, m = 400, 3000
+    lo, hi = spread
+    weights = np.exp(rng.uniform(np.log(lo), np.log(hi), m)) if lo > 0 else np.zeros(m)
+    weights[::13] = 0.0
+    weights[5::97] = np.inf  # an infinite edge leads nowhere new
+    graph = build_graph(
+        rng.integers(0, n, m), rng.integers(0, n, m), weights, vid_type="int64", directed=True
+    )
+    assert graph.weights is not None
+    for root in (0, 1, 2):
+        got = sssp_distances(graph, root)
+        expected = _heap_dijkstra(graph.indptr, graph.indices, graph.weights, root)
+        assert np.array_equal(got, expected)
+        assert np.isfinite(got).sum() > n // 2
+
+
 def test_sssp_negative_weight_fails() -> None:
     """A negative weight fails the task."""
     g = build_graph(np.array([1]), np.array([2]), np.array([-1.0]), vid_type="int64", directed=True)

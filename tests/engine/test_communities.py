@@ -62,6 +62,23 @@ def test_scc_smallest_id_labels(seed: int, string_ids: bool, directed: bool) -> 
     assert dict(zip(out["VID"], out["LABEL"], strict=True)) == expected
 
 
+def test_scc_larger_graph_matches_networkx() -> None:
+    """Deep Tarjan recursion on a 3,000-vertex graph with many non-trivial components."""
+    rng = np.random.default_rng(9)
+    n = 3000
+    src = np.concatenate([np.arange(n), rng.integers(0, n, 2 * n)])
+    dst = np.concatenate([(np.arange(n) + 1) % n * (rng.random(n) < 0.9), rng.integers(0, n, 2 * n)])
+    graph = build_graph(src, dst, vid_type="int64", directed=True)
+    out = _run("analytics_scc", graph, {})
+    ref = nx.MultiDiGraph()
+    ref.add_edges_from(zip(src.tolist(), dst.tolist(), strict=True))
+    expected = {}
+    for comp in nx.strongly_connected_components(ref):
+        expected.update(dict.fromkeys(comp, min(comp)))
+    assert len(set(expected.values())) > 10
+    assert dict(zip(out["VID"], out["LABEL"], strict=True)) == expected
+
+
 def test_scc_keeps_graph_arrays_intact() -> None:
     """SCC on a graph with parallel edges leaves the shared CSR arrays unchanged."""
     el = random_edges(4)

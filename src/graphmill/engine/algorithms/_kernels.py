@@ -8,7 +8,7 @@ forkserver preload, a warm pool) imports this one module.
 from __future__ import annotations
 
 from graphmill.engine import csr_kernels
-from graphmill.engine.algorithms import view_kernels
+from graphmill.engine.algorithms import bfs_kernels, view_kernels
 from graphmill.engine.algorithms.community import (
     components_kernels,
     infomap_kernels,
@@ -29,6 +29,7 @@ __all__ = ["MODULES"]
 #: The kernel modules (loading each one loads its cached machine code).
 MODULES = (
     csr_kernels,
+    bfs_kernels,
     view_kernels,
     components_kernels,
     infomap_kernels,

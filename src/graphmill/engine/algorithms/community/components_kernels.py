@@ -42,26 +42,30 @@ def weak_min_labels(indptr, indices):
 
 @nb.njit(**OPTS)
 def strong_min_labels(indptr, indices):
-    """Tarjan's strongly connected components (iterative); label = smallest vertex index of the component."""
+    """Tarjan's strongly connected components (iterative); label = smallest vertex index of the component.
+
+    Bookkeeping is in the CSR's index type (half the memory traffic for ``int32`` graphs).
+    A vertex leaving the stack gets ``order = n``, above every ``low``, so "on the stack and
+    earlier" is one comparison and no separate on-stack array is read.
+    """
     n = indptr.shape[0] - 1
-    index = np.full(n, -1, dtype=np.int64)
-    low = np.zeros(n, dtype=np.int64)
-    onstack = np.zeros(n, dtype=np.bool_)
+    done = n  # order of a vertex already assigned to a component
+    order = np.full(n, -1, dtype=indices.dtype)
+    low = np.empty(n, dtype=indices.dtype)
     label = np.full(n, -1, dtype=np.int64)
-    stack = np.empty(n, dtype=np.int64)
-    call_v = np.empty(n, dtype=np.int64)
+    stack = np.empty(n, dtype=indices.dtype)
+    call_v = np.empty(n, dtype=indices.dtype)
     call_e = np.empty(n, dtype=np.int64)
     sp = 0
     counter = 0
     for s in range(n):
-        if index[s] >= 0:
+        if order[s] >= 0:
             continue
-        index[s] = counter
+        order[s] = counter
         low[s] = counter
         counter += 1
         stack[sp] = s
         sp += 1
-        onstack[s] = True
         call_v[0] = s
         call_e[0] = indptr[s]
         cs = 1
@@ -71,35 +75,36 @@ def strong_min_labels(indptr, indices):
             if e < indptr[v + 1]:
                 call_e[cs - 1] = e + 1
                 w = indices[e]
-                if index[w] < 0:
-                    index[w] = counter
+                ow = order[w]
+                if ow < 0:
+                    order[w] = counter
                     low[w] = counter
                     counter += 1
                     stack[sp] = w
                     sp += 1
-                    onstack[w] = True
                     call_v[cs] = w
                     call_e[cs] = indptr[w]
                     cs += 1
-                elif onstack[w] and index[w] < low[v]:
-                    low[v] = index[w]
+                elif ow < low[v]:
+                    low[v] = ow
                 continue
             cs -= 1
             if cs > 0:
                 u = call_v[cs - 1]
                 if low[v] < low[u]:
                     low[u] = low[v]
-            if low[v] == index[v]:
+            if low[v] == order[v]:
                 top = sp
                 smallest = v
                 while True:
                     sp -= 1
                     w = stack[sp]
-                    onstack[w] = False
                     if w < smallest:
                         smallest = w
                     if w == v:
                         break
                 for i in range(sp, top):
-                    label[stack[i]] = smallest
+                    w = stack[i]
+                    label[w] = smallest
+                    order[w] = done
     return label

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphmill.engine._numba import OPTS, nb
+from graphmill.engine.algorithms.bfs_kernels import bfs_levels
 
 __all__: list[str] = []
 
@@ -82,26 +83,13 @@ def bfs_distance_sums(ptr, idx, sources, nthreads):
     ns = sources.shape[0]
     for si in nb.prange(ns):
         t = nb.get_thread_id()
-        s = sources[si]
-        dist = np.full(n, -1, dtype=np.int64)
         queue = np.empty(n, dtype=np.int64)
-        dist[s] = 0
-        queue[0] = s
-        head = 0
-        tail = 1
-        while head < tail:
-            v = queue[head]
-            head += 1
-            for k in range(ptr[v], ptr[v + 1]):
-                u = idx[k]
-                if dist[u] < 0:
-                    dist[u] = dist[v] + 1
-                    queue[tail] = u
-                    tail += 1
-        for i in range(1, tail):
-            v = queue[i]
-            total[t, v] += dist[v]
-            count[t, v] += 1
+        ends = np.empty(n, dtype=np.int64)
+        levels = bfs_levels(ptr, idx, sources[si], np.zeros(n, dtype=np.uint8), queue, ends)
+        for d in range(1, levels):
+            for i in range(ends[d - 1], ends[d]):
+                total[t, queue[i]] += d
+                count[t, queue[i]] += 1
     s_out = np.zeros(n, dtype=np.float64)
     c_out = np.zeros(n, dtype=np.int64)
     for t in range(nthreads):
