@@ -36,7 +36,7 @@ def random_graph(seed: int, n: int = 300, m: int = 2500) -> Graph:
 def test_layout_relabels_by_in_degree_and_slices_every_in_edge(blocks: int) -> None:
     """Vertices by in-degree (ties by index); every row holds exactly its in-edges, padded with n."""
     graph = random_graph(1)
-    layout = pagerank_layout.PullLayout(**pagerank_layout.build_layout(graph, blocks))  # type: ignore[arg-type]
+    layout = pagerank_layout.PullLayout(**pagerank_layout.build_layout(graph, blocks))
     n, indeg = graph.n, graph.in_degree()
     order = layout.order
     assert sorted(order.tolist()) == list(range(n))
@@ -88,7 +88,9 @@ def test_precision_parameter_is_checked_and_defaults_to_float64() -> None:
     assert spec.parse_params({"precision": "float32"})["precision"] == "float32"
     with pytest.raises(errors.ParamError) as info:
         spec.parse_params({"precision": "float16"})
-    assert [p["field"] for p in info.value.data] == ["precision"]  # type: ignore[union-attr]
+    data = info.value.data
+    assert isinstance(data, list)
+    assert [p["field"] for p in data] == ["precision"]  # type: ignore[index,call-overload]
 
 
 def _write_edges(path: Path, graph_seed: int) -> None:
