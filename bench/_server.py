@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -18,6 +19,27 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+class RawClient:
+    """Plain calls under ``/api-open/v1``: the envelope's ``data``, or an error for a non-zero code."""
+
+    def __init__(self, url: str) -> None:
+        logged_in = Client(url, timeout_s=120)
+        logged_in.connect("root", "nebula")
+        self._http = logged_in._http  # carries the session cookie
+
+    def _data(self, response: httpx.Response) -> Any:
+        body = response.json()
+        if body.get("code") != 0:
+            raise RuntimeError(f"{response.request.url}: {body}")
+        return body.get("data")
+
+    def get(self, path: str) -> Any:
+        return self._data(self._http.get(f"/api-open/v1{path}"))
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self._data(self._http.post(f"/api-open/v1{path}", json=body))
 
 
 class Server:
@@ -45,6 +67,10 @@ class Server:
                 break
             except httpx.HTTPError:
                 time.sleep(0.05)
+
+    def raw(self) -> RawClient:
+        """A logged-in client of plain ``get``/``post`` calls that return the envelope's data."""
+        return RawClient(self.url)
 
     def client(self) -> Client:
         client = Client(self.url, timeout_s=120)

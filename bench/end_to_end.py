@@ -49,10 +49,8 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _e2e_peers import PEERS, Loaded, check_result
-from _server import Server
+from _server import RawClient, Server
 from rmat import DEFAULT_DIR, load_or_make
-
-from graphmill.client import Client
 
 ALGORITHMS: dict[str, tuple[str, dict[str, str]]] = {
     "pagerank": ("analytics_pagerank", {"iterations": "20", "eps": "1e-300", "damping": "0.85"}),
@@ -97,7 +95,7 @@ def best_root(path: Path) -> int:
     return int(values[np.argmax(counts)])
 
 
-def run_job(client: Client, workflow_id: int) -> tuple[float, int]:
+def run_job(client: RawClient, workflow_id: int) -> tuple[float, int]:
     """Seconds from POST to status 2, and the job id."""
     t0 = time.perf_counter()
     job_id = int(client.post(f"/workflows/{workflow_id}/jobs", {})["id"])
@@ -112,7 +110,7 @@ def run_job(client: Client, workflow_id: int) -> tuple[float, int]:
     return elapsed, job_id
 
 
-def create_workflow(client: Client, name: str, path: Path, root: int) -> int:
+def create_workflow(client: RawClient, name: str, path: Path, root: int) -> int:
     task_type, spec = ALGORITHMS[name]
     filled = {k: v.format(root=root) for k, v in spec.items()}
     task = {
@@ -125,7 +123,7 @@ def create_workflow(client: Client, name: str, path: Path, root: int) -> int:
     return int(client.post("/workflows", {"name": f"e2e-{name}", "schema": {"tasks": [task]}})["id"])
 
 
-def time_jobs(client: Client, data_dir: Path, row: Row, workflow_id: int) -> Path:
+def time_jobs(client: RawClient, data_dir: Path, row: Row, workflow_id: int) -> Path:
     """One cold and one warm job; the result file of the cold one."""
     shutil.rmtree(data_dir / "cache" / "graphs", ignore_errors=True)
     cold, job_id = run_job(client, workflow_id)
@@ -191,7 +189,7 @@ def time_peer(row: Row, peer_name: str, path: Path, root: int) -> Any:
     return out
 
 
-def run_rounds(client: Client, args: Any, rows: dict[str, Row], path: Path, root: int) -> None:
+def run_rounds(client: RawClient, args: Any, rows: dict[str, Row], path: Path, root: int) -> None:
     """``repeat`` rounds; in each, every algorithm's contenders run back to back (same load)."""
     workflows = {name: create_workflow(client, name, path, root) for name in rows}
     for round_ in range(args.repeat):
@@ -269,7 +267,7 @@ def main() -> None:
     rows = {name: Row(name) for name in names}
     server = Server(args.data_dir)
     try:
-        run_rounds(server.client(), args, rows, path, root)
+        run_rounds(server.raw(), args, rows, path, root)
     finally:
         server.stop()
     m = pq.ParquetFile(path).metadata.num_rows

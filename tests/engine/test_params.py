@@ -57,6 +57,7 @@ def test_defaults() -> None:
         "eps": 0.0001,
         "damping": 0.85,
         "variant": "na",
+        "precision": "float64",  # graphmill's extension, Explorer never sends it
     }  # run-control keys not given are left out
     degrees = get_algorithm("analytics_nstepdegrees").parse_params({})
     assert degrees == {"is_directed": True, "step": 3, "bits": 6, "type": "both"}
@@ -170,7 +171,16 @@ def test_explorer_task_spec_accepted() -> None:
         "space": "basketballplayer",
     }
     params = get_algorithm("analytics_pagerank").parse_params(spec)
-    assert set(params) == {"iterations", "is_directed", "eps", "damping", "variant", "processes", "threads"}
+    assert set(params) == {
+        "iterations",
+        "is_directed",
+        "eps",
+        "damping",
+        "variant",
+        "precision",
+        "processes",
+        "threads",
+    }
     assert (params["processes"], params["threads"]) == (1, 3)
 
 

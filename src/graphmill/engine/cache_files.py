@@ -5,6 +5,11 @@ An entry is a directory ``cache_dir/<key>/`` (the key: :func:`graphmill.engine.l
 temporary directory and renamed into place, so a reader never sees half an entry, and it
 is memory-mapped (``mmap_mode="r"``) when read.  :class:`CacheWrite` writes an entry in a
 background thread while the task goes on.
+
+Derived structures (:meth:`graphmill.engine.graph.Graph.derived`, e.g. PageRank's relabelled
+in-edges) are added to an entry later as ``derived-<name>-<array>.npy`` files plus
+``derived-<name>.json``, written last: an entry without them is complete, and a task that
+needs them builds and adds them.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import os
 import secrets
 import shutil
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +31,7 @@ from graphmill.engine import graph_cache
 from graphmill.engine.base import ProgressFn
 from graphmill.engine.graph import STRING_ID_TYPE, Graph
 
-__all__ = ["CACHE_FORMAT_VERSION", "CacheWrite", "read_cache", "write_cache"]
+__all__ = ["CACHE_FORMAT_VERSION", "CacheWrite", "read_cache", "read_derived", "write_cache", "write_derived"]
 
 #: Bumped whenever the on-disk cache layout changes (part of the cache key).
 CACHE_FORMAT_VERSION = 1
@@ -91,6 +96,34 @@ def write_cache(entry: Path, graph: Graph) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def read_derived(entry: Path, name: str) -> dict[str, npt.NDArray[Any]] | None:
+    """The arrays of derived structure ``name`` in ``entry`` (memory-mapped), or ``None``."""
+    try:
+        meta = json.loads((entry / f"derived-{name}.json").read_text())
+        return {array: _load_npy(entry / f"derived-{name}-{array}.npy") for array in meta["arrays"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_derived(entry: Path, name: str, arrays: Mapping[str, npt.NDArray[Any]]) -> None:
+    """Add derived structure ``name`` to the complete entry ``entry`` (its index file last)."""
+    token = f"{os.getpid()}-{secrets.token_hex(4)}"
+    written: list[Path] = []
+    try:
+        for array, values in arrays.items():
+            tmp = entry / f".tmp-{token}-{name}-{array}.npy"
+            written.append(tmp)
+            np.save(tmp, np.asarray(values))
+            os.replace(tmp, entry / f"derived-{name}-{array}.npy")
+        tmp = entry / f".tmp-{token}-{name}.json"
+        written.append(tmp)
+        tmp.write_text(json.dumps({"arrays": sorted(arrays)}))
+        os.replace(tmp, entry / f"derived-{name}.json")
+    finally:
+        for path in written:
+            path.unlink(missing_ok=True)
+
+
 def _string_buffers(ids: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
     arr = ids.cast(STRING_ID_TYPE)
     if isinstance(arr, pa.ChunkedArray):
@@ -114,7 +147,9 @@ class CacheWrite:
 
     ``np.save`` writes with the GIL released, so the algorithm runs while the entry is
     written; :meth:`wait` before the process ends (a write cut short leaves only a
-    temporary directory, never a half entry).
+    temporary directory, never a half entry).  It is also the graph's
+    :class:`~graphmill.engine.graph.DerivedStore`: derived structures are read from the
+    entry, and new ones are added to it once the entry itself is written.
     """
 
     def __init__(
@@ -125,15 +160,18 @@ class CacheWrite:
         *,
         sources: Sequence[Path] = (),
     ) -> None:
+        self._entry = entry
         self._report = report
         self._sources = list(sources)
-        self._error: OSError | None = None
-        self._thread: threading.Thread | None = None
+        self._errors: list[OSError] = []
+        self._threads: list[threading.Thread] = []
         if entry is not None and graph is not None:
-            self._thread = threading.Thread(
-                target=self._write, args=(entry, graph), name="graph-cache-write", daemon=True
-            )
-            self._thread.start()
+            self._start(self._write, entry, graph, name="graph-cache-write")
+
+    def _start(self, target: Any, *args: Any, name: str) -> None:
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
 
     def _write(self, entry: Path, graph: Graph) -> None:
         try:
@@ -141,13 +179,39 @@ class CacheWrite:
             # which edge files (and versions) the entry came from: graph_cache drops it once stale
             graph_cache.record_sources(entry, self._sources)
         except OSError as exc:  # a cache that cannot be written is not fatal
-            self._error = exc
+            self._errors.append(exc)
+
+    def read_derived(self, name: str) -> dict[str, npt.NDArray[Any]] | None:
+        return None if self._entry is None else read_derived(self._entry, name)
+
+    def save_derived(self, name: str, arrays: Mapping[str, npt.NDArray[Any]]) -> None:
+        """Add ``arrays`` to the entry in the background, after the entry's own write."""
+        if self._entry is not None:
+            self._start(
+                self._write_derived,
+                self._entry,
+                name,
+                dict(arrays),
+                list(self._threads),
+                name="graph-cache-derived",
+            )
+
+    def _write_derived(
+        self, entry: Path, name: str, arrays: dict[str, npt.NDArray[Any]], before: list[threading.Thread]
+    ) -> None:
+        for thread in before:
+            thread.join()
+        if not (entry / "meta.json").is_file():  # the entry was not written (or already evicted)
+            return
+        try:
+            write_derived(entry, name, arrays)
+        except OSError as exc:
+            self._errors.append(exc)
 
     def wait(self) -> None:
-        """Wait for the write; a failed write is reported (from the caller's thread), not raised."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        if self._error is not None:
-            self._report("loading", 1.0, f"graph cache not written: {self._error}")
-            self._error = None
+        """Wait for the writes; a failed write is reported (from the caller's thread), not raised."""
+        while self._threads:
+            self._threads.pop(0).join()
+        for error in self._errors:
+            self._report("loading", 1.0, f"graph cache not written: {error}")
+        self._errors.clear()

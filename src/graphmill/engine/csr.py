@@ -134,14 +134,15 @@ def csr_from_codes(
     n: int,
     *,
     directed: bool,
+    compiled: bool | None = None,
 ) -> tuple[npt.NDArray[np.int64], IntArray, FloatArray | None]:
     """Out-CSR ``(indptr, indices, weights)`` from dense edge endpoints.
 
     Rows are sorted by destination (stable: parallel edges keep their input order);
     parallel edges and self-loops are kept; ``directed`` False adds the reverse of every
-    edge.
+    edge.  ``compiled`` picks the compiled kernels or numpy (default: by size).
     """
-    if src.shape[0] >= COMPILED_MIN_EDGES:
+    if compiled if compiled is not None else src.shape[0] >= COMPILED_MIN_EDGES:
         return _compiled_csr(src, dst, weights, n, directed)
     idx_dtype = _index_dtype(n)
     if not directed:

@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+
 from graphmill.engine.base import Progress
-from graphmill.engine.graph import VidType
+from graphmill.engine.csr import csr_from_codes, encode_ids
+from graphmill.engine.graph import Graph, VidType
 from graphmill.engine.loader import EdgeSource, load_graph_deferred
 from graphmill.engine.registry import get_algorithm
 from graphmill.engine.results import ResultManifest, write_result
 
-__all__ = ["run_task"]
+__all__ = ["run_task", "warm_up_kernels"]
 
 
 def run_task(
@@ -54,3 +58,38 @@ def run_task(
     progress("writing", 1.0, f"wrote {manifest.rows} rows")
     progress.log(f"result: {manifest.rows} rows, columns {', '.join(manifest.columns)}")
     return manifest
+
+
+def warm_up_kernels() -> None:
+    """Load the compiled graph-build, transpose and PageRank kernels, as a big graph would use them.
+
+    Compiled kernels load from numba's on-disk cache on their first call with each argument
+    type, which costs a fresh worker 0.2–1.5 s per kernel family; tiny inputs of the types a
+    real load produces (Arrow id chunks, dense and dictionary-encoded, weighted or not,
+    freshly built or memory-mapped read-only from the graph cache) make a warm worker pay it
+    before its first task instead.
+    """
+    from graphmill.engine.algorithms.node_importance.pagerank import warm_up as warm_up_pagerank
+
+    src = np.array([0, 1, 2, 3, 4, 5, 6, 7, 0, 2] * 3, dtype=np.int64)
+    dst = np.array([1, 2, 3, 4, 5, 6, 7, 0, 4, 6] * 3, dtype=np.int64)
+    m = src.shape[0]
+    weights = np.linspace(0.5, 1.5, m)
+    for chunks, integer in (
+        ([pa.array(src), pa.array(dst)], True),  # a compact id range: direct table
+        ([pa.array(src << 40), pa.array(dst << 40)], True),  # sparse ids: dictionary-encoded
+        ([pa.array(src).cast(pa.large_string()), pa.array(dst).cast(pa.large_string())], False),
+    ):
+        codes = encode_ids(chunks, integer=integer, compiled=True)
+        s, d = codes.codes[:m], codes.codes[m:]
+        for w in (None, weights):
+            for directed in (True, False):
+                csr_from_codes(s, d, w, codes.n, directed=directed, compiled=True)
+    indptr, indices, _ = csr_from_codes(s, d, None, codes.n, directed=True, compiled=True)
+    for read_only in (False, True):  # built in this task, or memory-mapped from the cache
+        arrays = [indptr.copy(), indices.copy()]
+        for array in arrays:
+            array.setflags(write=not read_only)
+        graph = Graph(codes.n, codes.ids, "int64", True, arrays[0], arrays[1], None)
+        graph.in_csr()
+        warm_up_pagerank(graph)

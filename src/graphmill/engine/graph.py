@@ -15,8 +15,9 @@ deterministic and "the smallest id" is simply "the smallest index".
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -28,7 +29,7 @@ from graphmill import errors
 from graphmill.engine.csr import COMPILED_MIN_EDGES, csr_from_codes, encode_ids
 from graphmill.formats.vid import VidType
 
-__all__ = ["Graph", "InCSR", "VidType", "build_graph", "csr_from_codes"]
+__all__ = ["DerivedStore", "Graph", "InCSR", "VidType", "build_graph", "csr_from_codes"]
 
 
 #: Type of string vertex ids inside a :class:`Graph` (64-bit offsets: no 2 GiB limit).
@@ -50,6 +51,18 @@ class InCSR(NamedTuple):
     indptr: npt.NDArray[np.int64]
     indices: IntArray
     edge_ids: npt.NDArray[np.int64]
+
+
+class DerivedStore(Protocol):
+    """Where a graph's derived structures outlive the task: the graph cache entry it came from.
+
+    ``read_derived`` returns the arrays saved under ``name`` (or ``None``); ``save_derived``
+    stores them (possibly in the background; failures are not the caller's problem).
+    """
+
+    def read_derived(self, name: str) -> dict[str, npt.NDArray[Any]] | None: ...
+
+    def save_derived(self, name: str, arrays: Mapping[str, npt.NDArray[Any]]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -121,6 +134,31 @@ class Graph:
             self._cache["in_csr"] = cached
         result: InCSR = cached
         return result
+
+    def attach_store(self, store: DerivedStore) -> None:
+        """Keep :meth:`derived` structures in ``store`` too (the loader attaches the cache entry)."""
+        self._cache["derived_store"] = store
+
+    def derived(
+        self, name: str, build: Callable[[], dict[str, npt.NDArray[Any]]]
+    ) -> dict[str, npt.NDArray[Any]]:
+        """Arrays derived from this graph, built once: kept in memory and in the attached store.
+
+        ``name`` identifies the structure and its layout version (a changed layout takes a new
+        name).  A graph from the cache finds what an earlier task built; a new one builds it
+        and saves it beside the cached CSR, so the next task on the same data pays nothing.
+        """
+        key = f"derived:{name}"
+        cached: dict[str, npt.NDArray[Any]] | None = self._cache.get(key)
+        if cached is None:
+            store: DerivedStore | None = self._cache.get("derived_store")
+            cached = store.read_derived(name) if store is not None else None
+            if cached is None:
+                cached = build()
+                if store is not None:
+                    store.save_derived(name, cached)
+            self._cache[key] = cached
+        return cached
 
     def adjacency(self, data: FloatArray | None = None) -> Any:
         """``scipy.sparse.csr_array`` of the out-CSR; ``data`` defaults to all ones.

@@ -431,11 +431,15 @@ def load_graph_deferred(
         cached = _cache_hit(entry, report)
         if cached is not None:
             graph_cache.touch(entry)
-            return cached, CacheWrite(None, None, report)
+            store = CacheWrite(entry, None, report)  # nothing to write but derived structures
+            cached.attach_store(store)
+            return cached, store
     src_all, dst_all, weight_all, resolved = _edge_columns(sources, vid_type, weighted, report)
     graph = build_graph(src_all, dst_all, weight_all, vid_type=resolved, directed=directed)
     report("loading", 1.0, f"built graph: {graph.n} vertices, {graph.m} edges")
-    return graph, CacheWrite(entry, graph, report, sources=[Path(s.path) for s in sources])
+    pending = CacheWrite(entry, graph, report, sources=[Path(s.path) for s in sources])
+    graph.attach_store(pending)
+    return graph, pending
 
 
 def _cache_hit(entry: Path, report: ProgressFn) -> Graph | None:

@@ -1,16 +1,34 @@
 # mypy: disable-error-code="no-untyped-def"
-"""Compiled PageRank iterations: pull over the in-CSR and push over the out-CSR."""
+"""Compiled PageRank: the locality layout (relabelling + sliced rows) and its pull iteration.
+
+Layout
+    Vertices are renumbered by in-degree, largest first (ties keep their old order), so
+    the few vertices most edges touch share a small, cache-resident stretch of the rank
+    arrays.  The in-edges are then stored as SELL-8 ("sliced ELLPACK"): rows in slices of
+    :data:`LANES` consecutive (new) vertices, each slice padded to its longest row and
+    stored column by column, so one step of the loop reads one in-edge of eight rows at
+    once.  Rows sorted by length pad very little (measured +1–3 % on R-MAT), and the loop
+    has no per-row branch: that branch (a mispredict at every row end) cost as much as
+    the gathers themselves.  Padding slots point at vertex ``n``, whose contribution is 0.
+    Within a row, sources keep ascending *old* index order, whatever the thread count.
+"""
 
 from __future__ import annotations
 
+import numpy as np
+
 from graphmill.engine._numba import OPTS, nb
 
-__all__: list[str] = []
+__all__ = ["LANES"]
+
+#: Rows per slice of the SELL layout (and accumulators per step of the pull loop); the
+#: kernels spell it as 8 (and shifts by 3) so the compiler sees a constant.
+LANES = 8
 
 
 @nb.njit(parallel=True, **OPTS)
 def pagerank_step(in_ptr, in_src, inv_out, rank, contrib, damping, base, out):
-    """One pull iteration ``out[v] = base + d * sum_{u->v} rank[u] * inv_out[u]``; returns the L1 change."""
+    """One pull iteration over a plain in-CSR (InfoMap's flow); returns the L1 change."""
     n = rank.shape[0]
     for v in nb.prange(n):
         contrib[v] = rank[v] * inv_out[v]
@@ -25,30 +43,108 @@ def pagerank_step(in_ptr, in_src, inv_out, rank, contrib, damping, base, out):
     return delta
 
 
-@nb.njit(parallel=True, **OPTS)
-def pagerank_push(indptr, indices, bounds, inv_out, rank, acc, damping, base, out):
-    """One push iteration over the out-CSR (no transpose needed); returns the L1 change.
+@nb.njit(**OPTS)
+def degree_order(degree):
+    """Vertices by ``degree`` descending, ties in index order (a counting sort): new → old."""
+    n = degree.shape[0]
+    top = 0
+    for v in range(n):
+        if degree[v] > top:
+            top = degree[v]
+    start = np.zeros(top + 2, dtype=np.int64)
+    for v in range(n):
+        start[top - degree[v] + 1] += 1
+    for d in range(top + 1):
+        start[d + 1] += start[d]
+    order = np.empty(n, dtype=np.int64)
+    for v in range(n):
+        slot = top - degree[v]
+        order[start[slot]] = v
+        start[slot] += 1
+    return order
 
-    Block ``b`` scatters ``rank[u] * inv_out[u]`` of the sources ``bounds[b]..bounds[b+1]``
-    into its own row ``acc[b]``; the rows are then summed in block order, so the result
-    does not depend on thread scheduling.
+
+@nb.njit(**OPTS)
+def slice_offsets(row_length):
+    """Start of every slice of 8 rows in the padded edge array (rows sorted longest first)."""
+    n = row_length.shape[0]
+    slices = (n + 7) >> 3
+    offsets = np.zeros(slices + 1, dtype=np.int64)
+    for c in range(slices):
+        offsets[c + 1] = offsets[c] + (row_length[c << 3] << 3)
+    return offsets
+
+
+@nb.njit(parallel=True, **OPTS)
+def sliced_in_edges(indptr, indices, new_of_old, offsets, bounds, pad):
+    """The relabelled in-edges in SELL layout, filled by a parallel counting sort.
+
+    Block ``b`` owns the old sources ``bounds[b]..bounds[b+1]``: it counts its edges per
+    (new) destination, takes its own range of slots in every row (blocks in order), and
+    writes there, so each row lists its sources in ascending old index order.
     """
-    nb_ = bounds.shape[0] - 1
-    n = rank.shape[0]
-    for b in nb.prange(nb_):
-        row = acc[b]
-        for v in range(n):
-            row[v] = 0.0
-        for u in range(bounds[b], bounds[b + 1]):
-            c = rank[u] * inv_out[u]
-            for k in range(indptr[u], indptr[u + 1]):
-                row[indices[k]] += c
-    delta = 0.0
+    n = indptr.shape[0] - 1
+    blocks = bounds.shape[0] - 1
+    slot = np.zeros((blocks, n), dtype=np.int64)
+    for b in nb.prange(blocks):
+        row = slot[b]
+        for k in range(indptr[bounds[b]], indptr[bounds[b + 1]]):
+            row[new_of_old[indices[k]]] += 1
     for v in nb.prange(n):
-        s = 0.0
-        for b in range(nb_):
-            s += acc[b, v]
-        x = base + damping * s
-        out[v] = x
-        delta += abs(x - rank[v])
-    return delta
+        start = 0
+        for b in range(blocks):
+            count = slot[b, v]
+            slot[b, v] = start
+            start += count
+    out = np.full(offsets[-1], pad, dtype=indices.dtype)
+    for b in nb.prange(blocks):
+        row = slot[b]
+        for u in range(bounds[b], bounds[b + 1]):
+            source = new_of_old[u]
+            for k in range(indptr[u], indptr[u + 1]):
+                v = new_of_old[indices[k]]
+                j = row[v]
+                row[v] = j + 1
+                out[offsets[v >> 3] + (j << 3) + (v & 7)] = source
+    return out
+
+
+@nb.njit(parallel=True, **OPTS)
+def pull_step(offsets, sources, bounds, inv_out, rank, contrib, damping, base, out, deltas):
+    """One pull iteration over the SELL layout; returns the L1 change ``sum |out - rank|``.
+
+    ``out[v] = base + damping * sum_{u->v} rank[u] * inv_out[u]``.  ``contrib`` has
+    ``n + 1`` entries (the last, the padding target, stays 0); float32 ``contrib`` halves
+    the bytes the gathers touch, sums stay float64.  Block ``b`` owns the slices
+    ``bounds[b]..bounds[b+1]`` (balanced by stored edges); each row is summed in its
+    stored order, so the result does not depend on the thread count.
+    """
+    n = rank.shape[0]
+    blocks = bounds.shape[0] - 1
+    for b in nb.prange(blocks):
+        for v in range(bounds[b] * 8, min(bounds[b + 1] * 8, n)):
+            contrib[v] = rank[v] * inv_out[v]
+    for b in nb.prange(blocks):
+        change = 0.0
+        for c in range(bounds[b], bounds[b + 1]):
+            s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
+            for p in range(offsets[c], offsets[c + 1], 8):
+                s0 += contrib[sources[p]]
+                s1 += contrib[sources[p + 1]]
+                s2 += contrib[sources[p + 2]]
+                s3 += contrib[sources[p + 3]]
+                s4 += contrib[sources[p + 4]]
+                s5 += contrib[sources[p + 5]]
+                s6 += contrib[sources[p + 6]]
+                s7 += contrib[sources[p + 7]]
+            sums = (s0, s1, s2, s3, s4, s5, s6, s7)
+            v0 = c * 8
+            for lane in range(min(8, n - v0)):
+                x = base + damping * sums[lane]
+                change += abs(x - rank[v0 + lane])
+                out[v0 + lane] = x
+        deltas[b] = change
+    total = 0.0
+    for b in range(blocks):
+        total += deltas[b]
+    return total
