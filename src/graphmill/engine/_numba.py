@@ -65,7 +65,7 @@ def unit(h):
 
 
 @intrinsic
-def atomic_add(typingctx, arr, i, val):  # pragma: no cover - runs compiled only
+def _atomic_add(typingctx, arr, i, val):  # pragma: no cover - runs compiled only
     """``arr[i] += val`` as one atomic read-modify-write; returns the value before.
 
     For ``prange`` loops whose iterations update shared counters (numba has no atomics of
@@ -81,3 +81,6 @@ def atomic_add(typingctx, arr, i, val):  # pragma: no cover - runs compiled only
         return builder.atomic_rmw("add", ptr, value, "monotonic")
 
     return sig, codegen
+
+
+atomic_add: Any = _atomic_add  # called as atomic_add(arr, i, val) inside kernels
