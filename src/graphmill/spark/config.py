@@ -12,6 +12,7 @@ Example::
     staging_dir = "hdfs://namenode:8020/graphmill/staging"   # shared storage: checkpoints
     partitions = 64
     checkpoint_every = 5
+    graphx = true        # GraphX where it gives NA's answer; false: DataFrame implementations only
     [spark.conf]
     "spark.hadoop.fs.s3a.endpoint" = "http://127.0.0.1:9000"
 """
@@ -48,6 +49,9 @@ class SparkConfig:
         session: ``job``: one Spark application per task (its JVM ends with the task, so a
             cancel frees the executors at once).  ``server`` is not offered yet.
         conf: any further ``spark.*`` settings, passed through unchanged.
+        graphx: run PageRank, WCC, BFS and TriangleCount with GraphX (graphmill's helper jar,
+            compiled on first use) where GraphX gives NA's answer; ``False``: DataFrames only
+            (SCC runs on GraphX either way).
     """
 
     master: str = "local[2]"
@@ -61,6 +65,7 @@ class SparkConfig:
     checkpoint_every: int = 5
     session: Literal["job"] = "job"
     conf: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    graphx: bool = True
 
     def local_footprint_bytes(self) -> int:
         """Memory a Spark task takes on this machine: the driver's heap, JVM overhead, the Python side."""
@@ -142,6 +147,7 @@ _KEYS = {
     "checkpoint_every",
     "session",
     "conf",
+    "graphx",
 }
 
 
@@ -169,6 +175,9 @@ def parse_spark_config(document: Mapping[str, object], *, source: str = "configu
     conf = entry.get("conf", {})
     if not isinstance(conf, dict) or not all(isinstance(k, str) and k.startswith("spark.") for k in conf):
         raise errors.ParamError(f"{where}: 'conf' must be a table of spark.* settings")
+    graphx = entry.get("graphx", True)
+    if not isinstance(graphx, bool):
+        raise errors.ParamError(f"{where}: 'graphx' must be true or false")
     session = entry.get("session", "job")
     if session != "job":
         raise errors.ParamError(f'{where}: session must be "job" (one Spark application per task)')
@@ -183,6 +192,7 @@ def parse_spark_config(document: Mapping[str, object], *, source: str = "configu
         partitions=_positive(entry, "partitions", where) or _DEFAULT.partitions,
         checkpoint_every=_positive(entry, "checkpoint_every", where) or _DEFAULT.checkpoint_every,
         conf=tuple((k, str(v)) for k, v in sorted(conf.items())),
+        graphx=graphx,
     )
 
 
