@@ -61,6 +61,23 @@ def test_kcore_matches_networkx_on_simple_graph() -> None:
     assert all(got[v] == expected[v] for v in got)
 
 
+@pytest.mark.parametrize("directed", [True, False])
+def test_kcore_parallel_peeling_matches_networkx(directed: bool) -> None:
+    """Frontiers longer than PARALLEL_FRONTIER are peeled by several threads; the cores stay exact."""
+    from graphmill.engine.algorithms.node_importance.kcore_kernels import PARALLEL_FRONTIER
+
+    g = nx.gnm_random_graph(8 * PARALLEL_FRONTIER, 24 * PARALLEL_FRONTIER, seed=11)
+    src = np.array([u for u, v in g.edges()])
+    dst = np.array([v for u, v in g.edges()])
+    out = _run("analytics_kcore", build_graph(src, dst, vid_type="int64", directed=directed), {})
+    got = dict(zip(out["VID"], out["VALUE"], strict=True))
+    expected = nx.core_number(g)
+    top = max(expected.values())
+    frontier = [v for v, d in nx.k_core(g, top).degree() if d == top]  # the last level's first frontier
+    assert len(frontier) >= PARALLEL_FRONTIER
+    assert got == {v: expected[v] for v in got}
+
+
 def test_kcore_subgraph_rows() -> None:
     """type=subgraph lists (vertex, neighbour) for vertices with core number in [kmin, kmax], by core."""
     el = random_edges(3, n=25, m=70)

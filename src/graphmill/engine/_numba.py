@@ -28,10 +28,13 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numba
 import numpy as np
+from numba.core import cgutils as _cgutils
+from numba.extending import intrinsic
 
 nb: Any = numba  # kernels are untyped for mypy (numba's stubs cannot type @njit(**options))
+cgutils: Any = _cgutils
 
-__all__ = ["OPTS", "hash4", "mix64", "nb", "unit"]
+__all__ = ["OPTS", "atomic_add", "hash3", "hash4", "mix64", "nb", "unit"]
 
 #: Options of every kernel: compiled once per machine, and free of the GIL.
 OPTS: dict[str, Any] = {"cache": True, "nogil": True}
@@ -51,15 +54,42 @@ def mix64(x):
 
 
 @nb.njit(inline="always", **OPTS)
-def hash4(seed, a, b, c):
-    """A 64-bit hash of four integers."""
+def hash3(seed, a, b):
+    """A 64-bit hash of three integers; ``mix64(hash3(s, a, b) ^ c)`` is ``hash4(s, a, b, c)``."""
     h = mix64(np.uint64(seed))
     h = mix64(h ^ np.uint64(a))
-    h = mix64(h ^ np.uint64(b))
-    return mix64(h ^ np.uint64(c))
+    return mix64(h ^ np.uint64(b))
+
+
+@nb.njit(inline="always", **OPTS)
+def hash4(seed, a, b, c):
+    """A 64-bit hash of four integers."""
+    return mix64(hash3(seed, a, b) ^ np.uint64(c))
 
 
 @nb.njit(inline="always", **OPTS)
 def unit(h):
     """A uniform double in [0, 1) from a 64-bit hash."""
     return np.float64(h >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@intrinsic
+def _atomic_add(typingctx, arr, i, val):  # pragma: no cover - runs compiled only
+    """``arr[i] += val`` as one atomic read-modify-write; returns the value before.
+
+    For ``prange`` loops whose iterations update shared counters (numba has no atomics of
+    its own); relaxed ordering: only the counter itself must not lose updates.
+    """
+    sig = arr.dtype(arr, i, val)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]])
+        value = context.cast(builder, args[2], signature.args[2], aryty.dtype)
+        return builder.atomic_rmw("add", ptr, value, "monotonic")
+
+    return sig, codegen
+
+
+atomic_add: Any = _atomic_add  # called as atomic_add(arr, i, val) inside kernels

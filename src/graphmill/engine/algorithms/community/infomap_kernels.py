@@ -6,6 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 from graphmill.engine._numba import OPTS, nb
+from graphmill.engine.algorithms.community.louvain_kernels import (
+    group_scratch,
+    group_sum,
+    neighbour_groups,
+    next_visit,
+)
 
 __all__: list[str] = []
 
@@ -44,51 +50,42 @@ def infomap_move(ptr, idx, f, p, o, order, max_sweeps):
     sum_q = 0.0
     for i in range(n):
         sum_q += qm[i]
-    nw = np.zeros(n, dtype=np.float64)
-    seen = np.zeros(n, dtype=np.bool_)
-    touched = np.empty(n, dtype=np.int64)
+    slot_of, touched, acc = group_scratch(n)
     total_moves = 0
     sweeps = 0
+    visit = 0
     for _sweep in range(max_sweeps):
         sweeps += 1
         moves = 0
         for oi in range(n):
             v = order[oi]
             i = mod[v]
-            nt = 0
-            for e in range(ptr[v], ptr[v + 1]):
-                u = idx[e]
-                if u == v:
-                    continue
-                c = mod[u]
-                if not seen[c]:
-                    seen[c] = True
-                    touched[nt] = c
-                    nt += 1
-                nw[c] += f[e]
+            visit = next_visit(visit, slot_of)
+            nt = neighbour_groups(v, ptr, idx, f, mod, visit, slot_of, touched, acc)
             ov = o[v]
             pv = p[v]
-            fi = nw[i]
+            fi = group_sum(i, visit, slot_of, acc)
             qi_new = qm[i] - ov + 2.0 * fi
             pi_new = pm[i] - pv
             base_old_i = -2.0 * _plogp(qm[i]) + _plogp(qm[i] + pm[i])
             base_new_i = -2.0 * _plogp(qi_new) + _plogp(qi_new + pi_new)
             best = i
+            best_t = -1
             best_delta = 0.0
             for t in range(nt):
                 j = touched[t]
                 if j == i:
                     continue
-                qj_new = qm[j] + ov - 2.0 * nw[j]
+                qj_new = qm[j] + ov - 2.0 * acc[t]
                 sq_new = sum_q - qm[i] - qm[j] + qi_new + qj_new
                 delta = _move_delta(sum_q, sq_new, base_new_i, base_old_i, qm[j], pm[j], qj_new, pm[j] + pv)
                 if delta < best_delta - 1e-12:
                     best = j
+                    best_t = t
                     best_delta = delta
             if best != i:
                 j = best
-                fj = nw[j]
-                qj_new = qm[j] + ov - 2.0 * fj
+                qj_new = qm[j] + ov - 2.0 * acc[best_t]
                 sum_q = sum_q - qm[i] - qm[j] + qi_new + qj_new
                 qm[i] = qi_new
                 pm[i] = pi_new
@@ -96,10 +93,6 @@ def infomap_move(ptr, idx, f, p, o, order, max_sweeps):
                 pm[j] += pv
                 mod[v] = j
                 moves += 1
-            for t in range(nt):
-                c = touched[t]
-                nw[c] = 0.0
-                seen[c] = False
         total_moves += moves
         if moves == 0:
             break

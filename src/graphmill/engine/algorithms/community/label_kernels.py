@@ -1,170 +1,154 @@
 # mypy: disable-error-code="no-untyped-def"
-"""Compiled label-propagation rounds (LPA / CDLP and HANP)."""
+"""Compiled label-propagation rounds: one synchronous round kernel for LPA / CDLP and HANP.
+
+A vertex tallies its neighbours' votes by label (out- and, with ``use_in``, in-neighbours;
+a reciprocal neighbour counts twice; parallel edges each) and takes the label with the
+highest total.  Labels are tallied in order of first appearance, so the sums and the
+comparisons are the same, operation for operation, as a tally over a gathered list.
+
+Only vertices whose choice can differ from the previous round are recomputed: those with
+a neighbour that changed label, and those whose last choice went through a hashed tie
+(the hash depends on the round).  Any other vertex would tally the same votes in the same
+order and pick the same label, so skipping it changes nothing.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from graphmill.engine._numba import OPTS, hash4, nb
+from graphmill.engine._numba import OPTS, hash3, mix64, nb
 
 __all__: list[str] = []
 
+#: How a neighbour u's vote over adjacency entry k is weighed.
+UNIT = 0  # 1.0 (unweighted LPA / CDLP): no weight array is read
+WEIGHTED = 1  # w[k]
+SCALED = 2  # vote[u] * w[k] (HANP: score * degree ** preference, times the edge weight)
+
 
 @nb.njit(inline="always", **OPTS)
-def _argbest(labs, scores, cnt, acc, seen, seed, v, it, random_ties):
-    """Label with the highest summed score among ``labs[:cnt]`` (ties: smallest or hashed).
+def _tally(lo, hi, idx, w, vote, mode, labels, acc, stamp, mark, touched, nt):
+    """Add the votes of adjacency entries ``lo:hi`` to ``acc`` by label.
 
-    ``acc``/``seen`` are per-thread scratch arrays indexed by label (left clean on return).
+    A label not yet stamped with ``mark`` (this vertex, this round) starts a fresh sum and
+    is appended to ``touched``; returns the new count of touched labels.
     """
-    for i in range(cnt):
-        acc[labs[i]] += scores[i]
-    best = -1
-    best_s = 0.0
+    for k in range(lo, hi):
+        u = idx[k]
+        lab = labels[u]
+        if mode == UNIT:
+            s = 1.0
+        elif mode == WEIGHTED:
+            s = w[k]
+        else:
+            s = vote[u] * w[k]
+        if stamp[lab] != mark:
+            stamp[lab] = mark
+            acc[lab] = s
+            touched[nt] = lab
+            nt += 1
+        else:
+            acc[lab] += s
+    return nt
+
+
+@nb.njit(inline="always", **OPTS)
+def _pick(touched, nt, acc, hprefix, random_ties):
+    """``(label, tied)``: the highest total among ``touched[:nt]`` and whether a tie was met.
+
+    Ties go to the smallest label or, with ``random_ties``, to the label of smallest
+    ``mix64(hprefix ^ label)`` (= ``hash4(seed, v, it, label)``), hashed only when needed.
+    """
+    best = touched[0]
+    best_s = acc[best]
     best_h = np.uint64(0)
-    for i in range(cnt):
-        lab = labs[i]
-        if seen[lab]:
-            continue
-        seen[lab] = True
+    hashed = False
+    tied = False
+    for t in range(1, nt):
+        lab = touched[t]
         s = acc[lab]
-        if best < 0 or s > best_s + 1e-12 * abs(best_s):
+        if s > best_s + 1e-12 * abs(best_s):
             best = lab
             best_s = s
-            if random_ties:
-                best_h = hash4(seed, v, it, lab)
+            hashed = False
         elif abs(s - best_s) <= 1e-12 * abs(best_s):
+            tied = True
             if random_ties:
-                h = hash4(seed, v, it, lab)
+                if not hashed:
+                    best_h = mix64(hprefix ^ np.uint64(best))
+                    hashed = True
+                h = mix64(hprefix ^ np.uint64(lab))
                 if h < best_h:
                     best = lab
                     best_h = h
             elif lab < best:
                 best = lab
-    for i in range(cnt):
-        acc[labs[i]] = 0.0
-        seen[labs[i]] = False
-    return best
+    return best, tied
+
+
+@nb.njit(inline="always", **OPTS)
+def _wake(lo, hi, idx, nxt):
+    for k in range(lo, hi):
+        nxt[idx[k]] = True
+
+
+@nb.njit(inline="always", **OPTS)
+def _top_score(lo, hi, idx, labels, score, best, mx):
+    """Largest ``score`` among the neighbours in ``lo:hi`` carrying label ``best`` (at least ``mx``)."""
+    for k in range(lo, hi):
+        u = idx[k]
+        if labels[u] == best and score[u] > mx:
+            mx = score[u]
+    return mx
 
 
 @nb.njit(parallel=True, **OPTS)
-def label_round(optr, oidx, ow, iptr, iidx, iw, use_in, labels, random_ties, seed, it, out, acc_t, seen_t):
-    """One synchronous LPA round; returns the number of vertices whose label changed.
+def vote_round(adj, use_in, mode, vote, labels, random_ties, seed, it, active, nxt, out, scratch, hanp):
+    """One synchronous round over the ``active`` vertices; returns how many labels changed.
 
-    A vertex scores each label by the summed weight of its neighbours carrying it (out-
-    and, with ``use_in``, in-neighbours; a reciprocal neighbour counts twice) and takes
-    the best; ties go to the smallest label or, with ``random_ties``, to the label of
-    smallest ``hash(seed, v, it, label)``.  No neighbours: label kept.
+    ``adj`` = (out ptr, out idx, out w, in ptr, in idx, in w); ``scratch`` = per-thread
+    (label sums, label stamps, touched labels), each thread's row ``n`` long; ``hanp`` =
+    (score, hop_att, new score), used with ``mode == SCALED`` only: a vertex that changes
+    label takes the largest score among the neighbours carrying its new label minus
+    ``hop_att``, others keep theirs.  Vertices without neighbours keep their label.
+    Vertices to recompute next round are flagged in ``nxt``.
     """
+    optr, oidx, ow, iptr, iidx, iw = adj
+    acc_t, stamp_t, touched_t = scratch
+    score, hop_att, out_s = hanp
     n = labels.shape[0]
     changed = 0
     chunk = 256
-    nchunks = (n + chunk - 1) // chunk
-    for ci in nb.prange(nchunks):
-        acc = acc_t[nb.get_thread_id()]
-        seen = seen_t[nb.get_thread_id()]
-        labs = np.empty(16, dtype=labels.dtype)
-        scores = np.empty(16, dtype=np.float64)
+    for ci in nb.prange((n + chunk - 1) // chunk):
+        tid = nb.get_thread_id()
+        acc, stamp, touched = acc_t[tid], stamp_t[tid], touched_t[tid]
         for v in range(ci * chunk, min(n, (ci + 1) * chunk)):
-            d = optr[v + 1] - optr[v]
-            if use_in:
-                d += iptr[v + 1] - iptr[v]
-            if d == 0:
-                out[v] = labels[v]
+            old = labels[v]
+            out[v] = old
+            if mode == SCALED:
+                out_s[v] = score[v]
+            if not active[v]:
                 continue
-            if d > labs.shape[0]:
-                labs = np.empty(2 * d, dtype=labels.dtype)
-                scores = np.empty(2 * d, dtype=np.float64)
-            c = 0
-            for k in range(optr[v], optr[v + 1]):
-                labs[c] = labels[oidx[k]]
-                scores[c] = ow[k]
-                c += 1
+            mark = it * n + v + 1
+            nt = _tally(optr[v], optr[v + 1], oidx, ow, vote, mode, labels, acc, stamp, mark, touched, 0)
             if use_in:
-                for k in range(iptr[v], iptr[v + 1]):
-                    labs[c] = labels[iidx[k]]
-                    scores[c] = iw[k]
-                    c += 1
-            best = _argbest(labs, scores, c, acc, seen, seed, v, it, random_ties)
+                nt = _tally(iptr[v], iptr[v + 1], iidx, iw, vote, mode, labels, acc, stamp, mark, touched, nt)
+            if nt == 0:
+                continue
+            hprefix = hash3(seed, v, it) if random_ties else np.uint64(0)
+            best, tied = _pick(touched, nt, acc, hprefix, random_ties)
+            if tied and random_ties:
+                nxt[v] = True
+            if best == old:
+                continue
             out[v] = best
-            if best != labels[v]:
-                changed += 1
-    return changed
-
-
-@nb.njit(parallel=True, **OPTS)
-def hanp_round(
-    optr,
-    oidx,
-    ow,
-    iptr,
-    iidx,
-    iw,
-    use_in,
-    labels,
-    score,
-    degpow,
-    hop_att,
-    seed,
-    it,
-    out_l,
-    out_s,
-    acc_t,
-    seen_t,
-):
-    """One synchronous HANP round (Leung et al.); returns the number of changed labels.
-
-    Neighbour u votes for its label with ``score[u] * degpow[u] * w(u, v)``; the label with
-    the highest sum wins (ties hashed by ``seed``); the new score is the largest score
-    among the neighbours carrying the winning label minus ``hop_att`` (kept when the
-    label does not change).
-    """
-    n = labels.shape[0]
-    changed = 0
-    chunk = 256
-    nchunks = (n + chunk - 1) // chunk
-    for ci in nb.prange(nchunks):
-        acc = acc_t[nb.get_thread_id()]
-        seen = seen_t[nb.get_thread_id()]
-        labs = np.empty(16, dtype=labels.dtype)
-        scores = np.empty(16, dtype=np.float64)
-        for v in range(ci * chunk, min(n, (ci + 1) * chunk)):
-            d = optr[v + 1] - optr[v]
-            if use_in:
-                d += iptr[v + 1] - iptr[v]
-            if d == 0:
-                out_l[v] = labels[v]
-                out_s[v] = score[v]
-                continue
-            if d > labs.shape[0]:
-                labs = np.empty(2 * d, dtype=labels.dtype)
-                scores = np.empty(2 * d, dtype=np.float64)
-            c = 0
-            for k in range(optr[v], optr[v + 1]):
-                u = oidx[k]
-                labs[c] = labels[u]
-                scores[c] = score[u] * degpow[u] * ow[k]
-                c += 1
-            if use_in:
-                for k in range(iptr[v], iptr[v + 1]):
-                    u = iidx[k]
-                    labs[c] = labels[u]
-                    scores[c] = score[u] * degpow[u] * iw[k]
-                    c += 1
-            best = _argbest(labs, scores, c, acc, seen, seed, v, it, True)
-            out_l[v] = best
-            if best == labels[v]:
-                out_s[v] = score[v]
-                continue
             changed += 1
-            mx = -np.inf
-            for k in range(optr[v], optr[v + 1]):
-                u = oidx[k]
-                if labels[u] == best and score[u] > mx:
-                    mx = score[u]
+            _wake(optr[v], optr[v + 1], oidx, nxt)
             if use_in:
-                for k in range(iptr[v], iptr[v + 1]):
-                    u = iidx[k]
-                    if labels[u] == best and score[u] > mx:
-                        mx = score[u]
-            out_s[v] = mx - hop_att
+                _wake(iptr[v], iptr[v + 1], iidx, nxt)
+            if mode == SCALED:
+                mx = _top_score(optr[v], optr[v + 1], oidx, labels, score, best, -np.inf)
+                if use_in:
+                    mx = _top_score(iptr[v], iptr[v + 1], iidx, labels, score, best, mx)
+                out_s[v] = mx - hop_att
     return changed

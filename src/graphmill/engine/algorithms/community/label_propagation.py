@@ -32,25 +32,82 @@ __all__ = ["HANP", "LPA", "hanp", "label_propagation"]
 # -- LPA / CDLP ------------------------------------------------------------------------------
 
 
-def _neighbour_arrays(graph: Graph, weighted: bool) -> tuple[Any, ...]:
-    """(out ptr, out idx, out w, in ptr, in idx, in w, use_in) for the label kernels."""
-    weights = (
-        np.asarray(graph.weights)
-        if weighted and graph.weights is not None
-        else np.ones(graph.m, dtype=np.float64)
-    )
+def _neighbour_arrays(graph: Graph, weights: npt.NDArray[np.float64]) -> tuple[tuple[Any, ...], bool]:
+    """((out ptr, out idx, out w, in ptr, in idx, in w), use_in) for the round kernel.
+
+    ``weights`` are per out-CSR edge, or empty when the votes do not read them.
+    """
     if graph.directed:
         inc = graph.in_csr()
-        return graph.indptr, graph.indices, weights, inc.indptr, inc.indices, weights[inc.edge_ids], True
-    return (
-        graph.indptr,
-        graph.indices,
-        weights,
-        np.zeros(1, dtype=np.int64),
-        np.zeros(0, dtype=graph.indices.dtype),
-        np.zeros(0, dtype=np.float64),
-        False,
-    )
+        in_w = weights[inc.edge_ids] if weights.shape[0] else weights
+        return (graph.indptr, graph.indices, weights, inc.indptr, inc.indices, in_w), True
+    empty_ptr = np.zeros(1, dtype=np.int64)
+    return (graph.indptr, graph.indices, weights, empty_ptr, graph.indices[:0], weights[:0]), False
+
+
+def _propagate(
+    graph: Graph,
+    weights: npt.NDArray[np.float64] | None,
+    iterations: int,
+    seed: int,
+    progress: Progress,
+    *,
+    random_ties: bool,
+    until_stable: bool,
+    hanp: tuple[npt.NDArray[np.float64], float] | None = None,
+) -> npt.NDArray[np.int64]:
+    """Synchronous rounds of the label kernel; labels start as the vertices themselves.
+
+    Votes are 1 (``weights`` None), the edge weight, or, with ``hanp`` = (degree **
+    preference, hop_att), score x degree ** preference x weight with HANP's score update.
+    """
+    from graphmill.engine.algorithms.community import label_kernels as k
+
+    n = graph.n
+    labels = np.arange(n, dtype=np.int64)
+    if n == 0:
+        return labels
+    if hanp is not None:
+        mode = k.SCALED
+    elif weights is None:
+        mode = k.UNIT
+    else:
+        mode = k.WEIGHTED
+    adj, use_in = _neighbour_arrays(graph, np.zeros(0) if weights is None else weights)
+    width = int(np.diff(adj[0]).max(initial=0)) + int(np.diff(adj[3]).max(initial=0)) + 1
+    t = threads()
+    scratch = (np.zeros((t, n)), np.zeros((t, n), dtype=np.int64), np.empty((t, width), dtype=np.int64))
+    active, nxt = np.ones(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
+    out = np.empty_like(labels)
+    degpow, hop_att = hanp if hanp is not None else (np.zeros(0), 0.0)
+    score = np.ones(degpow.shape[0])
+    out_s = np.empty_like(score)
+    for it in range(1, iterations + 1):
+        vote = score * degpow
+        changed = k.vote_round(
+            adj,
+            use_in,
+            mode,
+            vote,
+            labels,
+            random_ties,
+            seed,
+            it,
+            active,
+            nxt,
+            out,
+            scratch,
+            (score, hop_att, out_s),
+        )
+        labels, out = out, labels
+        score, out_s = out_s, score
+        active, nxt = nxt, active
+        nxt[:] = False
+        progress("computing", it / iterations, f"iteration {it} of {iterations}, {changed} labels changed")
+        if changed == 0 and until_stable:
+            progress.log(f"labels stable after {it} iterations")
+            break
+    return labels
 
 
 def label_propagation(
@@ -64,23 +121,9 @@ def label_propagation(
     ``iterations`` rounds (LDBC CDLP).  Otherwise (NA): votes weighted by edge weight,
     ties broken by a hash of ``seed``, stop early when no label changes.
     """
-    labels = np.arange(graph.n, dtype=np.int64)
-    if graph.n == 0:
-        return labels
-    from graphmill.engine.algorithms.community import label_kernels as k
-
-    arrays = _neighbour_arrays(graph, weighted=not graphalytics)
-    out = np.empty_like(labels)
-    acc = np.zeros((threads(), graph.n), dtype=np.float64)
-    seen = np.zeros((threads(), graph.n), dtype=np.bool_)
-    for it in range(1, iterations + 1):
-        changed = k.label_round(*arrays, labels, not graphalytics, seed, it, out, acc, seen)
-        labels, out = out, labels
-        progress("computing", it / iterations, f"iteration {it} of {iterations}, {changed} labels changed")
-        if changed == 0 and not graphalytics:
-            progress.log(f"labels stable after {it} iterations")
-            break
-    return labels
+    weights = None if graphalytics or graph.weights is None else np.asarray(graph.weights, dtype=np.float64)
+    hashed = not graphalytics
+    return _propagate(graph, weights, iterations, seed, progress, random_ties=hashed, until_stable=hashed)
 
 
 def _run_lpa(graph: Graph, params: Params, progress: Progress) -> Any:
@@ -135,28 +178,13 @@ def hanp(
     vertex that changes label takes the largest score among the winning neighbours minus
     ``hop_att``.  Stops after ``iterations`` rounds or when no label changes.
     """
-    labels = np.arange(graph.n, dtype=np.int64)
-    if graph.n == 0:
-        return labels
-    from graphmill.engine.algorithms.community import label_kernels as k
-
-    arrays = _neighbour_arrays(graph, weighted=True)
     degree = graph.out_degree() + (graph.in_degree() if graph.directed else 0)
     degpow = np.power(np.maximum(degree, 1).astype(np.float64), preference)
-    score = np.ones(graph.n, dtype=np.float64)
-    out_l = np.empty_like(labels)
-    out_s = np.empty_like(score)
-    acc = np.zeros((threads(), graph.n), dtype=np.float64)
-    seen = np.zeros((threads(), graph.n), dtype=np.bool_)
-    for it in range(1, iterations + 1):
-        changed = k.hanp_round(*arrays, labels, score, degpow, hop_att, seed, it, out_l, out_s, acc, seen)
-        labels, out_l = out_l, labels
-        score, out_s = out_s, score
-        progress("computing", it / iterations, f"iteration {it} of {iterations}, {changed} labels changed")
-        if changed == 0:
-            progress.log(f"labels stable after {it} iterations")
-            break
-    return labels
+    weights = np.ones(graph.m) if graph.weights is None else np.asarray(graph.weights, dtype=np.float64)
+    hanp_votes = (degpow, hop_att)
+    return _propagate(
+        graph, weights, iterations, seed, progress, random_ties=True, until_stable=True, hanp=hanp_votes
+    )
 
 
 def _run_hanp(graph: Graph, params: Params, progress: Progress) -> Any:

@@ -46,7 +46,7 @@ def louvain(graph: Graph, *, outer: int, inner: int, seed: int, progress: Progre
 
     view = undirected_view(graph, keep_self=True)
     ptr = view.ptr
-    idx = view.idx.astype(np.int64)
+    idx = view.idx
     w = view.wsum
     strength = np.add.reduceat(w, ptr[:-1]) if w.shape[0] else np.zeros(n)
     strength[np.diff(ptr) == 0] = 0.0

@@ -10,6 +10,55 @@ from graphmill.engine._numba import OPTS, nb
 __all__: list[str] = []
 
 
+@nb.njit(inline="always", **OPTS)
+def neighbour_groups(v, ptr, idx, w, group, visit, slot_of, touched, acc):
+    """Sum the weights of ``v``'s adjacency entries by the neighbour's group; returns the count.
+
+    Self-loops are skipped.  The groups met go to ``touched[:nt]`` in order of first
+    appearance and their sums to ``acc[:nt]`` (added in adjacency order, as a per-group
+    array would); ``slot_of[g] = visit << 32 | t`` marks group ``g``'s slot for this visit,
+    so nothing needs clearing afterwards and each entry costs one random access.
+    """
+    key = np.int64(visit) << 32
+    nt = 0
+    for e in range(ptr[v], ptr[v + 1]):
+        u = idx[e]
+        if u == v:
+            continue
+        c = group[u]
+        s = slot_of[c]
+        if (s >> 32) == visit:
+            acc[s & 0xFFFFFFFF] += w[e]
+        else:
+            slot_of[c] = key | nt
+            touched[nt] = c
+            acc[nt] = w[e]
+            nt += 1
+    return nt
+
+
+@nb.njit(inline="always", **OPTS)
+def group_sum(g, visit, slot_of, acc):
+    """The sum ``neighbour_groups`` gave group ``g`` on this visit (0.0 if no neighbour is in it)."""
+    s = slot_of[g]
+    return acc[s & 0xFFFFFFFF] if (s >> 32) == visit else 0.0
+
+
+@nb.njit(inline="always", **OPTS)
+def next_visit(visit, slot_of):
+    """The next visit number, restarting (and clearing the slots) before ``visit << 32`` overflows."""
+    if visit >= 1 << 30:
+        slot_of[:] = -1
+        return 1
+    return visit + 1
+
+
+@nb.njit(**OPTS)
+def group_scratch(n):
+    """(slot_of, touched, acc) for ``neighbour_groups`` over ``n`` groups."""
+    return np.full(n, -1, dtype=np.int64), np.empty(n, dtype=np.int64), np.empty(n, dtype=np.float64)
+
+
 @nb.njit(**OPTS)
 def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps):
     """Louvain phase 1 on a symmetric weighted graph (sequential, in ``order``).
@@ -18,15 +67,14 @@ def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps):
     gain.  After the first sweep only vertices with a neighbour that moved are revisited.
     """
     n = ptr.shape[0] - 1
-    comm = np.arange(n)
+    comm = np.arange(n).astype(idx.dtype)
     tot = k.copy()
-    nw = np.zeros(n, dtype=np.float64)
-    seen = np.zeros(n, dtype=np.bool_)
-    touched = np.empty(n, dtype=np.int64)
+    slot_of, touched, acc = group_scratch(n)
     active = np.ones(n, dtype=np.bool_)
     nxt = np.zeros(n, dtype=np.bool_)
     total_moves = 0
     sweeps = 0
+    visit = 0
     for _sweep in range(max_sweeps):
         sweeps += 1
         moves = 0
@@ -35,25 +83,16 @@ def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps):
             if not active[v]:
                 continue
             active[v] = False
+            visit = next_visit(visit, slot_of)
+            nt = neighbour_groups(v, ptr, idx, w, comm, visit, slot_of, touched, acc)
             cv = comm[v]
-            nt = 0
-            for e in range(ptr[v], ptr[v + 1]):
-                u = idx[e]
-                if u == v:
-                    continue
-                c = comm[u]
-                if not seen[c]:
-                    seen[c] = True
-                    touched[nt] = c
-                    nt += 1
-                nw[c] += w[e]
             kv = k[v]
             tot[cv] -= kv
             best = cv
-            best_gain = nw[cv] - tot[cv] * kv / two_m
+            best_gain = group_sum(cv, visit, slot_of, acc) - tot[cv] * kv / two_m
             for t in range(nt):
                 c = touched[t]
-                gain = nw[c] - tot[c] * kv / two_m
+                gain = acc[t] - tot[c] * kv / two_m
                 if gain > best_gain + 1e-12 * max(1.0, abs(best_gain)):
                     best = c
                     best_gain = gain
@@ -63,10 +102,6 @@ def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps):
                 moves += 1
                 for e in range(ptr[v], ptr[v + 1]):
                     nxt[idx[e]] = True
-            for t in range(nt):
-                c = touched[t]
-                nw[c] = 0.0
-                seen[c] = False
         total_moves += moves
         if moves == 0:
             break

@@ -11,6 +11,7 @@ from graphmill.engine.algorithms._common import (
     IS_DIRECTED,
     OLD_ITERATIONS,
     make_table,
+    threads,
     undirected_view,
 )
 from graphmill.engine.algorithms.base import MAX_COUNT, AlgorithmSpec, OutputColumn, Params, ParamSpec
@@ -31,14 +32,16 @@ def core_numbers(graph: Graph) -> npt.NDArray[np.int64]:
         return np.zeros(0, dtype=np.int64)
     from graphmill.engine.algorithms.node_importance import kcore_kernels as k
 
+    # int32 degrees halve the randomly accessed array when they fit
+    deg = np.empty(graph.n, dtype=np.int32 if max(2 * graph.m, graph.n) < 2**31 else np.int64)
+    blocks = threads()
     if graph.directed:
         inc = graph.in_csr()
-        core: npt.NDArray[np.int64] = k.core_numbers_csr(
-            graph.indptr, graph.indices, inc.indptr, inc.indices, True
-        )
+        k.core_numbers_csr(graph.indptr, graph.indices, inc.indptr, inc.indices, True, deg, blocks)
     else:
         empty = np.zeros(1, dtype=np.int64)
-        core = k.core_numbers_csr(graph.indptr, graph.indices, empty, graph.indices[:0], False)
+        k.core_numbers_csr(graph.indptr, graph.indices, empty, graph.indices[:0], False, deg, blocks)
+    core: npt.NDArray[np.int64] = deg.astype(np.int64)
     return core
 
 
