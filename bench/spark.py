@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import tempfile
 import time
@@ -71,6 +72,19 @@ def shuffle_written(spark: Any) -> int:
     return int(sum(stage.get("shuffleWriteBytes", 0) for stage in stages))
 
 
+def cpu_seconds(*, jvm: bool) -> float:
+    """CPU time (user + system) of this process, or of Spark's JVM (the gateway's java child)."""
+    import psutil
+
+    me = psutil.Process()
+    procs = [c for c in me.children(recursive=True) if "java" in c.name()] if jvm else [me]
+    return sum(p.cpu_times().user + p.cpu_times().system for p in procs)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=20)
@@ -86,7 +100,11 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="graphmill-spark-bench-"))
     pq.write_table(pa.table({"src": src, "dst": dst, "w": weight}), work / "edges.parquet")
     source = EdgeSource(path=work / "edges.parquet", format="parquet", src="src", dst="dst", weight="w")
-    print(f"R-MAT scale {args.scale} edgefactor {args.edgefactor}: {src.shape[0]} edges; root {root}")
+    print(
+        f"R-MAT scale {args.scale} edgefactor {args.edgefactor}: {src.shape[0]} edges; root {root}; "
+        f"load average {_load()}",
+        flush=True,
+    )
     config = SparkConfig(
         master=args.master,
         driver_memory=args.driver_memory,
@@ -104,7 +122,7 @@ def main() -> None:
             raw = {**raw, "root": root} if name in ("bfs", "sssp") else raw
             spec = get_algorithm(task_type)
             params = spec.parse_params(raw)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu_seconds(jvm=False)
             run_task(
                 task_type,
                 raw,
@@ -114,7 +132,7 @@ def main() -> None:
                 cache_dir=None,
                 progress=RecordingProgress(),
             )
-            local_s = time.perf_counter() - t0
+            local_s, local_cpu = time.perf_counter() - t0, cpu_seconds(jvm=False) - c0
             local = pq.read_table(work / f"local-{name}" / "result.parquet")
             task = SparkTask(
                 "bench",
@@ -127,16 +145,18 @@ def main() -> None:
             )
             progress = RecordingProgress()
             before = shuffle_written(spark)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu_seconds(jvm=True)
             table = run_on_session(spark, task, [source], config, progress)
-            spark_s = time.perf_counter() - t0
+            spark_s, spark_cpu = time.perf_counter() - t0, cpu_seconds(jvm=True) - c0
             shuffled = shuffle_written(spark) - before
             rounds = sum(1 for _, _, msg in progress.events if " iteration " in msg)
             bad = mismatches(local, table)
             rows.append((name, local_s, spark_s, rounds, shuffled, table.num_rows, bad))
             print(
-                f"{name}: local {local_s:.1f}s, spark {spark_s:.1f}s, {rounds} rounds, "
-                f"shuffle {shuffled / 2**20:.0f} MiB, {table.num_rows} rows, {bad} mismatches",
+                f"{name}: local {local_s:.1f}s ({local_cpu:.0f} CPU s), spark {spark_s:.1f}s "
+                f"({spark_cpu:.0f} CPU s in the JVM), {rounds} rounds, "
+                f"shuffle {shuffled / 2**20:.0f} MiB, {table.num_rows} rows, {bad} mismatches "
+                f"(load average {_load()})",
                 flush=True,
             )
             spark.catalog.clearCache()
