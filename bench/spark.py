@@ -1,18 +1,22 @@
 """engine spark (local[N]) against the local engine on the R-MAT graph, with correctness checked.
 
-``python bench/spark.py [--scale 20] [--edgefactor 16] [--master local[2]] [--algorithms pagerank,wcc,...]``
+``python bench/spark.py [--scale 20] [--edgefactor 16] [--master local[2]] [--algorithms pagerank,wcc,...]
+[--impl graphx|dataframe|both]``
 
 Writes the R-MAT edge list of ``bench/rmat.py`` (plus a seeded weight 1..9 per edge) to
 Parquet, runs each algorithm through the local engine (``engine.execute.run_task``) and
 through the Spark backend (``spark.runner.run_on_session`` on one session, so JVM start-up
 is reported once, separately), compares the two result tables (doubles: relative 1e-4,
 the Graphalytics epsilon; everything else exactly) and prints a Markdown table with wall
-times, rounds and the shuffle bytes Spark wrote.
+times, rounds and the shuffle bytes Spark wrote.  ``--impl`` picks the Spark implementation:
+GraphX where it gives NA's answer (``[spark] graphx = true``, the default), the DataFrame
+implementations only, or both one after the other; each row names the implementation that ran.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import os
 import sys
@@ -43,7 +47,10 @@ ALGORITHMS: dict[str, tuple[str, dict[str, object]]] = {
     "sssp": ("analytics_sssp", {}),
     "lpa": ("analytics_lpa", {"iterations": 10}),
     "triangle": ("analytics_triangle_count", {"opt": 1}),
+    "scc": ("analytics_scc", {}),
 }
+DEFAULT_ALGORITHMS = "pagerank,wcc,bfs,sssp,lpa,triangle"
+IMPLS = {"graphx": ("graphx",), "dataframe": ("dataframe",), "both": ("graphx", "dataframe")}
 
 
 def mismatches(local: pa.Table, spark: pa.Table) -> int:
@@ -61,15 +68,21 @@ def mismatches(local: pa.Table, spark: pa.Table) -> int:
     return bad
 
 
-def shuffle_written(spark: Any) -> int:
-    """Bytes written by every shuffle of the application so far (Spark's REST API on loopback)."""
+def shuffle_written(spark: Any) -> float:
+    """Bytes written by every shuffle of the application so far (Spark's REST API on loopback).
+
+    NaN when the UI does not answer in time (a heavily loaded machine): the row says "nan MiB".
+    """
     import json
     import urllib.request
 
     url = f"{spark.sparkContext.uiWebUrl}/api/v1/applications/{spark.sparkContext.applicationId}/stages"
-    with urllib.request.urlopen(url, timeout=30) as answer:
-        stages = json.load(answer)
-    return int(sum(stage.get("shuffleWriteBytes", 0) for stage in stages))
+    try:
+        with urllib.request.urlopen(url, timeout=120) as answer:
+            stages = json.load(answer)
+    except OSError:
+        return math.nan
+    return float(sum(stage.get("shuffleWriteBytes", 0) for stage in stages))
 
 
 def cpu_seconds(*, jvm: bool) -> float:
@@ -85,6 +98,38 @@ def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def run_spark(
+    spark: Any,
+    task: SparkTask,
+    source: EdgeSource,
+    config: SparkConfig,
+    name: str,
+    local_s: float,
+    local_cpu: float,
+    local: pa.Table,
+) -> tuple[str, float, float, int, float, int, int]:
+    """One Spark run of ``task``, checked against the local engine's table; a row of the report."""
+    progress = RecordingProgress()
+    before = shuffle_written(spark)
+    t0, c0 = time.perf_counter(), cpu_seconds(jvm=True)
+    table = run_on_session(spark, task, [source], config, progress)
+    spark_s, spark_cpu = time.perf_counter() - t0, cpu_seconds(jvm=True) - c0
+    shuffled = shuffle_written(spark) - before
+    rounds = sum(1 for _, _, msg in progress.events if " iteration " in msg)
+    bad = mismatches(local, table)
+    chosen = next(
+        (line.split(": ", 1)[1] for line in progress.lines if line.startswith("implementation:")), ""
+    )
+    label = f"{name} [{chosen.split(' (')[0] or 'DataFrame'}]"
+    print(
+        f"{label}: local {local_s:.1f}s ({local_cpu:.0f} CPU s), spark {spark_s:.1f}s "
+        f"({spark_cpu:.0f} CPU s in the JVM), {rounds} rounds, shuffle {shuffled / 2**20:.0f} MiB, "
+        f"{table.num_rows} rows, {bad} mismatches ({chosen}; load average {_load()})",
+        flush=True,
+    )
+    return label, local_s, spark_s, rounds, shuffled, table.num_rows, bad
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=20)
@@ -92,7 +137,8 @@ def main() -> None:
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="3g")
     parser.add_argument("--partitions", type=int, default=8)
-    parser.add_argument("--algorithms", default=",".join(ALGORITHMS))
+    parser.add_argument("--algorithms", default=DEFAULT_ALGORITHMS, help=f"of {', '.join(ALGORITHMS)}")
+    parser.add_argument("--impl", choices=sorted(IMPLS), default="graphx", help="Spark implementation(s)")
     args = parser.parse_args()
     src, dst = load_or_make(args.scale, args.edgefactor)
     weight = np.random.default_rng(1).integers(1, 10, src.shape[0]).astype(np.float64)
@@ -117,6 +163,12 @@ def main() -> None:
     with spark_session(config, "graphmill-bench") as spark:
         spark.sparkContext.setCheckpointDir(str(work / "checkpoints"))
         print(f"Spark {spark.version} session up in {time.perf_counter() - started:.1f}s", flush=True)
+        if "graphx" in IMPLS[args.impl]:
+            from graphmill.spark.graphx.bridge import helper_class
+
+            t0 = time.perf_counter()
+            helper_class(spark)  # built (or taken from the cache) outside the timed runs
+            print(f"GraphX helper ready in {time.perf_counter() - t0:.1f}s", flush=True)
         for name in args.algorithms.split(","):
             task_type, raw = ALGORITHMS[name]
             raw = {**raw, "root": root} if name in ("bfs", "sssp") else raw
@@ -143,23 +195,10 @@ def main() -> None:
                 spec.needs_weight,
                 None,
             )
-            progress = RecordingProgress()
-            before = shuffle_written(spark)
-            t0, c0 = time.perf_counter(), cpu_seconds(jvm=True)
-            table = run_on_session(spark, task, [source], config, progress)
-            spark_s, spark_cpu = time.perf_counter() - t0, cpu_seconds(jvm=True) - c0
-            shuffled = shuffle_written(spark) - before
-            rounds = sum(1 for _, _, msg in progress.events if " iteration " in msg)
-            bad = mismatches(local, table)
-            rows.append((name, local_s, spark_s, rounds, shuffled, table.num_rows, bad))
-            print(
-                f"{name}: local {local_s:.1f}s ({local_cpu:.0f} CPU s), spark {spark_s:.1f}s "
-                f"({spark_cpu:.0f} CPU s in the JVM), {rounds} rounds, "
-                f"shuffle {shuffled / 2**20:.0f} MiB, {table.num_rows} rows, {bad} mismatches "
-                f"(load average {_load()})",
-                flush=True,
-            )
-            spark.catalog.clearCache()
+            for impl in IMPLS[args.impl] if name != "scc" else ("graphx",):  # SCC: GraphX only
+                run_config = dataclasses.replace(config, graphx=impl == "graphx")
+                rows.append(run_spark(spark, task, source, run_config, name, local_s, local_cpu, local))
+                spark.catalog.clearCache()
     print("\n| algorithm | local engine | spark local[2] | rounds | shuffle written | rows | mismatches |")
     print("|---|---|---|---|---|---|---|")
     for name, local_s, spark_s, rounds, shuffled, n, bad in rows:

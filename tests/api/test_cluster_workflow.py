@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 
 from graphmill.api.app import create_app
 from graphmill.config import Settings
-from graphmill.graphstore.sources import normalize_address
+from graphmill.graphstore.clusters import normalize_address
 from tests.api.test_jobs import add_job, make_workflow
 from tests.helpers import copy_tree, login, wait_job
 from tests.nebula.conftest import ADDRESS, nba_space

@@ -64,3 +64,22 @@ def test_token_roundtrip_expiry_and_tampering() -> None:
         TokenIssuer(b"x" * 32, 100).verify(token)
     with pytest.raises(Unauthorized):
         issuer.verify(None)
+
+
+def test_a_remembered_token_still_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checked tokens are remembered, but a remembered one is refused once its exp has passed."""
+    import time
+
+    issuer = TokenIssuer(b"k" * 32, max_age_s=60)
+    start = float(int(time.time()))
+    token = issuer.issue(Principal("root", "127.0.0.1:9669", epoch=3), now_s=start)
+    first = issuer.verify(token)
+    assert issuer.verify(token) == first == Principal("root", "127.0.0.1:9669", epoch=3)
+    monkeypatch.setattr(time, "time", lambda: start + 59.5)
+    assert issuer.verify(token) == first
+    monkeypatch.setattr(time, "time", lambda: start + 61)
+    with pytest.raises(SessionExpired):
+        issuer.verify(token)
+    other = TokenIssuer(b"x" * 32, max_age_s=60)  # remembered per issuer (per secret), not globally
+    with pytest.raises(Unauthorized):
+        other.verify(token)

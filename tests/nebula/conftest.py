@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from graphmill.graphstore.clusters import HostPort, NebulaClusterConfig
 from graphmill.graphstore.nebula import NebulaGraphStore
-from graphmill.graphstore.sources import HostPort, NebulaClusterConfig
 
 if TYPE_CHECKING:
     from tests.nebula.fakes import FakeCluster, FakeSpace

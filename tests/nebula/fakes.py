@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from graphmill.graphstore.sources import NebulaClusterConfig
+from graphmill.graphstore.clusters import NebulaClusterConfig
 
 try:
     from nebula3.common import ttypes

@@ -27,9 +27,9 @@ import pytest
 
 from graphmill import errors
 from graphmill.graphstore.base import PropDef
+from graphmill.graphstore.clusters import NebulaClusterConfig, parse_host_port
 from graphmill.graphstore.nebula import NebulaGraphStore
 from graphmill.graphstore.nebula_ngql import string_literal
-from graphmill.graphstore.sources import NebulaClusterConfig, parse_host_port
 
 GRAPHD = os.environ.get("GRAPHMILL_TEST_NEBULA", "")
 METAD = os.environ.get("GRAPHMILL_TEST_NEBULA_META", "")

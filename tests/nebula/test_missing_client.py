@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from graphmill import errors
+from graphmill.graphstore.clusters import NebulaClusterConfig, parse_host_port
 from graphmill.graphstore.nebula import Nebula3Clients, NebulaGraphStore
-from graphmill.graphstore.sources import NebulaClusterConfig, parse_host_port
 
 
 @pytest.fixture

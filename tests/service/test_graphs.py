@@ -85,17 +85,17 @@ def test_without_configuration_only_the_embedded_store_answers(service: Service)
     ("address", "port", "error", "needle"),
     [
         ("", 9669, ParamError, "address must be a non-empty string"),
-        (None, 9669, ParamError, "address must be a non-empty string"),
+        ("  ", 9669, ParamError, "address must be a non-empty string"),
         ("127.0.0.1", 0, ParamError, "between 1 and 65535"),
         ("127.0.0.1", "70000", ParamError, "between 1 and 65535"),
-        ("127.0.0.1", True, ParamError, "port must be a number"),
+        ("127.0.0.1", "96 69", ParamError, "port must be a number"),
         ("127.0.0.1", "９６６９", ParamError, "port must be a number"),
         ("127.0.0.9", 9669, BadRequest, "no graph database is configured at 127.0.0.9:9669"),
         ("[::1", 9669, BadRequest, "graph address"),
     ],
 )
 def test_connect_refuses_bad_addresses_before_any_login(
-    routed: Service, address: object, port: object, error: type[BadRequest], needle: str
+    routed: Service, address: str, port: int | str, error: type[BadRequest], needle: str
 ) -> None:
     with pytest.raises(error, match=needle) as caught:
         asyncio.run(routed.connect("root", "nebula", address, port, "test-client"))

@@ -102,9 +102,9 @@ def test_a_job_that_has_not_ended_cannot_be_rerun(service: Service) -> None:
     wid, _ = service.create_workflow("w", {"tasks": [unknown_task()]})
     job = service.add_job(wid, {})
     with pytest.raises(BadRequest, match="has not ended"):
-        service.rerun_job(job, None, None)
-    with pytest.raises(ParamError, match="fromFailure"):
-        service.rerun_job(job, None, "yes")
+        service.rerun_job(job, None, False)
+    with pytest.raises(BadRequest, match="has not ended"):
+        service.rerun_job(job, None, True)
 
 
 def test_a_task_over_the_memory_budget_is_refused_with_the_figures(make_service: ServiceMaker) -> None:

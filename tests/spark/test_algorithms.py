@@ -1,4 +1,4 @@
-"""Every Spark algorithm against the local engine on the same random multigraphs.
+"""Every Spark DataFrame implementation against the local engine on the same random multigraphs.
 
 The graphs have parallel edges, self-loops, reciprocal pairs, isolated parts and (for one
 case) string ids, so the NA details (parallel edges each count, dangling rank dropped,
@@ -9,6 +9,7 @@ exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,14 @@ from graphmill.engine.base import NullProgress, RecordingProgress
 from graphmill.engine.execute import run_task
 from graphmill.engine.loader import EdgeSource
 from graphmill.engine.registry import get_algorithm
+from graphmill.spark.config import SparkConfig
 from graphmill.spark.runner import SparkTask, run_on_session
 
 from .conftest import TEST_CONFIG
 
 EPSILON = 1e-4
+#: The DataFrame implementations (GraphX's, where it fits, are compared in test_graphx.py).
+DATAFRAME_CONFIG = dataclasses.replace(TEST_CONFIG, graphx=False)
 
 
 def _write_graph(path: Path, *, seed: int, string_ids: bool) -> EdgeSource:
@@ -51,7 +55,14 @@ def graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, EdgeSource]:
     }
 
 
-def _spark_table(spark: Any, task_type: str, raw: dict[str, object], source: EdgeSource) -> pa.Table:
+def _spark_table(
+    spark: Any,
+    task_type: str,
+    raw: dict[str, object],
+    source: EdgeSource,
+    config: SparkConfig = DATAFRAME_CONFIG,
+    progress: RecordingProgress | None = None,
+) -> pa.Table:
     spec = get_algorithm(task_type)
     params = spec.parse_params(raw)
     task = SparkTask(
@@ -63,7 +74,7 @@ def _spark_table(spark: Any, task_type: str, raw: dict[str, object], source: Edg
         weighted=spec.needs_weight,
         vid_type=None,
     )
-    return run_on_session(spark, task, [source], TEST_CONFIG, RecordingProgress())
+    return run_on_session(spark, task, [source], config, progress or RecordingProgress())
 
 
 def _local_table(task_type: str, raw: dict[str, object], source: EdgeSource, out: Path) -> pa.Table:

@@ -84,6 +84,8 @@ def test_spark_settings_from_toml() -> None:
     assert "spark.driver.host" not in conf  # a cluster must be able to reach the driver
     assert config.staging_dir == "hdfs://nn:8020/staging"
     assert config.local_footprint_bytes() == 2 * GIB + 640 * 2**20
+    assert config.graphx is True  # GraphX where it fits unless turned off
+    assert parse_spark_config({"spark": {"graphx": False}}).graphx is False
 
 
 def test_session_modes() -> None:
@@ -113,6 +115,7 @@ def test_local_master_listens_on_loopback() -> None:
         ({"sesion": "job"}, "unknown key"),
         ({"session": "cluster"}, 'session must be "job"'),
         ({"session": "server", "server_tasks": 0}, "positive integer"),
+        ({"graphx": "no"}, "'graphx' must be true or false"),
     ],
 )
 def test_bad_spark_settings_are_refused(table: dict[str, object], message: str) -> None:

@@ -160,10 +160,13 @@ def test_missing_values_use_explorers_controller_code() -> None:
 
 @pytest.mark.parametrize(
     "job_input",
-    [{"zz": {}}, {"a": {"nope": 1}}, {"a": []}, {"a": {"n": [1]}}, [1]],
+    [{"zz": {}}, {"a": {"nope": 1}}, {"a": []}, {"a": {"n": [1]}}],
 )
 def test_input_naming_unknown_things_is_refused(job_input: Any) -> None:
-    """Unknown task or parameter names in input refuse the job with ErrParam."""
+    """Unknown task or parameter names in input refuse the job with ErrParam.
+
+    (Input that is not an object at all is refused by the API: ``api.inputs.job_input``.)
+    """
     with pytest.raises(ParamError) as err:
         apply_input(parse_schema(SCHEMA), SCHEMA, job_input, CAT)
     assert err.value.code == 40004001

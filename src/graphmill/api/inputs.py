@@ -115,6 +115,26 @@ def _check_tree(value: Any, what: str) -> None:
             stack.extend((v, depth + 1) for v in node)
 
 
+def strict_flag(value: object, default: bool) -> bool:
+    """A body's ``strict`` field: absent means the server's default."""
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise ParamError("strict must be true or false")
+    return value
+
+
+def job_input(value: object) -> dict[str, Any] | None:
+    """A body's ``input``: parameter values per task id, or None for none.
+
+    Typed ``Any`` in the body models so that this refusal is worded as before; which tasks
+    and parameters it may name is the service's to check, against the workflow.
+    """
+    if value is None or isinstance(value, dict):
+        return value
+    raise ParamError("input must be an object keyed by task id", data={"field": "input"})
+
+
 def query_int(request: Request, name: str, default: int, *, minimum: int, maximum: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import builtins
 import os
-import time
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,9 +12,9 @@ from typing import Any, TypeVar
 import httpx
 
 from graphmill.client import calls
+from graphmill.client._job import JobState
 from graphmill.client.calls import Call, Encoding
-from graphmill.client.display import job_html, job_text
-from graphmill.client.errors import ClientError, StreamLost
+from graphmill.client.errors import ClientError
 from graphmill.client.models import (
     Algorithm,
     Estimate,
@@ -28,7 +27,7 @@ from graphmill.client.models import (
     WorkflowVersion,
 )
 from graphmill.client.results import PAGE_SIZE, Result
-from graphmill.client.sse import Event, EventParser
+from graphmill.client.sse import RETRY_S, STREAM_TIMEOUT, Event, EventParser, Reconnects
 
 T = TypeVar("T")
 WorkflowSource = Mapping[str, Any] | str | Path
@@ -62,15 +61,8 @@ class AsyncClient:
         return f"<graphmill.AsyncClient {self.url}>"
 
     async def call(self, call: Call[T]) -> T:
-        form = {"Content-Type": "application/x-www-form-urlencoded"} if call.form else {}
         try:
-            response = await self._http.request(
-                call.method,
-                call.url,
-                params=call.params,
-                json=None if call.form else call.json,
-                headers={**call.headers, **form},
-            )
+            response = await self._http.request(**call.request_args())
         except httpx.TransportError as exc:
             raise ClientError(f"cannot reach {self.url}: {exc}") from exc
         return calls.unwrap(call, response.status_code, response.text)
@@ -172,20 +164,7 @@ class AsyncJobs:
         return AsyncJob(self._c, await self._c.call(calls.get_job(job_id)))
 
 
-class AsyncJob:
-    def __init__(self, client: AsyncClient, info: JobInfo) -> None:
-        self._c = client
-        self.id = info.id
-        self.info = info
-
-    @property
-    def status(self) -> Status:
-        return self.info.status
-
-    @property
-    def ok(self) -> bool:
-        return self.info.status is Status.SUCCESS
-
+class AsyncJob(JobState["AsyncClient"]):
     async def refresh(self) -> AsyncJob:
         self.info = await self._c.call(calls.get_job(self.id))
         return self
@@ -218,16 +197,16 @@ class AsyncJob:
 
     async def events(self, *, reconnect_s: float = 30.0) -> AsyncIterator[Event]:
         """As ``Job.events``: reconnects across a server restart, or raises StreamLost."""
-        lost_since: float | None = None
+        reconnects = Reconnects(self.id, self._c.url, reconnect_s)
         call = Call("GET", f"/jobs/{self.id}/events", lambda d: d)
         while True:
             try:
-                async with self._c._http.stream("GET", call.url, timeout=httpx.Timeout(10.0, read=None)) as r:
-                    if r.status_code != 200:
-                        calls.unwrap(call, r.status_code, (await r.aread()).decode())
-                    lost_since = None
+                async with self._c._http.stream("GET", call.url, timeout=STREAM_TIMEOUT) as response:
+                    if response.status_code != 200:
+                        calls.unwrap(call, response.status_code, (await response.aread()).decode())
+                    reconnects.connected()
                     parser = EventParser()
-                    async for line in r.aiter_lines():
+                    async for line in response.aiter_lines():
                         event = parser.feed(line)
                         if event is None:
                             continue
@@ -236,13 +215,5 @@ class AsyncJob:
                             return
             except (httpx.TransportError, httpx.StreamError):
                 pass
-            lost_since = lost_since or time.monotonic()
-            if time.monotonic() - lost_since > reconnect_s:
-                raise StreamLost(f"the event stream of job {self.id} broke; no answer for {reconnect_s:.0f}s")
-            await asyncio.sleep(0.2)
-
-    def __repr__(self) -> str:
-        return job_text(self.info)
-
-    def _repr_html_(self) -> str:
-        return job_html(self.info)
+            reconnects.broke()
+            await asyncio.sleep(RETRY_S)

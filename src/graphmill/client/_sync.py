@@ -12,9 +12,9 @@ from typing import Any, BinaryIO, TypeVar
 import httpx
 
 from graphmill.client import calls
+from graphmill.client._job import JobState
 from graphmill.client.calls import Call, Encoding
-from graphmill.client.display import job_html, job_text
-from graphmill.client.errors import ClientError, StreamLost
+from graphmill.client.errors import ClientError
 from graphmill.client.models import (
     Algorithm,
     Estimate,
@@ -27,7 +27,7 @@ from graphmill.client.models import (
     WorkflowVersion,
 )
 from graphmill.client.results import PAGE_SIZE, Result
-from graphmill.client.sse import Event, parse
+from graphmill.client.sse import RETRY_S, STREAM_TIMEOUT, Event, Reconnects, parse
 
 T = TypeVar("T")
 WorkflowSource = Mapping[str, Any] | str | Path
@@ -80,16 +80,7 @@ class Client:
     def call(self, call: Call[T]) -> T:
         """Send one request and read its envelope (the building block of every method)."""
         try:
-            response = self._http.request(
-                call.method,
-                call.url,
-                params=call.params,
-                json=None if call.form else call.json,
-                headers={
-                    **call.headers,
-                    **({"Content-Type": "application/x-www-form-urlencoded"} if call.form else {}),
-                },
-            )
+            response = self._http.request(**call.request_args())
         except httpx.TransportError as exc:
             raise ClientError(f"cannot reach {self.url}: {exc}") from exc
         return calls.unwrap(call, response.status_code, response.text)
@@ -190,25 +181,8 @@ class Jobs:
         return Job(self._c, self._c.call(calls.get_job(job_id)))
 
 
-class Job:
+class Job(JobState["Client"]):
     """A job on the server.  ``info`` is the last detail read; ``refresh()`` reads it again."""
-
-    def __init__(self, client: Client, info: JobInfo) -> None:
-        self._c = client
-        self.id = info.id
-        self.info = info
-
-    @property
-    def status(self) -> Status:
-        return self.info.status
-
-    @property
-    def done(self) -> bool:
-        return self.info.status in (Status.SUCCESS, Status.FAILED, Status.INTERRUPTED)
-
-    @property
-    def ok(self) -> bool:
-        return self.info.status is Status.SUCCESS
 
     def refresh(self) -> Job:
         self.info = self._c.call(calls.get_job(self.id))
@@ -262,32 +236,19 @@ class Job:
     def events(self, *, reconnect_s: float = 30.0) -> Iterator[Event]:
         """Server-Sent Events until ``end``; across a server restart it reconnects (the server starts
         again with a ``snapshot``), and raises StreamLost if it cannot within ``reconnect_s``."""
-        lost_since: float | None = None
+        reconnects = Reconnects(self.id, self._c.url, reconnect_s)
         call = Call("GET", f"/jobs/{self.id}/events", lambda d: d)
         while True:
             try:
-                with self._c._http.stream(
-                    "GET", call.url, timeout=httpx.Timeout(10.0, read=None)
-                ) as response:
+                with self._c._http.stream("GET", call.url, timeout=STREAM_TIMEOUT) as response:
                     if response.status_code != 200:
                         calls.unwrap(call, response.status_code, response.read().decode())
-                    lost_since = None
+                    reconnects.connected()
                     for event in parse(response.iter_lines()):
                         yield event
                         if event.kind == "end":
                             return
             except (httpx.TransportError, httpx.StreamError):
                 pass
-            lost_since = lost_since or time.monotonic()
-            if time.monotonic() - lost_since > reconnect_s:
-                raise StreamLost(
-                    f"the event stream of job {self.id} broke and {self._c.url} did not answer "
-                    f"for {reconnect_s:.0f}s"
-                )
-            time.sleep(0.2)
-
-    def __repr__(self) -> str:
-        return job_text(self.info)
-
-    def _repr_html_(self) -> str:
-        return job_html(self.info)
+            reconnects.broke()
+            time.sleep(RETRY_S)

@@ -47,6 +47,17 @@ class Call(Generic[T]):
     def url(self) -> str:
         return PREFIX + self.path
 
+    def request_args(self) -> dict[str, Any]:
+        """The arguments of ``httpx.Client.request`` and ``AsyncClient.request`` alike."""
+        form = {"Content-Type": "application/x-www-form-urlencoded"} if self.form else {}
+        return {
+            "method": self.method,
+            "url": self.url,
+            "params": self.params,
+            "json": None if self.form else self.json,
+            "headers": {**self.headers, **form},
+        }
+
 
 def unwrap(call: Call[T], status: int, text: str) -> T:
     """The envelope's ``data`` read by ``call.read``, or the matching ApiError."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Literal, NamedTuple
 
 from graphmill import errors
 
@@ -14,6 +15,23 @@ class WriteBackFailed(errors.TaskFailed):
     A write-back runs inside the worker after the task computed its result, so it fails the
     task (its message goes to the task log) rather than a request.
     """
+
+
+class WriteBackRequest(NamedTuple):
+    """What a write-back writes: a result's vid column, then one column per prop, into ``tag``.
+
+    NebulaGraph Analytics' ``nebula`` sink options (``--tag``, ``--prop``, ``--type``,
+    ``--mode``, ``--write_batch_size``); ``create`` is graphmill's, for the embedded store.
+    A tuple, so a store unpacks it in one line.
+    """
+
+    tag: str
+    props: tuple[str, ...]
+    #: Declared types, one per prop (empty: no declaration).
+    types: tuple[str, ...]
+    mode: Literal["insert", "update"] = "insert"
+    batch_size: int = 1000
+    create: bool = False
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from graphmill.formats.vid import VidType
+from graphmill.formats.writeback import WriteBackRequest, write_back_errors
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -105,6 +106,13 @@ class GraphStore(Protocol):
 
         ``create`` lets the embedded store create a missing tag or property (a cluster never
         creates anything).  Every failure raises
-        :class:`~graphmill.formats.writeback.WriteBackFailed`, whichever the store.
+        :class:`~graphmill.formats.writeback.WriteBackFailed`, whichever the store.  Written
+        once, here: a store subclasses this Protocol and implements :meth:`write_rows`.
         """
+        request = WriteBackRequest(tag, tuple(props), tuple(types), mode, batch_size, create)
+        with write_back_errors():
+            return self.write_rows(space, table, request)
+
+    def write_rows(self, space: str, table: pa.Table, request: WriteBackRequest) -> int:
+        """The store's own write-back (see :meth:`write_back`, which words its failures)."""
         ...

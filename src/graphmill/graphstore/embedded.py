@@ -27,7 +27,7 @@ import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import TypeAlias
 
 import ladybug
 import pyarrow as pa
@@ -38,7 +38,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from graphmill import errors
 from graphmill.formats.names import file_stem
 from graphmill.formats.vid import VidType
-from graphmill.graphstore.base import EdgeFile, SpaceInfo
+from graphmill.formats.writeback import WriteBackRequest
+from graphmill.graphstore.base import EdgeFile, GraphStore, SpaceInfo
 from graphmill.graphstore.catalog import Catalog, now_ms, space_exists, space_not_found
 from graphmill.graphstore.csv_import import read_csv_dir
 from graphmill.graphstore.ladybug_build import build_database
@@ -58,7 +59,7 @@ _DB_FILE = "db"
 QueryRunner: TypeAlias = Callable[["EmbeddedGraphStore", str, str, Mapping[str, object]], pa.Table]
 
 
-class EmbeddedGraphStore:
+class EmbeddedGraphStore(GraphStore):
     """A :class:`~graphmill.graphstore.base.GraphStore` kept in a folder."""
 
     def __init__(
@@ -94,32 +95,11 @@ class EmbeddedGraphStore:
             raise errors.TaskFailed("this embedded store was opened without a query runner")
         return self._query_runner(self, space, ngql, params)
 
-    def write_back(
-        self,
-        space: str,
-        table: pa.Table,
-        *,
-        tag: str,
-        props: Sequence[str],
-        types: Sequence[str],
-        mode: Literal["insert", "update"] = "insert",
-        batch_size: int = 1000,
-        create: bool = False,
-    ) -> int:
+    def write_rows(self, space: str, table: pa.Table, request: WriteBackRequest) -> int:
         """Results as tag properties (see :mod:`graphmill.graphstore.writeback`)."""
-        from graphmill.graphstore.writeback import write_back  # it builds on this module
+        from graphmill.graphstore.writeback import write_rows  # it builds on this module
 
-        return write_back(
-            self,
-            space,
-            table,
-            tag=tag,
-            props=props,
-            types=types,
-            mode=mode,
-            batch_size=batch_size,
-            create=create,
-        )
+        return write_rows(self, space, table, request)
 
     def version_dir(self, info: SpaceInfo) -> Path:
         """The folder of the space's data at ``info.version``."""

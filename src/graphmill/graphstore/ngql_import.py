@@ -140,6 +140,21 @@ class _Cursor:
             raise self.error(f"expected {what}, found {token.text!r}", token)
         return -int(token.value) if negative else int(token.value)
 
+    def string_length(self, type_token: Token) -> int:
+        """The ``(N)`` after ``fixed_string``: a positive length."""
+        self.punct("(")
+        length = self.integer("the string length")
+        self.punct(")")
+        if length <= 0:
+            raise self.error("fixed_string length must be positive", type_token)
+        return length
+
+    def skip_comment_clause(self) -> None:
+        """An optional ``COMMENT [=] 'text'`` after a space or index definition (not kept)."""
+        if self.accept_keywords("comment"):
+            self.accept_punct("=")
+            self.next("a comment")
+
     def end(self) -> None:
         token = self.peek()
         if token is not None:
@@ -334,9 +349,7 @@ class _Importer:
                 if not cur.accept_punct(","):
                     break
             cur.punct(")")
-        if cur.accept_keywords("comment"):
-            cur.accept_punct("=")
-            cur.next("a comment")
+        cur.skip_comment_clause()
         if not self.created:
             self.created, self.vid_type, self.vid_len = True, vid_type, vid_len
 
@@ -345,12 +358,7 @@ class _Importer:
         if name.lower() in ("int64", "int"):
             return "int64", None
         if name.lower() == "fixed_string":
-            cur.punct("(")
-            length = cur.integer("the string length")
-            cur.punct(")")
-            if length <= 0:
-                raise cur.error("fixed_string length must be positive", token)
-            return "string", length
+            return "string", cur.string_length(token)
         raise cur.error(f"unsupported vid_type {name!r}: use fixed_string(N) or int64", token)
 
     def _require_space(self, cur: _Cursor) -> None:
@@ -404,12 +412,7 @@ class _Importer:
         name, _ = cur.name("a property name")
         type_name, type_token = cur.name("a property type")
         if type_name.lower() == "fixed_string":
-            cur.punct("(")
-            length = cur.integer("the string length")
-            cur.punct(")")
-            if length <= 0:
-                raise cur.error("fixed_string length must be positive", type_token)
-            ptype = fixed_string(length)
+            ptype = fixed_string(cur.string_length(type_token))
         else:
             try:
                 ptype = normalize_type(type_name)
@@ -460,9 +463,7 @@ class _Importer:
                 if not cur.accept_punct(","):
                     break
             cur.punct(")")
-        if cur.accept_keywords("comment"):
-            cur.accept_punct("=")
-            cur.next("a comment")
+        cur.skip_comment_clause()
 
     # --- inserts --------------------------------------------------------------------
 

@@ -21,15 +21,16 @@ import contextlib
 import dataclasses
 import time
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphmill import errors
 from graphmill.formats.names import backquote
-from graphmill.formats.writeback import write_back_errors
-from graphmill.graphstore.base import PropDef
+from graphmill.formats.writeback import WriteBackRequest
+from graphmill.graphstore.base import PropDef, SpaceInfo
 from graphmill.graphstore.model import check_name
 from graphmill.graphstore.nebula_types import (
     arrow_type,
@@ -39,44 +40,24 @@ from graphmill.graphstore.nebula_types import (
     vid_ladybug_type,
 )
 
-if TYPE_CHECKING:
-    from graphmill.graphstore.embedded import EmbeddedGraphStore
+
+class _WritableStore(Protocol):
+    """What writing back needs of the embedded store (which calls this module: no import back)."""
+
+    def get_space(self, name: str) -> SpaceInfo: ...
+
+    def update_schema(self, info: SpaceInfo) -> None: ...
+
+    def open_connection(self, space: str, *, read_only: bool = False) -> AbstractContextManager[Any]: ...
+
 
 #: How long a writer waits for readers (query tasks) to release the database file.
 LOCK_WAIT_S = 30.0
 
 
-def write_back(
-    store: EmbeddedGraphStore,
-    space: str,
-    table: pa.Table,
-    *,
-    tag: str,
-    props: Sequence[str],
-    types: Sequence[str],
-    mode: Literal["insert", "update"] = "insert",
-    batch_size: int = 1000,
-    create: bool = False,
-) -> int:
-    """Write ``table`` (vid column first) into ``tag`` of ``space``; returns the rows written.
-
-    Every failure raises :class:`~graphmill.formats.writeback.WriteBackFailed`, as a cluster's does.
-    """
-    with write_back_errors():
-        return _write_back(store, space, table, tag, props, types, mode, batch_size, create)
-
-
-def _write_back(
-    store: EmbeddedGraphStore,
-    space: str,
-    table: pa.Table,
-    tag: str,
-    props: Sequence[str],
-    types: Sequence[str],
-    mode: Literal["insert", "update"],
-    batch_size: int,
-    create: bool,
-) -> int:
+def write_rows(store: _WritableStore, space: str, table: pa.Table, request: WriteBackRequest) -> int:
+    """Write ``table`` (vid column first) into ``request.tag`` of ``space``; returns the rows written."""
+    tag, props, types, mode, batch_size, create = request
     info = store.get_space(space)
     if mode not in ("insert", "update"):
         raise errors.ParamError(f"mode must be insert or update, not {mode!r}")
@@ -148,7 +129,7 @@ def _types_for(props: Sequence[str], types: Sequence[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def _open_for_writing(store: EmbeddedGraphStore, space: str) -> Iterator[Any]:
+def _open_for_writing(store: _WritableStore, space: str) -> Iterator[Any]:
     """A read-write connection, waiting while query tasks hold the database file open."""
     deadline = time.monotonic() + LOCK_WAIT_S
     while True:

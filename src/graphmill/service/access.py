@@ -123,7 +123,9 @@ class AccessControl:
             raise NotFound(f"workflow {workflow_id} does not exist")
         return {"owner": owner, "sharedWith": self.store.shared_with(workflow_id)}
 
-    def share(self, principal: Principal, workflow_id: WorkflowId, add: object, remove: object) -> None:
+    def share(
+        self, principal: Principal, workflow_id: WorkflowId, add: list[str] | None, remove: list[str] | None
+    ) -> None:
         self.check_workflow(principal, workflow_id, "manage")
         if self.store.workflow_owner(workflow_id) is None:
             raise NotFound(f"workflow {workflow_id} does not exist")
@@ -134,9 +136,9 @@ class AccessControl:
         self.store.share_workflow(workflow_id, names_add, names_remove)
 
 
-def _names(value: object, field: str) -> list[str]:
+def _names(value: list[str] | None, field: str) -> list[str]:
     if value is None:
         return []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value) or len(value) > 1000:
+    if not all(value) or len(value) > 1000:
         raise ParamError(f"{field} must be a list of account names")
     return list(dict.fromkeys(value))

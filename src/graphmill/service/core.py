@@ -33,12 +33,13 @@ from graphmill.workflow.schema import TaskDef, WorkflowSchema
 __all__ = ["MAX_PAGE_SIZE", "MAX_SAMPLE_LIMIT", "Page", "Service"]
 
 
-def _port(value: object) -> int:
+def _port(value: int | str) -> int:
     """A TCP port from a JSON number or ASCII digits: 1 to 65535."""
-    if isinstance(value, str) and value.isascii() and value.strip().isdigit() and len(value.strip()) <= 5:
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ParamError("port must be a number")
+    if isinstance(value, str):
+        digits = value.strip()
+        if not (value.isascii() and digits.isdigit() and len(digits) <= 5):
+            raise ParamError("port must be a number")
+        value = int(digits)
     if not 0 < value < 65536:
         raise ParamError("port must be between 1 and 65535")
     return value
@@ -104,9 +105,9 @@ class Service(JobUseCases):
                 self.metrics.task_duration.labels(task.type, status.name.lower()).observe(duration)
 
     # -- auth ----------------------------------------------------------------------------------
-    async def connect(self, user: str, password: str, address: object, port: object, client: str) -> str:
+    async def connect(self, user: str, password: str, address: str, port: int | str, client: str) -> str:
         """Log in to the graph database at address:port; a token, or BadRequest/TooManyRequests."""
-        if not isinstance(address, str) or not address.strip():
+        if not address.strip():
             raise ParamError("address must be a non-empty string")
         target = f"{address.strip()}:{_port(port)}"
         try:

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from graphmill.auth.tokens import TokenIssuer, load_or_create_secret
 from graphmill.config import Settings
 from graphmill.fs import FsConfig
+from graphmill.graphstore.clusters import load_clusters, resolve_config_path
 from graphmill.graphstore.embedded import EmbeddedGraphStore
-from graphmill.graphstore.sources import load_graph_sources, resolve_config_path
 from graphmill.scheduler.base import TaskLauncher
 from graphmill.scheduler.runner import Runner
 from graphmill.service.core import Service
@@ -34,7 +34,7 @@ def build_service(settings: Settings, *, launcher: LauncherFactory | None = None
     graphs = GraphRouter(
         graphstore,
         settings.embedded_address,
-        load_graph_sources(config_path, embedded_address=settings.embedded_address),
+        load_clusters(config_path, embedded_address=settings.embedded_address),
         settings.data_dir.resolve() / "cache",
     )
     # S3/HDFS connection settings are nested in Settings (GRAPHMILL_S3_*, GRAPHMILL_HDFS_*, AWS_*);

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from graphmill.errors import ParamError
 from graphmill.graphstore.base import GraphStore
-from graphmill.graphstore.sources import NebulaClusterConfig, normalize_address
+from graphmill.graphstore.clusters import NebulaClusterConfig, normalize_address
 
 
 class GraphRouter:

@@ -57,7 +57,7 @@ class JobUseCases(WorkflowUseCases):
 
     # -- submission -------------------------------------------------------------------------------
     def _job_schema(
-        self, raw: JSONObject, job_input: object, strict: bool
+        self, raw: JSONObject, job_input: dict[str, Any] | None, strict: bool
     ) -> tuple[JSONObject, WorkflowSchema]:
         """The schema a job runs (``input`` applied) and its parsed form; refuses as documented above."""
         self.check_task_cap(raw)
@@ -82,11 +82,11 @@ class JobUseCases(WorkflowUseCases):
     def add_job(
         self,
         workflow_id: WorkflowId,
-        job_input: object,
+        job_input: dict[str, Any] | None,
         *,
         strict: bool = False,
         idempotency_key: str | None = None,
-        webhook: object = None,
+        webhook: str | None = None,
         owner: str = DEFAULT_OWNER,
     ) -> JobId:
         try:
@@ -161,7 +161,7 @@ class JobUseCases(WorkflowUseCases):
         workflow_name: str,
         version: int,
         schemas: tuple[JSONObject, WorkflowSchema],
-        job_input: object,
+        job_input: dict[str, Any] | None,
         tasks: list[TaskRun],
         *,
         idempotency_key: str | None = None,
@@ -180,7 +180,7 @@ class JobUseCases(WorkflowUseCases):
             status=Status.PREPARING,
             create_time_ms=now,
             schema=effective,
-            input=job_input if isinstance(job_input, dict) else {},
+            input=job_input or {},
             tasks=tasks,
             rerun_of=rerun_of,
             idempotency_key=idempotency_key,
@@ -200,15 +200,13 @@ class JobUseCases(WorkflowUseCases):
     def rerun_job(
         self,
         job_id: JobId,
-        job_input: object,
-        from_failure: object,
+        job_input: dict[str, Any] | None,
+        from_failure: bool,
         *,
         strict: bool = False,
         owner: str = DEFAULT_OWNER,
     ) -> JobId:
         """A new job of the same workflow version; with ``from_failure`` successful tasks keep their results."""
-        if from_failure is not None and not isinstance(from_failure, bool):
-            raise ParamError("fromFailure must be true or false")
         old = self.store.get_job(job_id)
         if not old.status.is_terminal:
             raise BadRequest(f"job {job_id} has not ended (status {int(old.status)}); cancel it first")

@@ -30,7 +30,7 @@ from graphmill.formats.vid import VidType
 from graphmill.fs import FsConfig, datasource_urls, parse_location, resolve_sink_url, resolve_template
 from graphmill.fs.confine import PathOutsideRoot, resolve_within
 from graphmill.graphstore.base import SpaceInfo
-from graphmill.graphstore.sources import NebulaClusterConfig
+from graphmill.graphstore.clusters import NebulaClusterConfig
 from graphmill.models import Job, TaskRun
 from graphmill.service.catalog import EngineCatalog
 from graphmill.service.estimate import InputSize, estimate_bytes

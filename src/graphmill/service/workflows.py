@@ -13,6 +13,7 @@ import json
 import secrets
 import string
 from dataclasses import dataclass
+from typing import Any
 
 from graphmill.config import Settings
 from graphmill.errors import BadRequest, ParamError
@@ -43,15 +44,6 @@ def default_workflow_name() -> str:
     return "workflow_" + "".join(secrets.choice(_NAME_ALPHABET) for _ in range(5))
 
 
-def strict_flag(value: object, default: bool) -> bool:
-    """A request's ``strict`` field: absent means the server's default."""
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise ParamError("strict must be true or false")
-    return value
-
-
 def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -65,17 +57,18 @@ class WorkflowUseCases:
     planner: Planner
 
     # -- checks --------------------------------------------------------------------------------
-    def stored_schema(self, raw: object) -> JSONObject:
+    def stored_schema(self, raw: dict[str, Any] | str) -> JSONObject:
         """The schema to store: a JSON object (or a JSON string of one) within the task cap."""
+        decoded: object = raw
         if isinstance(raw, str):
             try:
-                raw = json.loads(raw)
+                decoded = json.loads(raw)
             except json.JSONDecodeError as exc:
                 raise ParamError(f"schema is not valid JSON: {exc}") from None
-        if not isinstance(raw, dict):
+        if not isinstance(decoded, dict):
             raise ParamError("schema must be a JSON object", data={"field": "schema"})
-        self.check_task_cap(raw)
-        return raw
+        self.check_task_cap(decoded)
+        return decoded
 
     def check_task_cap(self, raw: JSONObject) -> None:
         tasks = raw.get("tasks")
@@ -102,36 +95,30 @@ class WorkflowUseCases:
         problems += [Problem(t, f, r) for t, f, r in self.planner.check_paths(schema)]
         return problems
 
-    def _checked(self, schema: object, strict: bool) -> tuple[JSONObject, list[Problem]]:
+    def _checked(self, schema: dict[str, Any] | str, strict: bool) -> tuple[JSONObject, list[Problem]]:
         raw = self.stored_schema(schema)
         problems = self.schema_problems(raw)
         if strict and problems:
             raise problems_error("invalid workflow schema", problems)
         return raw, problems
 
-    def _webhook(self, value: object) -> str:
-        if value is None or value == "":
+    def _webhook(self, value: str | None) -> str:
+        if not value:
             return ""
-        if not isinstance(value, str):
-            raise ParamError("webhook must be a URL string")
         check_allowed(value, self.settings.webhook_allow)
         return value
 
     # -- use cases -----------------------------------------------------------------------------
     def create_workflow(
         self,
-        name: object,
-        schema: object,
-        webhook: object = None,
+        name: str | None,
+        schema: dict[str, Any] | str,
+        webhook: str | None = None,
         *,
         strict: bool = False,
         owner: str = DEFAULT_OWNER,
     ) -> tuple[WorkflowId, list[Problem]]:
-        if name is not None and not isinstance(name, str):
-            raise ParamError("name must be a string")
         hook = self._webhook(webhook)
-        if schema is None:
-            raise ParamError("schema is required")
         raw, problems = self._checked(schema, strict)
         now = wall_clock_ms()
         for _ in range(20):
@@ -161,16 +148,16 @@ class WorkflowUseCases:
     def update_workflow(
         self,
         workflow_id: WorkflowId,
-        name: object,
-        schema: object,
-        webhook: object = None,
+        name: str | None,
+        schema: dict[str, Any] | str | None,
+        webhook: str | None = None,
         *,
         strict: bool = False,
     ) -> tuple[Workflow, list[Problem]]:
         if name is None and schema is None and webhook is None:
             raise ParamError("nothing to update: give name, schema and/or webhook")
         hook = None if webhook is None else self._webhook(webhook)
-        if name is not None and (not isinstance(name, str) or not name):
+        if name is not None and not name:
             raise ParamError("name must be a non-empty string")
         raw, problems = self._checked(schema, strict) if schema is not None else (None, None)
         workflow = self.store.update_workflow(
@@ -187,11 +174,9 @@ class WorkflowUseCases:
         self.store.delete_workflow(workflow_id)
 
     def clone_workflow(
-        self, workflow_id: WorkflowId, name: object = None, *, owner: str = DEFAULT_OWNER
+        self, workflow_id: WorkflowId, name: str | None = None, *, owner: str = DEFAULT_OWNER
     ) -> WorkflowId:
         source = self.store.get_workflow(workflow_id)
-        if name is not None and not isinstance(name, str):
-            raise ParamError("name must be a string")
         wid, _ = self.create_workflow(
             name or f"{source.name}_copy", source.schema, source.webhook or None, owner=owner
         )

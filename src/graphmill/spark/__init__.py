@@ -17,15 +17,16 @@ ENGINES: tuple[str, ...] = ("local", "spark", "auto")
 
 #: Task types that run on Spark, with the module and function that run them.
 SPARK_ALGORITHMS: Mapping[str, tuple[str, str]] = {
-    "analytics_pagerank": ("importance", "pagerank"),
+    "analytics_pagerank": ("graphx", "pagerank"),
     "analytics_nstepdegrees": ("importance", "degrees"),
     "analytics_kcore": ("importance", "kcore"),
     "analytics_jaccard_similarity": ("features", "jaccard"),
-    "analytics_wcc": ("community", "wcc"),
-    "analytics_lpa": ("community", "lpa"),
-    "analytics_bfs": ("paths", "bfs"),
+    "analytics_wcc": ("graphx", "wcc"),
+    "analytics_scc": ("graphx", "scc"),
+    "analytics_lpa": ("graphx", "lpa"),
+    "analytics_bfs": ("graphx", "bfs"),
     "analytics_sssp": ("paths", "sssp"),
-    "analytics_triangle_count": ("features", "triangle_count"),
+    "analytics_triangle_count": ("graphx", "triangle_count"),
     "analytics_clustering_coefficient": ("features", "clustering_coefficient"),
 }
 

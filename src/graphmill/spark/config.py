@@ -12,6 +12,7 @@ Example::
     staging_dir = "hdfs://namenode:8020/graphmill/staging"   # shared storage: checkpoints
     partitions = 64
     checkpoint_every = 5
+    graphx = true        # GraphX where it gives NA's answer; false: DataFrame implementations only
     [spark.conf]
     "spark.hadoop.fs.s3a.endpoint" = "http://127.0.0.1:9000"
 """
@@ -53,6 +54,9 @@ class SparkConfig:
         server_tasks: with ``session = "server"``, how many tasks the session runs at once
             (more wait in the driver, in order).
         conf: any further ``spark.*`` settings, passed through unchanged.
+        graphx: run PageRank, WCC, BFS and TriangleCount with GraphX (graphmill's helper jar,
+            compiled on first use) where GraphX gives NA's answer; ``False``: DataFrames only
+            (SCC runs on GraphX either way).
     """
 
     master: str = "local[2]"
@@ -67,6 +71,7 @@ class SparkConfig:
     session: Literal["job", "server"] = "job"
     server_tasks: int = 1
     conf: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    graphx: bool = True
 
     def local_footprint_bytes(self) -> int:
         """Memory a Spark task takes on this machine: the driver's heap, JVM overhead, the Python side."""
@@ -152,6 +157,7 @@ _KEYS = {
     "session",
     "server_tasks",
     "conf",
+    "graphx",
 }
 
 
@@ -179,6 +185,9 @@ def parse_spark_config(document: Mapping[str, object], *, source: str = "configu
     conf = entry.get("conf", {})
     if not isinstance(conf, dict) or not all(isinstance(k, str) and k.startswith("spark.") for k in conf):
         raise errors.ParamError(f"{where}: 'conf' must be a table of spark.* settings")
+    graphx = entry.get("graphx", True)
+    if not isinstance(graphx, bool):
+        raise errors.ParamError(f"{where}: 'graphx' must be true or false")
     session = entry.get("session", "job")
     if session not in ("job", "server"):
         raise errors.ParamError(
@@ -198,6 +207,7 @@ def parse_spark_config(document: Mapping[str, object], *, source: str = "configu
         session=session,
         server_tasks=_positive(entry, "server_tasks", where) or _DEFAULT.server_tasks,
         conf=tuple((k, str(v)) for k, v in sorted(conf.items())),
+        graphx=graphx,
     )
 
 

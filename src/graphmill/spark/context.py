@@ -24,6 +24,8 @@ class SparkRun:
     partitions: int
     checkpoint_every: int = 5
     reliable: bool = False
+    #: GraphX where it gives NA's answer (``[spark] graphx``); DataFrames only when False.
+    graphx: bool = True
     _held: list[Any] = field(default_factory=list)
 
     def keep(self, frame: Any, round_no: int) -> Any:

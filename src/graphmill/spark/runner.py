@@ -163,7 +163,9 @@ def run_on_session(
     progress.log(
         f"graph: {graph.vertices.count()} vertices, {graph.edges.count()} edges ({graph.vid_type} ids)"
     )
-    run = SparkRun(spark, progress, config.partitions, config.checkpoint_every, reliable=True)
+    run = SparkRun(
+        spark, progress, config.partitions, config.checkpoint_every, reliable=True, graphx=config.graphx
+    )
     progress("computing", 0.0, f"running {task.task_type} on Spark")
     frame = algorithm(graph, task.params, run)
     progress("writing", 0.0, "collecting the result")

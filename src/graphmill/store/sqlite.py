@@ -37,6 +37,10 @@ _TASK_COLUMNS = (
     "result_dir, result_rows, result_columns, note, reused_from, estimated_bytes, peak_bytes"
 )
 
+#: The columns are named as the records' fields, so a row becomes a record by name.
+_JOB_FIELDS = tuple(_JOB_COLUMNS.split(", "))
+_TASK_FIELDS = tuple(_TASK_COLUMNS.split(", "))
+
 
 def _like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -250,46 +254,20 @@ class SQLiteStore(AccountsMixin):
 
     @staticmethod
     def _job_from_row(row: tuple[Any, ...]) -> Job:
-        return Job(
-            id=row[0],
-            name=row[1],
-            workflow_id=row[2],
-            workflow_name=row[3],
-            workflow_version=row[4],
-            status=Status(row[5]),
-            create_time_ms=row[6],
-            begin_time_ms=row[7],
-            end_time_ms=row[8],
-            schema=json.loads(row[9]),
-            input=json.loads(row[10]),
-            reason=row[11],
-            cancel_requested=bool(row[12]),
-            rerun_of=row[13],
-            idempotency_key=row[14],
-            webhook=row[15],
-            owner=row[16],
+        fields = dict(zip(_JOB_FIELDS, row, strict=True))
+        fields.update(
+            status=Status(fields["status"]),
+            schema=json.loads(fields["schema"]),
+            input=json.loads(fields["input"]),
+            cancel_requested=bool(fields["cancel_requested"]),
         )
+        return Job(**fields)
 
     @staticmethod
     def _task_from_row(row: tuple[Any, ...]) -> TaskRun:
-        return TaskRun(
-            id=row[0],
-            job_id=row[1],
-            schema_task_id=row[2],
-            name=row[3],
-            type=row[4],
-            status=Status(row[5]),
-            begin_time_ms=row[6],
-            end_time_ms=row[7],
-            reason=row[8],
-            result_dir=row[9],
-            result_rows=row[10],
-            result_columns=json.loads(row[11]),
-            note=row[12],
-            reused_from=row[13],
-            estimated_bytes=row[14],
-            peak_bytes=row[15],
-        )
+        fields = dict(zip(_TASK_FIELDS, row, strict=True))
+        fields.update(status=Status(fields["status"]), result_columns=json.loads(fields["result_columns"]))
+        return TaskRun(**fields)
 
     def get_job(self, job_id: JobId, *, with_tasks: bool = True) -> Job:
         row = self._exec(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()

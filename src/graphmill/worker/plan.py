@@ -13,7 +13,7 @@ from typing import Literal
 from graphmill.engine.loader import EdgeSource
 from graphmill.formats.vid import VidType
 from graphmill.fs import FsConfig
-from graphmill.graphstore.sources import NebulaClusterConfig
+from graphmill.graphstore.clusters import NebulaClusterConfig
 from graphmill.spark.config import SparkConfig
 
 

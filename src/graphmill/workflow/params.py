@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from graphmill.errors import MissingRequiredParams, ParamError
+from graphmill.errors import MissingRequiredParams
 from graphmill.types import JSONObject
 from graphmill.workflow.schema import (
     PLACEHOLDER,
@@ -63,12 +63,15 @@ def _literal_text(value: object) -> str:
     return str(value)
 
 
-def check_input(schema: WorkflowSchema, job_input: object, catalog: TaskCatalog) -> dict[str, Any]:
-    """``job_input`` as an object of objects naming known tasks and parameters; ErrParam if not."""
+def check_input(
+    schema: WorkflowSchema, job_input: dict[str, Any] | None, catalog: TaskCatalog
+) -> dict[str, Any]:
+    """``job_input`` as an object of objects naming known tasks and parameters; ErrParam if not.
+
+    That it is an object at all is the API's to check (``api.inputs.job_input``).
+    """
     if job_input is None:
         return {}
-    if not isinstance(job_input, dict):
-        raise ParamError("input must be an object keyed by task id", data={"field": "input"})
     problems: list[Problem] = []
     task_ids = {t.id for t in schema.tasks}
     for tid, values in job_input.items():
@@ -97,13 +100,13 @@ def check_input(schema: WorkflowSchema, job_input: object, catalog: TaskCatalog)
 def apply_input(
     schema: WorkflowSchema,
     raw_schema: JSONObject,
-    job_input: object,
+    job_input: dict[str, Any] | None,
     catalog: TaskCatalog,
     *,
     strict: bool = False,
 ) -> JSONObject:
     """The schema a job runs: ``raw_schema`` with ``job_input`` applied.  Raises on bad input."""
-    job_input = check_input(schema, job_input, catalog)
+    values_by_task = check_input(schema, job_input, catalog)
     # Only the tasks' specs change: copy the task objects, share everything beneath them.
     given_tasks: list[Any] = raw_schema.get("tasks", [])  # type: ignore[assignment]
     raw_tasks: list[Any] = [dict(t) for t in given_tasks]
@@ -112,7 +115,7 @@ def apply_input(
     missing: list[Problem] = []
     invalid: list[Problem] = []
     for task, raw_task in zip(schema.tasks, raw_tasks, strict=True):
-        given: dict[str, Any] = dict(job_input.get(task.id, {}))
+        given: dict[str, Any] = dict(values_by_task.get(task.id, {}))
         declared = {p.name: p.default_value() for p in task.graph.params}
         spec: dict[str, Any] = dict(raw_task.get("spec") or {})
         for name, value in given.items():

@@ -12,12 +12,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from graphmill import views
-from graphmill.api.inputs import job_filter, json_body, paging, path_int, query_int
+from graphmill.api.inputs import job_filter, job_input, json_body, paging, path_int, query_int, strict_flag
 from graphmill.api.responses import ok
 from graphmill.api.schemas import AddJobBody, parse_body
 from graphmill.errors import DatabaseError, ParamError
 from graphmill.service.core import MAX_SAMPLE_LIMIT, Service
-from graphmill.service.workflows import strict_flag
 
 
 def _service(request: Request) -> Service:
@@ -36,7 +35,7 @@ async def add(request: Request) -> Response:
     job_id = await run_in_threadpool(
         service.add_job,
         wid,
-        body.input,
+        job_input(body.input),
         strict=strict_flag(body.strict, default=service.settings.strict_submit),
         idempotency_key=request.headers.get("idempotency-key"),
         webhook=body.webhook,

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from graphmill import views
-from graphmill.api.inputs import json_body, path_int, query_int
+from graphmill.api.inputs import job_input, json_body, path_int, query_int, strict_flag
 from graphmill.api.responses import ok
 from graphmill.api.schemas import RerunBody, parse_body
 from graphmill.errors import ParamError
@@ -25,7 +25,6 @@ from graphmill.models import Status
 from graphmill.scheduler.events import JobEvent
 from graphmill.service.core import Service
 from graphmill.service.results import read_slice, stream_csv, stream_file
-from graphmill.service.workflows import strict_flag
 
 MAX_RESULT_LIMIT = 10000
 MAX_LOG_LIMIT = 10000
@@ -57,7 +56,7 @@ async def rerun(request: Request) -> Response:
     new_id = await run_in_threadpool(
         service.rerun_job,
         job_id,
-        body.input,
+        job_input(body.input),
         bool(body.fromFailure),
         strict=strict_flag(body.strict, default=service.settings.strict_submit),
         owner=request.state.principal.user,

@@ -12,14 +12,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from graphmill import views
-from graphmill.api.inputs import json_body, paging, parse_json, path_int
+from graphmill.api.inputs import json_body, paging, parse_json, path_int, strict_flag
 from graphmill.api.responses import ok
 from graphmill.api.schemas import CloneBody, WorkflowCreateBody, WorkflowUpdateBody, parse_body
 from graphmill.errors import ParamError
 from graphmill.models import Workflow
 from graphmill.service.access import AccessControl
 from graphmill.service.core import Service
-from graphmill.service.workflows import strict_flag
 from graphmill.workflow.schema import Problem
 
 

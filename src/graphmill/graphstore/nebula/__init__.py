@@ -1,7 +1,7 @@
 """A NebulaGraph cluster as a graph store, through nebula3-python (the optional extra ``nebula``).
 
 :class:`NebulaGraphStore` implements :class:`~graphmill.graphstore.base.GraphStore` for one
-configured cluster (:class:`~graphmill.graphstore.sources.NebulaClusterConfig`) and adds
+configured cluster (:class:`~graphmill.graphstore.clusters.NebulaClusterConfig`) and adds
 :meth:`~NebulaGraphStore.write_back` and :meth:`~NebulaGraphStore.run_query`.
 
 Accounts

@@ -13,7 +13,7 @@ import threading
 from types import SimpleNamespace
 from typing import Any, Protocol
 
-from graphmill.graphstore.sources import NebulaClusterConfig
+from graphmill.graphstore.clusters import NebulaClusterConfig
 
 #: How much of a statement an error message quotes.
 _QUOTE_LIMIT = 300

@@ -29,11 +29,11 @@ import pyarrow.parquet as pq
 from graphmill import errors
 from graphmill.formats.vid import VidType
 from graphmill.graphstore.base import EdgeFile, PropDef
+from graphmill.graphstore.clusters import NebulaClusterConfig
 from graphmill.graphstore.model import edge_schema
 from graphmill.graphstore.nebula.client import NebulaClients, error_text, where
 from graphmill.graphstore.nebula_ngql import prop_family
 from graphmill.graphstore.nebula_values import FVAL, IVAL, SVAL
-from graphmill.graphstore.sources import NebulaClusterConfig
 
 log = logging.getLogger(__name__)
 

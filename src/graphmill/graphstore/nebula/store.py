@@ -15,8 +15,9 @@ import pyarrow as pa
 
 from graphmill import errors
 from graphmill.formats.placeholders import fill_placeholders
-from graphmill.formats.writeback import write_back_errors
-from graphmill.graphstore.base import EdgeFile, PropDef, SpaceInfo
+from graphmill.formats.writeback import WriteBackRequest
+from graphmill.graphstore.base import EdgeFile, GraphStore, PropDef, SpaceInfo
+from graphmill.graphstore.clusters import NebulaClusterConfig
 from graphmill.graphstore.model import edge_requests
 from graphmill.graphstore.nebula.client import (
     Nebula3Clients,
@@ -39,14 +40,13 @@ from graphmill.graphstore.nebula_ngql import (
     vid_type_of,
 )
 from graphmill.graphstore.nebula_values import cell, result_table, to_nebula_value
-from graphmill.graphstore.sources import NebulaClusterConfig
 
 log = logging.getLogger(__name__)
 
 _PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class NebulaGraphStore:
+class NebulaGraphStore(GraphStore):
     """The :class:`~graphmill.graphstore.base.GraphStore` of one NebulaGraph cluster (module docstring)."""
 
     def __init__(
@@ -244,18 +244,7 @@ class NebulaGraphStore:
             targets.append((target, request.column))
         return self._edge_snapshots.files(targets)
 
-    def write_back(
-        self,
-        space: str,
-        table: pa.Table,
-        *,
-        tag: str,
-        props: Sequence[str],
-        types: Sequence[str],
-        mode: Literal["insert", "update"] = "insert",
-        batch_size: int = 1000,
-        create: bool = False,
-    ) -> int:
+    def write_rows(self, space: str, table: pa.Table, request: WriteBackRequest) -> int:
         """Write ``table`` as properties ``props`` of ``tag`` in ``space``; the number of vertices written.
 
         The table's first column is the vertex id; its next columns, in order, are the values
@@ -268,22 +257,9 @@ class NebulaGraphStore:
         batch) and skips the others, as the embedded store does.  The tag, its properties and
         every value of a batch are checked before the batch is sent; a failure after some
         batches were written says how many rows already were.  ``create`` is ignored: a
-        cluster's schema is its administrators' (graphmill creates nothing there).  Every
-        failure raises :class:`~graphmill.formats.writeback.WriteBackFailed`.
+        cluster's schema is its administrators' (graphmill creates nothing there).
         """
-        with write_back_errors():
-            return self._write_back(space, table, tag, props, types, mode, batch_size)
-
-    def _write_back(
-        self,
-        space: str,
-        table: pa.Table,
-        tag: str,
-        props: Sequence[str],
-        types: Sequence[str],
-        mode: Literal["insert", "update"],
-        batch_size: int,
-    ) -> int:
+        tag, props, types, mode, batch_size, _ = request  # create: never on a cluster
         if mode not in ("insert", "update"):
             raise errors.TaskFailed(f"write mode must be 'insert' or 'update', not {mode!r}")
         if batch_size < 1:

@@ -106,20 +106,22 @@ class Expressions(Emitter):
             fail(f"{what}() of a variable-length edge (a list of edges) is not supported", pos)
 
     def src(self, edge: Edge) -> str:
-        if edge.direction == "out":
-            return f"{edge.left.var}.vid"
-        if edge.direction == "in":
-            return f"{edge.right.var}.vid"
-        forward = f"struct_extract({edge.var}, '_SRC') = id({edge.left.var})"
-        return f"CASE WHEN {forward} THEN {edge.left.var}.vid ELSE {edge.right.var}.vid END"
+        return self._end(edge, source=True)
 
     def dst(self, edge: Edge) -> str:
-        if edge.direction == "out":
-            return f"{edge.right.var}.vid"
-        if edge.direction == "in":
-            return f"{edge.left.var}.vid"
+        return self._end(edge, source=False)
+
+    def _end(self, edge: Edge, *, source: bool) -> str:
+        """The vid of an edge's source (or destination) node, whichever way the pattern points."""
+        tail, head = (
+            (edge.right.var, edge.left.var) if edge.direction == "in" else (edge.left.var, edge.right.var)
+        )
+        this, other = (tail, head) if source else (head, tail)
+        if edge.direction in ("out", "in"):
+            return f"{this}.vid"
+        # Undirected: the stored edge says which end it started from.
         forward = f"struct_extract({edge.var}, '_SRC') = id({edge.left.var})"
-        return f"CASE WHEN {forward} THEN {edge.right.var}.vid ELSE {edge.left.var}.vid END"
+        return f"CASE WHEN {forward} THEN {this}.vid ELSE {other}.vid END"
 
     def rank(self, edge: Edge) -> str:
         return f"{edge.var}.{quote(RANK_PROPERTY)}"

@@ -19,7 +19,7 @@ _M2 = 0x94D049BB133111EB - 2**64
 _SIGN = -(2**63)
 
 
-def _check_outputs(params: Params, name: str) -> None:
+def check_outputs(params: Params, name: str) -> None:
     if params.get("is_output_modularity") and params.get("variant") != "graphalytics":
         raise errors.ParamError(f"{name} on Spark does not compute modularity; run it on the local engine")
 
@@ -28,7 +28,7 @@ def wcc(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     """Weakly connected components; LABEL = the smallest vertex id of the component."""
     from pyspark.sql import functions as F
 
-    _check_outputs(params, "WCC")
+    check_outputs(params, "WCC")
     both = graph.edges.select("src", "dst").unionByName(
         graph.edges.select(F.col("dst").alias("src"), F.col("src").alias("dst"))
     )
@@ -82,7 +82,7 @@ def lpa(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     """
     from pyspark.sql import functions as F
 
-    _check_outputs(params, "LPA")
+    check_outputs(params, "LPA")
     graphalytics = params.get("variant") == "graphalytics"
     iterations, seed = int(params["iterations"]), int(params.get("seed", 0))
     index = run.keep(dense_index(graph.vertices), 0)

@@ -1,4 +1,4 @@
-"""Graph sources: which NebulaGraph cluster answers at which graph address.
+"""Cluster configuration: which NebulaGraph cluster answers at which graph address.
 
 The configuration is a TOML file (``graphmill.toml`` in the data dir, or the path given with
 ``--config``) holding one ``[[nebula]]`` table per cluster::
@@ -116,7 +116,7 @@ def resolve_config_path(config: Path | None, data_dir: Path) -> Path | None:
     return default if default.is_file() else None
 
 
-def load_graph_sources(
+def load_clusters(
     path: Path | None, *, embedded_address: str | None = None
 ) -> dict[str, NebulaClusterConfig]:
     """The clusters configured in the TOML file ``path``, by normalised graph address.
@@ -133,13 +133,13 @@ def load_graph_sources(
         raise errors.ParamError(f"cannot read configuration file {path}: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise errors.ParamError(f"configuration file {path} is not valid TOML: {exc}") from None
-    return parse_graph_sources(document, source=str(path), embedded_address=embedded_address)
+    return parse_clusters(document, source=str(path), embedded_address=embedded_address)
 
 
-def parse_graph_sources(
+def parse_clusters(
     document: Mapping[str, object], *, source: str = "configuration", embedded_address: str | None = None
 ) -> dict[str, NebulaClusterConfig]:
-    """The clusters of an already parsed TOML document (see :func:`load_graph_sources`)."""
+    """The clusters of an already parsed TOML document (see :func:`load_clusters`)."""
     unknown = sorted(set(document) - {SECTION, "spark"})  # [spark] belongs to graphmill.spark.config
     if unknown:
         raise errors.ParamError(
@@ -282,9 +282,9 @@ __all__ = [
     "CONFIG_FILE_NAME",
     "HostPort",
     "NebulaClusterConfig",
-    "load_graph_sources",
+    "load_clusters",
     "normalize_address",
-    "parse_graph_sources",
+    "parse_clusters",
     "parse_host_port",
     "resolve_config_path",
 ]

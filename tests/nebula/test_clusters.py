@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from graphmill import errors
-from graphmill.graphstore.sources import (
+from graphmill.graphstore.clusters import (
     HostPort,
     NebulaClusterConfig,
-    load_graph_sources,
+    load_clusters,
     normalize_address,
     parse_host_port,
     resolve_config_path,
@@ -44,7 +44,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_full_file(tmp_path: Path) -> None:
     """Every key is read; the keys of the result are normalised addresses."""
-    sources = load_graph_sources(write(tmp_path, FULL))
+    sources = load_clusters(write(tmp_path, FULL))
     assert list(sources) == ["192.168.8.100:9669", "graph.example.com:9669"]
     first = sources["192.168.8.100:9669"]
     assert first == NebulaClusterConfig(
@@ -66,7 +66,7 @@ def test_full_file(tmp_path: Path) -> None:
 
 def test_defaults(tmp_path: Path) -> None:
     """Only address and graphd are required; no service account by default."""
-    second = load_graph_sources(write(tmp_path, FULL))["graph.example.com:9669"]
+    second = load_clusters(write(tmp_path, FULL))["graph.example.com:9669"]
     assert second.metad == ()
     assert second.service_account is None
     assert (second.timeout_ms, second.scan_partitions_parallel, second.scan_batch_size) == (60000, 2, 10000)
@@ -74,7 +74,7 @@ def test_defaults(tmp_path: Path) -> None:
 
 
 def test_no_file_means_no_cluster() -> None:
-    assert load_graph_sources(None) == {}
+    assert load_clusters(None) == {}
 
 
 def test_resolve_config_path(tmp_path: Path) -> None:
@@ -88,7 +88,7 @@ def test_resolve_config_path(tmp_path: Path) -> None:
 
 
 def test_empty_file_is_fine(tmp_path: Path) -> None:
-    assert load_graph_sources(write(tmp_path, "# nothing yet\n")) == {}
+    assert load_clusters(write(tmp_path, "# nothing yet\n")) == {}
 
 
 @pytest.mark.parametrize(
@@ -141,20 +141,20 @@ def test_refused(tmp_path: Path, text: str, message: str) -> None:
     """Each mistake is a ParamError naming the file, the entry and the key."""
     path = write(tmp_path, text)
     with pytest.raises(errors.ParamError, match=message) as caught:
-        load_graph_sources(path)
+        load_clusters(path)
     assert str(path) in caught.value.detail
 
 
 def test_embedded_address_is_reserved(tmp_path: Path) -> None:
     path = write(tmp_path, "[[nebula]]\naddress = '127.0.0.1:9669'\ngraphd = ['127.0.0.1:9669']\n")
-    assert "127.0.0.1:9669" in load_graph_sources(path)
+    assert "127.0.0.1:9669" in load_clusters(path)
     with pytest.raises(errors.ParamError, match="embedded store"):
-        load_graph_sources(path, embedded_address="127.0.0.1:9669")
+        load_clusters(path, embedded_address="127.0.0.1:9669")
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
     with pytest.raises(errors.ParamError, match="cannot read"):
-        load_graph_sources(tmp_path / "absent.toml")
+        load_clusters(tmp_path / "absent.toml")
 
 
 def test_host_port_forms() -> None:
@@ -169,6 +169,6 @@ def test_host_port_forms() -> None:
 
 def test_duplicate_hosts_are_merged(tmp_path: Path) -> None:
     path = write(tmp_path, "[[nebula]]\naddress = 'a:1'\ngraphd = ['a:1', 'A:1']\nmetad = 'm:2'\n")
-    config = load_graph_sources(path)["a:1"]
+    config = load_clusters(path)["a:1"]
     assert config.graphd == (HostPort("a", 1),)
     assert config.metad == (HostPort("m", 2),)  # a single string is accepted for a single host
