@@ -1,7 +1,7 @@
 """``[spark] session = "server"`` through the HTTP API: one long-lived Spark application per server.
 
 One server for the module (its driver starts once); the tests run in order: reuse, cancel,
-a killed driver, shutdown.
+a killed driver; the module's teardown checks that the server's shutdown stops its driver.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ from graphmill.config import Settings
 from tests.helpers import local_task, login, wait_job
 from tests.spark.test_api import FORM, _progress_lines, logs, make_job, sample, spark_settings
 
+#: The first test pays the driver's JVM start and, on a fresh cache, the GraphX helper's compile.
+pytestmark = pytest.mark.timeout(600)
+
 SPARK_TOML = '[spark]\nmaster = "local[2]"\ndriver_memory = "768m"\npartitions = 2\nsession = "server"\n'
 APP_LINE = re.compile(r"Spark 4\.\S+ application (local-\d+) \(server session")
 DRIVER_LINE = re.compile(r"the server's Spark driver process (\d+) runs the task")
@@ -34,11 +37,28 @@ def _settings(data: Path) -> Settings:
     return spark_settings(data, SPARK_TOML, seed=7, vertices=200, edges=1500)
 
 
+#: Every driver process a test saw (with its JVM): all must be gone once the server has stopped.
+_DRIVERS: list[psutil.Process] = []
+
+
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     with TestClient(create_app(_settings(tmp_path_factory.mktemp("data")))) as c:
         login(c)
         yield c
+    # The server's shutdown stops the driver it owns (checked here: a server of its own would
+    # cost another JVM start).
+    _gone, alive = psutil.wait_procs(_DRIVERS, timeout=15)
+    assert not alive, f"Spark driver processes outlived the server: {alive}"
+
+
+def _driver(pid: int) -> psutil.Process:
+    """The driver process ``pid`` and its JVM, remembered for the shutdown check."""
+    driver = psutil.Process(pid)
+    family = [driver, *driver.children(recursive=True)]
+    assert any("java" in p.name() for p in family), "the driver runs Spark's JVM"
+    _DRIVERS.extend(family)
+    return driver
 
 
 def _run(client: TestClient, task_type: str, spec: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -79,7 +99,7 @@ def test_jobs_share_one_spark_application(client: TestClient) -> None:
     one, two = _task_lines(client, first_id, first), _task_lines(client, second_id, second)
     assert _found(APP_LINE, one) == _found(APP_LINE, two)
     assert _found(DRIVER_LINE, one) == _found(DRIVER_LINE, two)
-    assert int(_found(DRIVER_LINE, one)) != os.getpid()  # a process of its own, not the server's
+    assert _driver(int(_found(DRIVER_LINE, one))).pid != os.getpid()  # a process of its own
     assert any(re.search(r"task 1 of this session", line) for line in one), one
     assert any(re.search(r"task 2 of this session", line) for line in two), two
     rows = sample(client, second_id, second["tasks"][0]["id"])
@@ -121,18 +141,5 @@ def test_killed_driver_fails_its_task_and_the_next_gets_a_new_one(client: TestCl
     assert after["status"] == 2, after
     new_lines = _task_lines(client, next_id, after)
     assert _found(APP_LINE, new_lines) != old_app
-    assert int(_found(DRIVER_LINE, new_lines)) != driver_pid
+    assert _driver(int(_found(DRIVER_LINE, new_lines))).pid != driver_pid
     assert any("task 1 of this session" in line for line in new_lines)
-
-
-def test_server_shutdown_stops_the_driver(tmp_path: Path) -> None:
-    """The driver (and its JVM) goes with the server."""
-    with TestClient(create_app(_settings(tmp_path))) as c:
-        login(c)
-        job_id, done = _run(c, "analytics_wcc", {"engine": "spark"})
-        assert done["status"] == 2
-        driver = psutil.Process(int(_found(DRIVER_LINE, _task_lines(c, job_id, done))))
-        family = [driver, *driver.children(recursive=True)]
-        assert any("java" in p.name() for p in family)
-    _gone, alive = psutil.wait_procs(family, timeout=15)
-    assert not alive, alive
