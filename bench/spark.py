@@ -1,7 +1,7 @@
 """engine spark (local[N]) against the local engine on the R-MAT graph, with correctness checked.
 
 ``python bench/spark.py [--scale 20] [--edgefactor 16] [--master local[2]] [--algorithms pagerank,wcc,...]
-[--impl graphx|dataframe|both]``
+[--impl graphx|dataframe|both]`` (also scc, hanp, nstep, degree_time, kcore_subgraph, hyperanf when named)
 
 Writes the R-MAT edge list of ``bench/rmat.py`` (plus a seeded weight 1..9 per edge) to
 Parquet, runs each algorithm through the local engine (``engine.execute.run_task``) and
@@ -48,7 +48,13 @@ ALGORITHMS: dict[str, tuple[str, dict[str, object]]] = {
     "lpa": ("analytics_lpa", {"iterations": 10}),
     "triangle": ("analytics_triangle_count", {"opt": 1}),
     "scc": ("analytics_scc", {}),
+    "hanp": ("analytics_hanp", {"iterations": 10}),
+    "nstep": ("analytics_nstepdegrees", {"step": 3}),
+    "degree_time": ("analytics_degree_with_time", {"begin_time": "3", "end_time": "7"}),
+    "kcore_subgraph": ("analytics_kcore", {"type": "subgraph", "kmin": 8}),
+    "hyperanf": ("analytics_hyperanf", {}),
 }
+#: The issue's comparison set; the others run when named with --algorithms.
 DEFAULT_ALGORITHMS = "pagerank,wcc,bfs,sssp,lpa,triangle"
 IMPLS = {"graphx": ("graphx",), "dataframe": ("dataframe",), "both": ("graphx", "dataframe")}
 

@@ -28,6 +28,9 @@ SPARK_ALGORITHMS: Mapping[str, tuple[str, str]] = {
     "analytics_sssp": ("paths", "sssp"),
     "analytics_triangle_count": ("graphx", "triangle_count"),
     "analytics_clustering_coefficient": ("features", "clustering_coefficient"),
+    "analytics_hanp": ("hanp", "hanp"),
+    "analytics_degree_with_time": ("degrees", "degree_with_time"),
+    "analytics_hyperanf": ("hll", "hyperanf"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphmill import errors
+from graphmill.spark.algorithms.degrees import counted, degree_table, nstep_degrees
 from graphmill.spark.context import SparkRun
 from graphmill.spark.graph import SparkGraph
 
@@ -70,38 +70,44 @@ def pagerank(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
 
 
 def degrees(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
-    """DegreeCentrality with ``step=1``: exact in/out degrees (parallel edges and self-loops count)."""
-    from pyspark.sql import functions as F
+    """DegreeCentrality: exact in/out degrees with ``step=1`` (parallel edges and self-loops count).
 
+    Other steps count the vertices within ``step`` hops with HyperLogLog counters (``degrees.py``).
+    """
     if int(params.get("step", 1)) != 1:
-        raise errors.ParamError(
-            "on Spark, DegreeCentrality runs with step=1 (exact degrees) only; "
-            "n-step HyperLogLog counts run on the local engine"
-        )
+        return nstep_degrees(graph, params, run)
     g = graph if params.get("is_directed", True) else graph.undirected()
-    out = g.edges.groupBy(F.col("src").alias("id")).agg(F.count(F.lit(1)).alias("o"))
-    inn = g.edges.groupBy(F.col("dst").alias("id")).agg(F.count(F.lit(1)).alias("i"))
-    table = (
-        g.vertices.join(out, "id", "left")
-        .join(inn, "id", "left")
-        .select(
-            F.col("id").alias("VID"),
-            F.coalesce("o", F.lit(0)).alias("OUT_DEGREE"),
-            F.coalesce("i", F.lit(0)).alias("IN_DEGREE"),
-        )
-    )
     kind = str(params.get("type", "both"))
-    if kind == "out":
-        return table.select("VID", "OUT_DEGREE")
-    if kind == "in":
-        return table.select("VID", "IN_DEGREE")
-    return table.select(
-        "VID", (F.col("OUT_DEGREE") + F.col("IN_DEGREE")).alias("BOTH_DEGREE"), "OUT_DEGREE", "IN_DEGREE"
-    )
+    return degree_table(g.vertices, counted(g.edges, "src"), counted(g.edges, "dst"), kind)
 
 
 def kcore(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
-    """Core numbers (type=vertex) by the distributed h-index rounds of Montresor et al.
+    """KCore: core numbers (type=vertex), or the edges out of the vertices with a core number
+    in [kmin, kmax] (type=subgraph: one row per distinct neighbour, ordered by core number).
+    """
+    from pyspark.sql import functions as F
+
+    core = core_numbers(graph, run)
+    if str(params.get("type", "vertex")) == "vertex":
+        return core.select(F.col("id").alias("VID"), F.col("core").alias("VALUE"))
+    kmin, kmax = int(params["kmin"]), int(params["kmax"])
+    plain = graph.edges.filter(F.col("src") != F.col("dst"))
+    pairs = plain.select("src", "dst").unionByName(
+        plain.select(F.col("dst").alias("src"), F.col("src").alias("dst"))
+    )
+    kept = (
+        pairs.distinct()
+        .join(core.select(F.col("id").alias("src"), "core"), "src")
+        .filter(F.col("core").between(kmin, kmax))
+        .cache()
+    )
+    run.progress.log(f"{kept.select('src').distinct().count()} vertices with core number in [{kmin}, {kmax}]")
+    # The runner sorts by _order, then VID, VALUE: the local engine's order.
+    return kept.select(F.col("core").alias("_order"), F.col("src").alias("VID"), F.col("dst").alias("VALUE"))
+
+
+def core_numbers(graph: SparkGraph, run: SparkRun) -> Any:
+    """``id, core``: core numbers by the distributed h-index rounds of Montresor et al.
 
     Every vertex starts at its degree (direction ignored, parallel edges each count,
     self-loops ignored) and repeatedly lowers it to the h-index of its neighbours' values,
@@ -111,10 +117,6 @@ def kcore(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    if str(params.get("type", "vertex")) != "vertex":
-        raise errors.ParamError(
-            "on Spark, KCore runs with type=vertex; type=subgraph runs on the local engine"
-        )
     plain = graph.edges.filter(F.col("src") != F.col("dst"))
     pairs = plain.select("src", "dst").unionAll(
         plain.select(F.col("dst").alias("src"), F.col("src").alias("dst"))
@@ -141,4 +143,4 @@ def kcore(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
         if changed == 0:
             break
         core = run.keep(core.join(lower, "id", "left_anti").unionByName(lower), rounds)
-    return core.select(F.col("id").alias("VID"), F.col("core").alias("VALUE"))
+    return core

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -17,6 +15,7 @@ from graphmill.engine.algorithms._common import (
 from graphmill.engine.algorithms.base import MAX_ITERATIONS, AlgorithmSpec, OutputColumn, Params, ParamSpec
 from graphmill.engine.algorithms.hyperloglog import hll_reach_counts
 from graphmill.engine.base import Progress
+from graphmill.engine.edge_times import parse_time, time_window
 from graphmill.engine.graph import Graph
 
 __all__ = ["DEGREE_CENTRALITY", "DEGREE_WITH_TIME", "degree_columns", "parse_time"]
@@ -105,60 +104,15 @@ DEGREE_CENTRALITY = AlgorithmSpec(
 
 # -- DegreeWithTime -----------------------------------------------------------------------------
 
-_TIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d",
-)
-
-
-def parse_time(text: str) -> float:
-    """Seconds since the Unix epoch of ``yyyy-MM-dd HH:mm:ss[.SSS]`` (UTC) or of a plain number."""
-    value = text.strip()
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if math.isfinite(number):
-        return number
-    for fmt in _TIME_FORMATS:
-        try:
-            moment = datetime.strptime(value, fmt).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-        return moment.timestamp()
-    raise ValueError(f"must be a time 'yyyy-MM-dd HH:mm:ss.SSS' or an epoch number; got {text!r}")
-
 
 def _check_time(value: Any) -> None:
     parse_time(str(value))
 
 
-def _time_bound(params: Params, name: str, default: float) -> float:
-    raw = params.get(name)
-    if raw is None:
-        return default
-    seconds = parse_time(str(raw))
-    if _looks_like_text_time(str(raw)) and params.get("time_unit") == "ms":
-        return seconds * 1000.0
-    return seconds
-
-
-def _looks_like_text_time(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return True
-    return False
-
-
 def _run_degree_with_time(graph: Graph, params: Params, progress: Progress) -> Any:
     g = oriented(graph, params, progress)
     kind = str(params["type"])
-    begin = _time_bound(params, "begin_time", -math.inf)
-    end = _time_bound(params, "end_time", math.inf)
+    begin, end = time_window(params)
     progress.log(
         f"DegreeWithTime: type={kind}, edge times in [{begin}, {end}] ({params['time_unit']}) "
         f"on {g.n} vertices, {g.m} edges"
