@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+import os
 import sys
 import tempfile
 import time
@@ -90,6 +91,19 @@ def shuffle_written(spark: Any) -> float:
     return float(sum(stage.get("shuffleWriteBytes", 0) for stage in stages))
 
 
+def cpu_seconds(*, jvm: bool) -> float:
+    """CPU time (user + system) of this process, or of Spark's JVM (the gateway's java child)."""
+    import psutil
+
+    me = psutil.Process()
+    procs = [c for c in me.children(recursive=True) if "java" in c.name()] if jvm else [me]
+    return sum(p.cpu_times().user + p.cpu_times().system for p in procs)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def run_spark(
     spark: Any,
     task: SparkTask,
@@ -97,14 +111,15 @@ def run_spark(
     config: SparkConfig,
     name: str,
     local_s: float,
+    local_cpu: float,
     local: pa.Table,
 ) -> tuple[str, float, float, int, float, int, int]:
     """One Spark run of ``task``, checked against the local engine's table; a row of the report."""
     progress = RecordingProgress()
     before = shuffle_written(spark)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu_seconds(jvm=True)
     table = run_on_session(spark, task, [source], config, progress)
-    spark_s = time.perf_counter() - t0
+    spark_s, spark_cpu = time.perf_counter() - t0, cpu_seconds(jvm=True) - c0
     shuffled = shuffle_written(spark) - before
     rounds = sum(1 for _, _, msg in progress.events if " iteration " in msg)
     bad = mismatches(local, table)
@@ -113,8 +128,9 @@ def run_spark(
     )
     label = f"{name} [{chosen.split(' (')[0] or 'DataFrame'}]"
     print(
-        f"{label}: local {local_s:.1f}s, spark {spark_s:.1f}s, {rounds} rounds, "
-        f"shuffle {shuffled / 2**20:.0f} MiB, {table.num_rows} rows, {bad} mismatches ({chosen})",
+        f"{label}: local {local_s:.1f}s ({local_cpu:.0f} CPU s), spark {spark_s:.1f}s "
+        f"({spark_cpu:.0f} CPU s in the JVM), {rounds} rounds, shuffle {shuffled / 2**20:.0f} MiB, "
+        f"{table.num_rows} rows, {bad} mismatches ({chosen}; load average {_load()})",
         flush=True,
     )
     return label, local_s, spark_s, rounds, shuffled, table.num_rows, bad
@@ -136,7 +152,11 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="graphmill-spark-bench-"))
     pq.write_table(pa.table({"src": src, "dst": dst, "w": weight}), work / "edges.parquet")
     source = EdgeSource(path=work / "edges.parquet", format="parquet", src="src", dst="dst", weight="w")
-    print(f"R-MAT scale {args.scale} edgefactor {args.edgefactor}: {src.shape[0]} edges; root {root}")
+    print(
+        f"R-MAT scale {args.scale} edgefactor {args.edgefactor}: {src.shape[0]} edges; root {root}; "
+        f"load average {_load()}",
+        flush=True,
+    )
     config = SparkConfig(
         master=args.master,
         driver_memory=args.driver_memory,
@@ -160,7 +180,7 @@ def main() -> None:
             raw = {**raw, "root": root} if name in ("bfs", "sssp") else raw
             spec = get_algorithm(task_type)
             params = spec.parse_params(raw)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu_seconds(jvm=False)
             run_task(
                 task_type,
                 raw,
@@ -170,7 +190,7 @@ def main() -> None:
                 cache_dir=None,
                 progress=RecordingProgress(),
             )
-            local_s = time.perf_counter() - t0
+            local_s, local_cpu = time.perf_counter() - t0, cpu_seconds(jvm=False) - c0
             local = pq.read_table(work / f"local-{name}" / "result.parquet")
             task = SparkTask(
                 "bench",
@@ -183,7 +203,7 @@ def main() -> None:
             )
             for impl in IMPLS[args.impl] if name != "scc" else ("graphx",):  # SCC: GraphX only
                 run_config = dataclasses.replace(config, graphx=impl == "graphx")
-                rows.append(run_spark(spark, task, source, run_config, name, local_s, local))
+                rows.append(run_spark(spark, task, source, run_config, name, local_s, local_cpu, local))
                 spark.catalog.clearCache()
     print("\n| algorithm | local engine | spark local[2] | rounds | shuffle written | rows | mismatches |")
     print("|---|---|---|---|---|---|---|")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,17 +23,23 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 SPARK_TOML = '[spark]\nmaster = "local[2]"\ndriver_memory = "768m"\npartitions = 2\n'
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    data = tmp_path_factory.mktemp("data")
-    (data / "graphmill.toml").write_text(SPARK_TOML)
+def spark_settings(data: Path, toml: str, *, seed: int, vertices: int, edges: int) -> Settings:
+    """Settings with ``toml`` as graphmill.toml and a random graph as ``g.parquet`` in the files root."""
+    (data / "graphmill.toml").write_text(toml)
     settings = Settings(data_dir=data, max_running_jobs=2)
-    rng = np.random.default_rng(5)
+    rng = np.random.default_rng(seed)
     files = settings.resolved_files_root
     files.mkdir(parents=True)
     pq.write_table(
-        pa.table({"src": rng.integers(0, 300, 3000), "dst": rng.integers(0, 300, 3000)}), files / "g.parquet"
+        pa.table({"src": rng.integers(0, vertices, edges), "dst": rng.integers(0, vertices, edges)}),
+        files / "g.parquet",
     )
+    return settings
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    settings = spark_settings(tmp_path_factory.mktemp("data"), SPARK_TOML, seed=5, vertices=300, edges=3000)
     with TestClient(create_app(settings)) as c:
         login(c)
         yield c

@@ -88,6 +88,16 @@ def test_spark_settings_from_toml() -> None:
     assert parse_spark_config({"spark": {"graphx": False}}).graphx is False
 
 
+def test_session_modes() -> None:
+    """``job`` is the default; ``server`` takes a task count and cleans checkpoints as it goes."""
+    default = parse_spark_config({})
+    assert (default.session, default.server_tasks) == ("job", 1)
+    assert "spark.cleaner.referenceTracking.cleanCheckpoints" not in default.spark_conf()
+    server = parse_spark_config({"spark": {"session": "server", "server_tasks": 3}})
+    assert (server.session, server.server_tasks) == ("server", 3)
+    assert server.spark_conf()["spark.cleaner.referenceTracking.cleanCheckpoints"] == "true"
+
+
 def test_local_master_listens_on_loopback() -> None:
     conf = SparkConfig().spark_conf()
     assert conf["spark.master"] == "local[2]"
@@ -103,7 +113,8 @@ def test_local_master_listens_on_loopback() -> None:
         ({"jars": "a.jar"}, "list of paths"),
         ({"conf": {"hadoop.x": "1"}}, "spark.\\* settings"),
         ({"sesion": "job"}, "unknown key"),
-        ({"session": "server"}, "session must be"),
+        ({"session": "cluster"}, 'session must be "job"'),
+        ({"session": "server", "server_tasks": 0}, "positive integer"),
         ({"graphx": "no"}, "'graphx' must be true or false"),
     ],
 )

@@ -46,8 +46,13 @@ class SparkConfig:
             ``None``: a directory next to the task's result (fine for ``local[N]``).
         partitions: shuffle partitions (``spark.sql.shuffle.partitions``) and edge partitions.
         checkpoint_every: iterative algorithms truncate their lineage every this many rounds.
-        session: ``job``: one Spark application per task (its JVM ends with the task, so a
-            cancel frees the executors at once).  ``server`` is not offered yet.
+        session: ``job``: one Spark application per task, in the task's worker process (its
+            JVM ends with the task, so a cancel frees the executors at once).  ``server``: one
+            long-lived Spark application per server, in a driver process the server owns
+            (started on the first Spark task, restarted if it dies); each task is a job group
+            in it, and a cancel is ``cancelJobGroup``.
+        server_tasks: with ``session = "server"``, how many tasks the session runs at once
+            (more wait in the driver, in order).
         conf: any further ``spark.*`` settings, passed through unchanged.
         graphx: run PageRank, WCC, BFS and TriangleCount with GraphX (graphmill's helper jar,
             compiled on first use) where GraphX gives NA's answer; ``False``: DataFrames only
@@ -63,7 +68,8 @@ class SparkConfig:
     staging_dir: str | None = None
     partitions: int = 8
     checkpoint_every: int = 5
-    session: Literal["job"] = "job"
+    session: Literal["job", "server"] = "job"
+    server_tasks: int = 1
     conf: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     graphx: bool = True
 
@@ -97,6 +103,9 @@ class SparkConfig:
             settings["spark.executor.cores"] = str(self.executor_cores)
         if self.executor_instances:
             settings["spark.executor.instances"] = str(self.executor_instances)
+        if self.session == "server":
+            # A long-lived application: a finished task's checkpoint files go when they are unreachable.
+            settings["spark.cleaner.referenceTracking.cleanCheckpoints"] = "true"
         if self.jars:
             settings["spark.jars"] = ",".join(self.jars)
         settings.update(dict(self.conf))
@@ -146,6 +155,7 @@ _KEYS = {
     "partitions",
     "checkpoint_every",
     "session",
+    "server_tasks",
     "conf",
     "graphx",
 }
@@ -179,8 +189,11 @@ def parse_spark_config(document: Mapping[str, object], *, source: str = "configu
     if not isinstance(graphx, bool):
         raise errors.ParamError(f"{where}: 'graphx' must be true or false")
     session = entry.get("session", "job")
-    if session != "job":
-        raise errors.ParamError(f'{where}: session must be "job" (one Spark application per task)')
+    if session not in ("job", "server"):
+        raise errors.ParamError(
+            f'{where}: session must be "job" (one Spark application per task) or "server" '
+            "(one long-lived Spark application per server)"
+        )
     return SparkConfig(
         master=master,
         driver_memory=_size(entry, "driver_memory", where) or _DEFAULT.driver_memory,
@@ -191,6 +204,8 @@ def parse_spark_config(document: Mapping[str, object], *, source: str = "configu
         staging_dir=_string(entry, "staging_dir", where),
         partitions=_positive(entry, "partitions", where) or _DEFAULT.partitions,
         checkpoint_every=_positive(entry, "checkpoint_every", where) or _DEFAULT.checkpoint_every,
+        session=session,
+        server_tasks=_positive(entry, "server_tasks", where) or _DEFAULT.server_tasks,
         conf=tuple((k, str(v)) for k, v in sorted(conf.items())),
         graphx=graphx,
     )

@@ -24,7 +24,7 @@ from graphmill.spark import SPARK_ALGORITHMS, check_supported
 from graphmill.spark.config import SparkConfig
 from graphmill.spark.context import SparkRun
 from graphmill.spark.graph import EdgeFile, VidType, read_graph
-from graphmill.spark.session import StageWatcher, elapsed_since, spark_session
+from graphmill.spark.session import ServerSession, StageWatcher, elapsed_since, spark_session
 
 _ARROW_TYPES = {"int64": pa.int64(), "double": pa.float64(), "string": pa.large_string()}
 
@@ -81,16 +81,45 @@ def run_spark_task(
     out_dir: Path,
     config: SparkConfig,
     progress: Progress,
+    shared: ServerSession | None = None,
 ) -> ResultManifest:
-    """Run ``task`` on Spark and write its result into ``out_dir``."""
+    """Run ``task`` on Spark and write its result into ``out_dir``.
+
+    ``shared``: the server's long-lived session (``session = "server"``), in which the task
+    is one job group; else the task starts its own application and stops it after.
+    """
     _algorithm(task.task_type)  # an unsupported type fails before Spark starts
-    group = f"graphmill-{task.task_id}"
+    group = job_group(task.task_id)
     progress.log(f"engine spark: master {config.master}, driver memory {config.driver_memory}")
+    if shared is not None:
+        progress.log(f"{shared.describe()}: task {shared.next_task_number()} of this session")
+        table = _run_in_group(shared.spark, task, sources, config, progress, group)
+    else:
+        table = _run_in_own_session(task, sources, out_dir, config, progress, group)
+    progress("writing", 0.0, f"writing {table.num_rows} rows")
+    manifest = write_result(table, out_dir, float_format=task.float_format, progress=progress)
+    progress("writing", 1.0, f"wrote {manifest.rows} rows")
+    progress.log(f"result: {manifest.rows} rows, columns {', '.join(manifest.columns)}")
+    return manifest
+
+
+def job_group(task_id: str) -> str:
+    """The Spark job group of a task's jobs (what a cancel cancels)."""
+    return f"graphmill-{task_id}"
+
+
+def _run_in_own_session(
+    task: SparkTask,
+    sources: Sequence[EdgeFile],
+    out_dir: Path,
+    config: SparkConfig,
+    progress: Progress,
+    group: str,
+) -> pa.Table:
     progress("loading", 0.0, f"starting Spark ({config.master})")
     started = time.perf_counter()
     with spark_session(config, group) as spark:
         sc = spark.sparkContext
-        sc.setJobGroup(group, f"graphmill task {task.task_id} ({task.task_type})", interruptOnCancel=True)
         staging = config.staging_dir or str(out_dir.parent / f".spark-{task.task_id}")
         sc.setCheckpointDir(staging)
         previous = _cancel_on_sigterm(sc, group)
@@ -98,16 +127,28 @@ def run_spark_task(
             progress.log(
                 f"Spark {spark.version} application {sc.applicationId} up in {elapsed_since(started)}"
             )
-            with StageWatcher(spark, progress, group) as watcher:
-                table = run_on_session(spark, task, sources, config, progress)
-            progress.log(f"Spark ran {watcher.stages_seen} stages in {elapsed_since(started)}")
+            return _run_in_group(spark, task, sources, config, progress, group)
         finally:
             signal.signal(signal.SIGTERM, previous)
-    progress("writing", 0.0, f"writing {table.num_rows} rows")
-    manifest = write_result(table, out_dir, float_format=task.float_format, progress=progress)
-    progress("writing", 1.0, f"wrote {manifest.rows} rows")
-    progress.log(f"result: {manifest.rows} rows, columns {', '.join(manifest.columns)}")
-    return manifest
+
+
+def _run_in_group(
+    spark: Any,
+    task: SparkTask,
+    sources: Sequence[EdgeFile],
+    config: SparkConfig,
+    progress: Progress,
+    group: str,
+) -> pa.Table:
+    """The task's jobs under its own job group (thread-local in pyspark: one per task thread)."""
+    started = time.perf_counter()
+    spark.sparkContext.setJobGroup(
+        group, f"graphmill task {task.task_id} ({task.task_type})", interruptOnCancel=True
+    )
+    with StageWatcher(spark, progress, group) as watcher:
+        table = run_on_session(spark, task, sources, config, progress)
+    progress.log(f"Spark ran {watcher.stages_seen} stages in {elapsed_since(started)}")
+    return table
 
 
 def run_on_session(
@@ -147,4 +188,4 @@ def _cancel_on_sigterm(sc: Any, group: str) -> Any:
     return signal.signal(signal.SIGTERM, handler)
 
 
-__all__ = ["Cancelled", "SparkTask", "run_on_session", "run_spark_task"]
+__all__ = ["Cancelled", "SparkTask", "job_group", "run_on_session", "run_spark_task"]

@@ -260,9 +260,15 @@ def _check_confined(plan: TaskPlan) -> None:
         raise TaskFailed(exc.detail) from None
 
 
-def run_plan(plan: TaskPlan, reporter: _Reporter) -> bool:
-    """Run one task, ending with ``("done", …)`` or ``("error", …)``; whether it succeeded."""
-    reporter.log(f"worker process {os.getpid()} started")
+def run_plan(plan: TaskPlan, reporter: _Reporter, shared_spark: Any = None) -> bool:
+    """Run one task, ending with ``("done", …)`` or ``("error", …)``; whether it succeeded.
+
+    ``shared_spark``: the server's Spark session, when this is its driver process.
+    """
+    if shared_spark is None:
+        reporter.log(f"worker process {os.getpid()} started")
+    else:
+        reporter.log(f"the server's Spark driver process {os.getpid()} runs the task")
     try:
         started = time.perf_counter()
         _check_confined(plan)
@@ -271,7 +277,7 @@ def run_plan(plan: TaskPlan, reporter: _Reporter) -> bool:
         elif plan.engine == "spark":
             from graphmill.worker.spark_task import run_on_spark
 
-            manifest = run_on_spark(plan, _scan_cluster(plan, reporter), reporter)
+            manifest = run_on_spark(plan, _scan_cluster(plan, reporter), reporter, shared_spark)
         else:
             manifest = run_task(
                 plan.task_type,

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from graphmill.models import Job, TaskRun
 from graphmill.scheduler.base import RunningTask, TaskEvents
+from graphmill.worker.driver import SparkDriver
 from graphmill.worker.plan import TaskPlan
 from graphmill.worker.pool import WorkerPool
 from graphmill.worker.process import ProcessTask
@@ -32,6 +33,8 @@ class ProcessLauncher:
         self.planner = planner
         self.grace_s = grace_s
         self.pool = WorkerPool(warm_workers, grace_s=grace_s)
+        #: The server's Spark session (``[spark] session = "server"``), started by its first task.
+        self.spark_driver = SparkDriver(grace_s=grace_s)
 
     def launch(
         self, job: Job, task: TaskRun, upstream: dict[str, TaskRun], events: TaskEvents
@@ -46,7 +49,9 @@ class ProcessLauncher:
         return self.start(plan, events, note)
 
     def start(self, plan: TaskPlan, events: TaskEvents, note: str) -> RunningTask:
-        """Run a planned task (in a worker process of the pool)."""
+        """Run a planned task: in a worker process of the pool, or in the server's Spark session."""
+        if plan.engine == "spark" and plan.spark is not None and plan.spark.session == "server":
+            return self.spark_driver.start(plan, events, note)
         return ProcessTask(
             self.pool.acquire, plan, events, grace_s=self.grace_s, release=self.pool.release, note=note
         )
@@ -57,5 +62,6 @@ class ProcessLauncher:
         shutil.rmtree(out_dir.parent / f".staging-{task.id}", ignore_errors=True)
 
     async def close(self) -> None:
-        """Stop the idle worker processes (running tasks are stopped by the runner first)."""
+        """Stop the idle worker processes and the Spark driver (running tasks are stopped by the runner first)."""
         await self.pool.close()
+        await self.spark_driver.close()

@@ -47,7 +47,10 @@ def _mp_context() -> Any:
 class WorkerProcess:
     """One worker process and the duplex pipe to it; every method runs on the event loop."""
 
-    def __init__(self, *, reusable: bool) -> None:
+    def __init__(
+        self, *, reusable: bool, target: Callable[..., None] | None = None, args: tuple[Any, ...] = ()
+    ) -> None:
+        """A worker (``child.serve``), or with ``target`` another process on the same pipe protocol."""
         ctx = _mp_context()
         ours, theirs = ctx.Pipe(duplex=True)
         self._conn: Connection = ours
@@ -57,7 +60,9 @@ class WorkerProcess:
         self._eof = False
         self._arrived: asyncio.Future[None] | None = None
         self._exit: asyncio.Future[None] | None = None
-        self.process = ctx.Process(target=child.serve, args=(theirs, reusable), name="graphmill-worker")
+        if target is None:
+            target, args = child.serve, (reusable,)
+        self.process = ctx.Process(target=target, args=(theirs, *args), name="graphmill-worker")
         self.process.start()
         _detach(self.process)
         theirs.close()

@@ -52,14 +52,14 @@ class TaskReport:
         return TaskOutcome(ok=False, error=exit_reason(exitcode), note=note)
 
 
-def exit_reason(code: int | None) -> str:
+def exit_reason(code: int | None, what: str = "the worker process") -> str:
     if code is not None and code < 0:
         try:
             name = signal.Signals(-code).name
         except ValueError:
             name = str(-code)
-        why = f"the worker process was killed by {name}"
+        why = f"{what} was killed by {name}"
         if -code == signal.SIGKILL:
             why += " (out of memory?)"
         return why
-    return f"the worker process exited with code {code}"
+    return f"{what} exited with code {code}"

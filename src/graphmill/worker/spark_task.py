@@ -34,7 +34,10 @@ def _remote_files(plan: TaskPlan) -> list[Any]:
     return files
 
 
-def run_on_spark(plan: TaskPlan, scanned: tuple[EdgeSource, ...], progress: Progress) -> ResultManifest:
+def run_on_spark(
+    plan: TaskPlan, scanned: tuple[EdgeSource, ...], progress: Progress, shared: Any = None
+) -> ResultManifest:
+    """Run the plan's algorithm on Spark: in ``shared`` (the server's session) or an application of its own."""
     from graphmill.spark.config import SparkConfig
     from graphmill.spark.runner import SparkTask, run_spark_task
 
@@ -51,4 +54,4 @@ def run_on_spark(plan: TaskPlan, scanned: tuple[EdgeSource, ...], progress: Prog
         vid_type=plan.vid_type,
     )
     sources = [*plan.sources, *_remote_files(plan), *scanned]
-    return run_spark_task(task, sources, plan.out_dir, plan.spark or SparkConfig(), progress)
+    return run_spark_task(task, sources, plan.out_dir, plan.spark or SparkConfig(), progress, shared)
