@@ -149,7 +149,7 @@ def test_cancel_stops_the_spark_job_and_its_jvm(client: TestClient) -> None:
         assert time.monotonic() < deadline, logs(client, job_id, task_id)
         time.sleep(0.2)
     jvms = _spark_jvms() - before
-    assert jvms, "the Spark task runs in a JVM of its own"
+    assert jvms, ("the Spark task runs in a JVM of its own", logs(client, job_id, task_id))
     started = time.monotonic()
     client.put(f"/api-open/v1/jobs/{job_id}/cancel", headers=FORM)
     final = wait_job(client, job_id, timeout_s=1.0)

@@ -380,7 +380,9 @@ def _serve(conn: Connection, reporter: _Reporter, reusable: bool) -> None:
         reporter.log(f"peak memory {peak / 2**20:.1f} MiB")
         reporter.send("peak", peak)
         _bound_graph_cache(plan)
-        if not (reuse and ok):
+        if not (reuse and ok) or "pyspark" in sys.modules:
+            # A Spark task leaves pyspark's gateway JVM running in this process (it outlives the
+            # session): retire, so the JVM goes with us and the next Spark task starts afresh.
             return
         if memory.rss_bytes() > baseline + _REUSE_SLACK_BYTES:
             # Tidying is slow (a full collection), so only after a task that grew the process.
