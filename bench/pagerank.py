@@ -13,11 +13,13 @@ the figures meet the same machine load:
   six 8-byte vertex arrays (rank read and written, contribution written and read, the
   inverse out-degree, the old rank for the L1 change) — the bound;
 * the time of one iteration (best of ``--repeat``, wall clock, ``--threads`` threads) for
-  the old pull kernel over the plain in-CSR in the graph's own vertex order, the sliced
-  kernel over the in-degree-relabelled layout (float64 and float32 contributions), and
-  scipy's ``csr_array @ vector`` over the same plain in-CSR (one thread) as the peer;
-* the time to build the layout (relabelling + slicing) and to build the plain in-CSR, and
-  the layout's padding;
+  the pull kernel over the plain in-CSR in the graph's own vertex order (unsigned indices:
+  what a short run without a graph cache uses), the sliced kernel over the
+  in-degree-relabelled layout (float64 and float32 contributions), and scipy's
+  ``csr_array @ vector`` over the same plain in-CSR (one thread) as the peer;
+* the time to build the layout (relabelling + slicing) and the plain in-edges, the
+  layout's padding, and the iteration count from which building the layout pays when no
+  graph cache keeps it (the crossover behind ``pagerank.LAYOUT_MIN_ITERATIONS``);
 * CPU seconds per iteration, which the load of a shared machine stretches less;
 * float32 against float64: L1 and largest relative difference of the ranks after 20
   iterations, NA and Graphalytics variants.
@@ -100,11 +102,16 @@ def main() -> None:
     np.divide(1.0, outdeg, out=inv, where=outdeg > 0)
     rank = np.ones(n)
     out = np.empty(n)
-    contrib = np.empty(n)
     in_csr_t = _clock(lambda: graph.in_csr())[0]
     inc = graph.in_csr()
-    layout_t = _clock(lambda: build_layout(graph, threads))[0]
+    graph._cache.pop("in_csr")
+    builds = {
+        "layout": best(lambda: build_layout(graph, threads), 3),
+        "plain in-edges": best(lambda: (graph._cache.pop("in_edges", None), graph.in_edges()), 3),
+    }
+    layout_t = builds["layout"][0]
     layout = pull_layout(graph, threads)
+    plain = k.PlainPull(*graph.in_edges(), inv, threads)
     padding = layout.sources.shape[0] / m - 1
     order = layout.order
     inv_new = inv[order]
@@ -116,11 +123,8 @@ def main() -> None:
 
     rows: list[tuple[str, tuple[float, float]]] = [
         (
-            "old pull kernel, plain in-CSR, own vertex order",
-            best(
-                lambda: k.pagerank_step(inc.indptr, inc.indices, inv, rank, contrib, 0.85, 0.15, out),
-                args.repeat,
-            ),
+            "pull kernel, plain in-CSR, own vertex order, unsigned indices (short uncached runs)",
+            best(lambda: plain(rank, 0.85, 0.15, out), args.repeat),
         ),
         (
             "sliced kernel, relabelled layout, float64",
@@ -151,8 +155,22 @@ def main() -> None:
         print(f"| {name} | {wall * 1e3:.2f} | {wall / bound:.1f} | {cpu * 1e3:.2f} |")
     print(
         f"\nBuilt once per graph (kept in the graph cache): layout {layout_t:.3f} s "
-        f"(padding {padding * 100:.1f} % of {m:,} edges); plain in-CSR {in_csr_t:.3f} s.\n"
+        f"(padding {padding * 100:.1f} % of {m:,} edges); plain in-CSR with edge ids {in_csr_t:.3f} s.\n"
     )
+    print("| build (best of 3) | wall s | CPU s |")
+    print("|---|---|---|")
+    for name, (wall, cpu) in builds.items():
+        print(f"| {name} | {wall:.3f} | {cpu:.3f} |")
+    # when the layout must be built anyway (no graph cache), it pays after this many iterations
+    for unit, i in (("wall", 0), ("CPU", 1)):
+        extra = builds["layout"][i] - builds["plain in-edges"][i]
+        gain = rows[0][1][i] - rows[1][1][i]
+        when = f"{extra / gain:.0f} iterations" if gain > 0 else "never (no gain per iteration)"
+        print(
+            f"\nUncached crossover ({unit}): layout build costs {extra * 1e3:.0f} ms more, saves "
+            f"{gain * 1e3:.2f} ms per iteration: pays after {when}."
+        )
+    print()
     print("float32 against float64, 20 iterations:\n")
     print("| variant | L1 difference | L1 of the ranks | largest relative difference |")
     print("|---|---|---|---|")

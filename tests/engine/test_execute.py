@@ -80,3 +80,58 @@ def test_bad_params_before_loading(tmp_path: Path) -> None:
             cache_dir=None,
             progress=RecordingProgress(),
         )
+
+
+def _compiled_signatures() -> dict[str, int]:
+    from graphmill.engine import csr_kernels
+    from graphmill.engine.algorithms.node_importance import pagerank_kernels
+    from graphmill.engine.algorithms.path import kernels as path_kernels
+
+    dispatchers = {
+        "transpose": csr_kernels.transpose,
+        "pagerank_step": pagerank_kernels.pagerank_step,
+        "pull_step": pagerank_kernels.pull_step,
+        "bucket_sssp": path_kernels.bucket_sssp,
+        "positive_range": path_kernels.positive_range,
+        "bfs_depth": path_kernels.bfs_depth,
+    }
+    return {name: len(d.signatures) for name, d in dispatchers.items()}
+
+
+def test_warm_up_loads_every_kernel_a_first_big_task_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After ``warm_up_kernels`` a PageRank, SSSP or BFS task, on a fresh graph and on one
+    memory-mapped from the graph cache, calls no kernel with an argument type not yet loaded."""
+    import numpy as np
+
+    from graphmill.engine.algorithms import _common
+    from graphmill.engine.execute import warm_up_kernels
+
+    monkeypatch.setattr(_common, "SMALL_GRAPH_EDGES", 0)  # the compiled paths a big graph takes
+    warm_up_kernels()
+    loaded = _compiled_signatures()
+    assert all(loaded.values()), loaded
+    rng = np.random.default_rng(3)
+    edges = tmp_path / "edges.csv"
+    rows = zip(rng.integers(0, 400, 3000).tolist(), rng.integers(0, 400, 3000).tolist(), strict=True)
+    edges.write_text("".join(f"{a},{b},{1 + (a * b) % 7}\n" for a, b in rows))
+    for run, (task, params) in enumerate(
+        [
+            ("analytics_pagerank", {"iterations": "5"}),
+            ("analytics_pagerank", {"iterations": "5", "precision": "float32"}),
+            ("analytics_sssp", {"root": "1"}),
+            ("analytics_bfs", {"root": "1"}),
+        ]
+    ):
+        for cache in ("none", "fresh", "hit"):  # no graph cache, entry written, entry read
+            run_task(
+                task,
+                params,
+                [EdgeSource(edges, "csv", 0, 1, 2, has_header=False)],
+                tmp_path / f"out-{run}-{cache}",
+                vid_type="int64",
+                cache_dir=None if cache == "none" else tmp_path / f"cache-{run}",
+                progress=RecordingProgress(),
+            )
+    assert _compiled_signatures() == loaded

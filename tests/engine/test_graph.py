@@ -177,7 +177,25 @@ def test_parallel_transpose_blocks_keep_rows_sorted() -> None:
     g = build_graph(rng.integers(0, 90, 3000), rng.integers(0, 90, 3000), vid_type="int64", directed=True)
     order = np.argsort(g.indices, kind="stable")
     for bounds in ([0, g.n], [0, 10, 45, g.n], [0, 0, 30, g.n, g.n]):
-        in_ptr, sources, edge_ids = transpose(g.indptr, g.indices, np.array(bounds, dtype=np.int64))
+        in_ptr, sources, edge_ids = transpose(g.indptr, g.indices, np.array(bounds, dtype=np.int64), True)
         assert np.array_equal(edge_ids, order)
         assert np.array_equal(sources, g.sources()[order])
         assert np.array_equal(in_ptr[1:], np.cumsum(g.in_degree()))
+        lean_ptr, lean_sources, no_ids = transpose(
+            g.indptr, g.indices, np.array(bounds, dtype=np.int64), False
+        )
+        assert no_ids.shape == (0,)
+        assert np.array_equal(lean_ptr, in_ptr)
+        assert np.array_equal(lean_sources, sources)
+
+
+def test_in_edges_is_the_in_csr_without_edge_ids() -> None:
+    rng = np.random.default_rng(12)
+    g = build_graph(rng.integers(0, 300, 9000), rng.integers(0, 300, 9000), vid_type="int64", directed=True)
+    in_ptr, sources = g.in_edges()
+    assert g.in_edges()[1] is sources  # built once
+    order = np.argsort(g.indices, kind="stable")
+    assert np.array_equal(sources, g.sources()[order])
+    assert np.array_equal(in_ptr[1:], np.cumsum(g.in_degree()))
+    full = g.in_csr()
+    assert g.in_edges()[1] is full.indices  # the full transpose's arrays once it exists

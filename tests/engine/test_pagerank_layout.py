@@ -11,6 +11,7 @@ import pytest
 
 from graphmill import errors
 from graphmill.engine.algorithms import _common
+from graphmill.engine.algorithms.node_importance import pagerank as pagerank_module
 from graphmill.engine.algorithms.node_importance import pagerank_layout
 from graphmill.engine.algorithms.node_importance.pagerank import pagerank
 from graphmill.engine.base import NullProgress
@@ -65,13 +66,16 @@ def test_layout_does_not_depend_on_the_thread_count() -> None:
             assert np.array_equal(values, other[name]), name
 
 
+@pytest.mark.parametrize("layout", [True, False])
 @pytest.mark.parametrize("variant", ["na", "graphalytics"])
 def test_float32_contributions_stay_within_float32_rounding(
-    variant: str, monkeypatch: pytest.MonkeyPatch
+    variant: str, layout: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """float32 mode changes the ranks, by no more than single-precision rounding can."""
+    """float32 mode changes the ranks, by no more than single-precision rounding can (both paths)."""
     monkeypatch.setattr(_common, "SMALL_GRAPH_EDGES", 0)
     graph = random_graph(3)
+    if layout:
+        pagerank_layout.pull_layout(graph, 2)
     ranks = [
         pagerank(
             graph, iterations=20, damping=0.85, eps=0.0, variant=variant, progress=NullProgress(), precision=p
@@ -105,7 +109,8 @@ def _ranks(out_dir: Path) -> dict[str, str]:
 
 
 def test_layout_is_kept_in_the_graph_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The first job builds the layout and adds it to the cache entry; the next one only reads it."""
+    """The first job builds the layout and adds it to the cache entry, even for a short run (the
+    next job gets it for free); the next one only reads it."""
     monkeypatch.setattr(_common, "SMALL_GRAPH_EDGES", 0)
     edges = tmp_path / "edges.csv"
     _write_edges(edges, 4)
@@ -132,20 +137,51 @@ def test_layout_is_kept_in_the_graph_cache(tmp_path: Path, monkeypatch: pytest.M
         [f"derived-{layout}.json"] + [f"derived-{layout}-{a}.npy" for a in ("offsets", "order", "sources")]
     )
 
-    def no_rebuild(graph: Graph, blocks: int) -> dict[str, np.ndarray]:
-        raise AssertionError("the layout was rebuilt on a cache hit")
-
-    monkeypatch.setattr(pagerank_layout, "build_layout", no_rebuild)
+    _forbid_layout(monkeypatch)  # a cache hit reads the layout
     assert run("second") == first
 
 
-@pytest.mark.parametrize("reference", sorted(DATA.glob("*/*-PR")), ids=lambda p: p.name)
-def test_graphalytics_pagerank_on_the_layout(reference: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The LDBC PageRank references hold on the relabelled, sliced path too (both precisions)."""
+def _forbid_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_build(graph: Graph, blocks: int) -> dict[str, np.ndarray]:
+        raise AssertionError("the layout was built")
+
+    monkeypatch.setattr(pagerank_layout, "build_layout", no_build)
+
+
+def test_without_a_cache_the_layout_is_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No cache entry to keep it: the plain in-CSR, same ranks; a layout already there is used."""
     monkeypatch.setattr(_common, "SMALL_GRAPH_EDGES", 0)
+    graph = random_graph(5)
+    pagerank_layout.pull_layout(graph, 2)
+    with_layout = pagerank(graph, iterations=30, damping=0.85, eps=0.0, variant="na", progress=NullProgress())
+    plain_graph = random_graph(5)
+    _forbid_layout(monkeypatch)
+    plain = pagerank(plain_graph, iterations=30, damping=0.85, eps=0.0, variant="na", progress=NullProgress())
+    assert np.allclose(plain, with_layout, rtol=1e-12, atol=0.0)
+    assert pagerank_layout.present_layout(plain_graph) is None
+    assert pagerank_module.uses_layout(graph)
+    assert not pagerank_module.uses_layout(plain_graph)
+
+
+def _layout_in_memory(graph: Graph) -> None:
+    pagerank_layout.pull_layout(graph, 2)
+
+
+@pytest.mark.parametrize("path", ["layout", "plain"])
+@pytest.mark.parametrize("reference", sorted(DATA.glob("*/*-PR")), ids=lambda p: p.name)
+def test_graphalytics_pagerank_on_the_layout(
+    reference: Path, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The LDBC PageRank references hold on the relabelled, sliced path and on the plain in-CSR's
+    compiled iteration too (both precisions)."""
+    monkeypatch.setattr(_common, "SMALL_GRAPH_EDGES", 0)
+    if path == "plain":
+        _forbid_layout(monkeypatch)
     name = reference.name.removesuffix("-PR")
     props = reference.parent / f"{name}.properties"
     graph, p = ga.load_evlp(props, weighted=False)
+    if path == "layout":
+        _layout_in_memory(graph)
     expected = ga.read_output(reference)
     ids = graph.ids.tolist()
     for precision in ("float64", "float32"):

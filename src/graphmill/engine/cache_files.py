@@ -184,6 +184,9 @@ class CacheWrite:
     def read_derived(self, name: str) -> dict[str, npt.NDArray[Any]] | None:
         return None if self._entry is None else read_derived(self._entry, name)
 
+    def persistent(self) -> bool:
+        return self._entry is not None
+
     def save_derived(self, name: str, arrays: Mapping[str, npt.NDArray[Any]]) -> None:
         """Add ``arrays`` to the entry in the background, after the entry's own write."""
         if self._entry is not None:

@@ -13,12 +13,14 @@ __all__: list[str] = []
 
 
 @nb.njit(parallel=True, **OPTS)
-def transpose(indptr, indices, bounds):
+def transpose(indptr, indices, bounds, with_edge_ids):
     """In-CSR of an out-CSR by a parallel counting sort: ``(in_ptr, sources, edge_ids)``.
 
     Block ``b`` owns the sources ``bounds[b]..bounds[b+1]``: it counts its edges per
     destination, gets its own slot range in every in-row (blocks in order), and scatters
     there, so every in-row lists its sources in ascending order whatever the threads do.
+    Without ``with_edge_ids``, ``edge_ids`` is empty: writing them (8 random bytes per
+    edge) took 40 % of the transpose's CPU (457 against 264 ms at 16.8 M edges).
     """
     n = indptr.shape[0] - 1
     blocks = bounds.shape[0] - 1
@@ -37,7 +39,7 @@ def transpose(indptr, indices, bounds):
         in_ptr[v + 1] = start
     m = indices.shape[0]
     sources = np.empty(m, dtype=indices.dtype)
-    edge_ids = np.empty(m, dtype=np.int64)
+    edge_ids = np.empty(m if with_edge_ids else 0, dtype=np.int64)
     for b in nb.prange(blocks):
         row = slot[b]
         for u in range(bounds[b], bounds[b + 1]):
@@ -45,7 +47,8 @@ def transpose(indptr, indices, bounds):
                 v = indices[k]
                 p = row[v]
                 sources[p] = u
-                edge_ids[p] = k
+                if with_edge_ids:
+                    edge_ids[p] = k
                 row[v] = p + 1
     return in_ptr, sources, edge_ids
 

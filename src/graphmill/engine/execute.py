@@ -61,7 +61,7 @@ def run_task(
 
 
 def warm_up_kernels() -> None:
-    """Load the compiled graph-build, transpose and PageRank kernels, as a big graph would use them.
+    """Load the compiled graph-build, transpose, PageRank, SSSP and BFS kernels, as a big graph would use them.
 
     Compiled kernels load from numba's on-disk cache on their first call with each argument
     type, which costs a fresh worker 0.2–1.5 s per kernel family; tiny inputs of the types a
@@ -70,6 +70,7 @@ def warm_up_kernels() -> None:
     before its first task instead.
     """
     from graphmill.engine.algorithms.node_importance.pagerank import warm_up as warm_up_pagerank
+    from graphmill.engine.algorithms.path.traversal import warm_up as warm_up_paths
 
     src = np.array([0, 1, 2, 3, 4, 5, 6, 7, 0, 2] * 3, dtype=np.int64)
     dst = np.array([1, 2, 3, 4, 5, 6, 7, 0, 4, 6] * 3, dtype=np.int64)
@@ -93,3 +94,4 @@ def warm_up_kernels() -> None:
         graph = Graph(codes.n, codes.ids, "int64", True, arrays[0], arrays[1], None)
         graph.in_csr()
         warm_up_pagerank(graph)
+        warm_up_paths(graph)

@@ -57,12 +57,17 @@ class DerivedStore(Protocol):
     """Where a graph's derived structures outlive the task: the graph cache entry it came from.
 
     ``read_derived`` returns the arrays saved under ``name`` (or ``None``); ``save_derived``
-    stores them (possibly in the background; failures are not the caller's problem).
+    stores them (possibly in the background; failures are not the caller's problem);
+    ``persistent`` says whether they are kept at all.
     """
 
     def read_derived(self, name: str) -> dict[str, npt.NDArray[Any]] | None: ...
 
     def save_derived(self, name: str, arrays: Mapping[str, npt.NDArray[Any]]) -> None: ...
+
+    def persistent(self) -> bool:
+        """Whether saved structures are kept beyond this task (``False``: no cache entry)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -120,24 +125,64 @@ class Graph:
         """The transpose (in-edges), built on first use and kept."""
         cached = self._cache.get("in_csr")
         if cached is None:
-            # counting-sort transpose, compiled (numba is imported on first use only)
-            import numba
-
-            from graphmill.engine.csr_kernels import transpose
-
-            # one block of about m / threads edges per thread
-            blocks = max(1, min(int(numba.get_num_threads()), self.m // 65536))
-            bounds = np.searchsorted(self.indptr, np.linspace(0, self.m, blocks + 1), side="left")
-            bounds[0], bounds[-1] = 0, self.n
-            in_ptr, sources, edge_ids = transpose(self.indptr, self.indices, bounds.astype(np.int64))
-            cached = InCSR(in_ptr, sources, edge_ids)
+            cached = InCSR(*self._transpose(with_edge_ids=True))
             self._cache["in_csr"] = cached
         result: InCSR = cached
         return result
 
+    def in_edges(self) -> tuple[npt.NDArray[np.int64], IntArray]:
+        """``(in_ptr, sources)`` of the transpose: :meth:`in_csr` without the edge ids.
+
+        Cheaper to build when nothing needs per-edge data in transposed order (PageRank);
+        the full in-CSR's arrays when that is already built.
+        """
+        full: InCSR | None = self._cache.get("in_csr")
+        if full is not None:
+            return full.indptr, full.indices
+        cached = self._cache.get("in_edges")
+        if cached is None:
+            in_ptr, sources, _ = self._transpose(with_edge_ids=False)
+            cached = (in_ptr, sources)
+            self._cache["in_edges"] = cached
+        result: tuple[npt.NDArray[np.int64], IntArray] = cached
+        return result
+
+    def _transpose(
+        self, *, with_edge_ids: bool
+    ) -> tuple[npt.NDArray[np.int64], IntArray, npt.NDArray[np.int64]]:
+        # counting-sort transpose, compiled (numba is imported on first use only)
+        import numba
+
+        from graphmill.engine.csr_kernels import transpose
+
+        # one block of about m / threads edges per thread
+        blocks = max(1, min(int(numba.get_num_threads()), self.m // 65536))
+        bounds = np.searchsorted(self.indptr, np.linspace(0, self.m, blocks + 1), side="left")
+        bounds[0], bounds[-1] = 0, self.n
+        in_ptr, sources, edge_ids = transpose(
+            self.indptr, self.indices, bounds.astype(np.int64), with_edge_ids
+        )
+        return in_ptr, sources, edge_ids
+
     def attach_store(self, store: DerivedStore) -> None:
         """Keep :meth:`derived` structures in ``store`` too (the loader attaches the cache entry)."""
         self._cache["derived_store"] = store
+
+    def keeps_derived(self) -> bool:
+        """Whether :meth:`derived` structures outlive the task (a graph cache entry is attached)."""
+        store: DerivedStore | None = self._cache.get("derived_store")
+        return store is not None and store.persistent()
+
+    def derived_if_present(self, name: str) -> dict[str, npt.NDArray[Any]] | None:
+        """Derived structure ``name`` if it is already in memory or in the cache entry, else ``None``."""
+        key = f"derived:{name}"
+        cached: dict[str, npt.NDArray[Any]] | None = self._cache.get(key)
+        if cached is None:
+            store: DerivedStore | None = self._cache.get("derived_store")
+            cached = store.read_derived(name) if store is not None else None
+            if cached is not None:
+                self._cache[key] = cached
+        return cached
 
     def derived(
         self, name: str, build: Callable[[], dict[str, npt.NDArray[Any]]]
@@ -148,16 +193,13 @@ class Graph:
         name).  A graph from the cache finds what an earlier task built; a new one builds it
         and saves it beside the cached CSR, so the next task on the same data pays nothing.
         """
-        key = f"derived:{name}"
-        cached: dict[str, npt.NDArray[Any]] | None = self._cache.get(key)
+        cached = self.derived_if_present(name)
         if cached is None:
+            cached = build()
             store: DerivedStore | None = self._cache.get("derived_store")
-            cached = store.read_derived(name) if store is not None else None
-            if cached is None:
-                cached = build()
-                if store is not None:
-                    store.save_derived(name, cached)
-            self._cache[key] = cached
+            if store is not None:
+                store.save_derived(name, cached)
+            self._cache[f"derived:{name}"] = cached
         return cached
 
     def adjacency(self, data: FloatArray | None = None) -> Any:

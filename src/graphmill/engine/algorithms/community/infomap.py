@@ -12,6 +12,7 @@ from graphmill.engine.algorithms._common import (
     SEED,
     oriented,
     smallest_member,
+    threads,
     undirected_view,
 )
 from graphmill.engine.algorithms.base import (
@@ -51,19 +52,19 @@ def _flow(
         total = float(graph.m)
         visit: npt.NDArray[np.float64] = outdeg / total
         return visit, np.full(graph.m, 1.0 / total)
-    from graphmill.engine.algorithms.node_importance.pagerank_kernels import pagerank_step
+    from graphmill.engine.algorithms.node_importance.pagerank_kernels import PlainPull
 
-    inc = graph.in_csr()
+    in_ptr, in_src = graph.in_edges()
     inv = np.zeros(n, dtype=np.float64)
     np.divide(1.0, outdeg, out=inv, where=outdeg > 0)
+    step = PlainPull(in_ptr, in_src, inv, threads())
     rank = np.full(n, 1.0 / n)
     new = np.empty(n)
-    contrib = np.empty(n)
     sinks = outdeg == 0
     d = 1.0 - teleport
     for it in range(1, iterations + 1):
         base = teleport / n + d * float(rank[sinks].sum()) / n
-        delta = pagerank_step(inc.indptr, inc.indices, inv, rank, contrib, d, base, new)
+        delta = step(rank, d, base, new)
         rank, new = new, rank
         progress("computing", None, f"flow: PageRank iteration {it}, L1 change {delta:.3g}")
         if delta < threshold:

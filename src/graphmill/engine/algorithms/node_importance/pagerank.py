@@ -19,7 +19,12 @@ from graphmill.engine.algorithms._common import (
     threads,
 )
 from graphmill.engine.algorithms.base import MAX_ITERATIONS, AlgorithmSpec, OutputColumn, Params, ParamSpec
-from graphmill.engine.algorithms.node_importance.pagerank_layout import PullLayout, build_layout, pull_layout
+from graphmill.engine.algorithms.node_importance.pagerank_layout import (
+    PullLayout,
+    build_layout,
+    present_layout,
+    pull_layout,
+)
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import Graph
 
@@ -57,7 +62,7 @@ def _sliced_step(layout: PullLayout, inv: FloatArray, precision: str) -> Step:
     n = inv.shape[0]
     blocks = layout.slice_bounds(max(1, threads()))
     # one extra slot: padding points there, and it stays 0
-    contrib = np.zeros(n + 1, dtype=np.float32 if precision == "float32" else np.float64)
+    contrib = np.zeros(n + 1, dtype=_contrib_dtype(precision))
     deltas = np.zeros(blocks.shape[0] - 1, dtype=np.float64)
     offsets, sources = layout.offsets, layout.sources
 
@@ -65,6 +70,31 @@ def _sliced_step(layout: PullLayout, inv: FloatArray, precision: str) -> Step:
         return float(k.pull_step(offsets, sources, blocks, inv, rank, contrib, damping, base, out, deltas))
 
     return sliced_step
+
+
+def _plain_step(graph: Graph, inv: FloatArray, precision: str) -> Step:
+    """An iteration over the plain in-CSR, in the graph's own vertex order."""
+    from graphmill.engine.algorithms.node_importance import pagerank_kernels as k
+
+    in_ptr, in_src = graph.in_edges()
+    step: Step = k.PlainPull(in_ptr, in_src, inv, threads(), _contrib_dtype(precision))
+    return step
+
+
+def _contrib_dtype(precision: str) -> type[np.floating[Any]]:
+    return np.float32 if precision == "float32" else np.float64
+
+
+def uses_layout(graph: Graph) -> bool:
+    """Whether PageRank on ``graph`` (not small) iterates over the locality layout.
+
+    Only when the layout is free (in memory or in the graph cache entry) or will be kept for
+    the next job (a cache entry is attached).  Built for one run only, it never paid in
+    measurement: it costs about twice the plain transpose (0.66 against 0.31 s CPU at 16.8 M
+    edges) and its iteration was not faster than the plain pull with unsigned indices
+    (bench/RESULTS.md, "PageRank: when the layout pays").
+    """
+    return present_layout(graph) is not None or graph.keeps_derived()
 
 
 def _inverse(outdeg: npt.NDArray[np.int64]) -> FloatArray:
@@ -97,23 +127,26 @@ def pagerank(
     rounds, no convergence test.
 
     From ``SMALL_GRAPH_EDGES`` edges on, the iterations run on PageRank's locality layout
-    (vertices relabelled by in-degree; :mod:`.pagerank_layout`) and the ranks are mapped
-    back to the graph's own indices.  ``precision="float32"`` keeps each vertex's
-    per-iteration contribution ``PR(u)/outdeg(u)`` as float32 there (sums and ranks stay
-    float64); small graphs always compute in float64.
+    (vertices relabelled by in-degree; :mod:`.pagerank_layout`; the ranks are mapped back to
+    the graph's own indices) when :func:`uses_layout` says it pays, else on the plain
+    in-CSR.  ``precision="float32"`` keeps each vertex's per-iteration contribution
+    ``PR(u)/outdeg(u)`` as float32 there (sums and ranks stay float64); small graphs always
+    compute in float64.
     """
     n = graph.n
     if n == 0:
         return np.zeros(0, dtype=np.float64)
     outdeg = graph.out_degree()
+    order = None
     if is_small(graph):
-        order = None
         step = _scipy_step(graph, _inverse(outdeg))
-    else:
+    elif uses_layout(graph):
         layout = pull_layout(graph, threads())
         order = layout.order
         outdeg = outdeg[order]
         step = _sliced_step(layout, _inverse(outdeg), precision)
+    else:
+        step = _plain_step(graph, _inverse(outdeg), precision)
     rank = _iterate(
         step, outdeg == 0, iterations=iterations, damping=damping, eps=eps, variant=variant, progress=progress
     )
@@ -161,7 +194,7 @@ def _iterate(
 
 
 def warm_up(graph: Graph) -> None:
-    """Load the compiled layout and iteration kernels (every precision) on a tiny ``graph``."""
+    """Load the compiled layout, transpose and iteration kernels (every precision) on a tiny ``graph``."""
     built = build_layout(graph, 2)
     inv = _inverse(graph.out_degree()[built["order"]])
     rank, out = np.ones(graph.n), np.empty(graph.n)
@@ -172,6 +205,8 @@ def warm_up(graph: Graph) -> None:
         layout = PullLayout(arrays["order"], arrays["offsets"], arrays["sources"])
         for precision in PRECISIONS:
             _sliced_step(layout, inv, precision)(rank, 0.85, 0.15, out)
+    for precision in PRECISIONS:  # the plain in-CSR's iteration (no cache, a short run)
+        _plain_step(graph, _inverse(graph.out_degree()), precision)(rank, 0.85, 0.15, out)
 
 
 def _pagerank_columns(params: Params) -> list[OutputColumn]:

@@ -15,11 +15,14 @@ Layout
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from graphmill.engine._numba import OPTS, nb
 
-__all__ = ["LANES"]
+__all__ = ["LANES", "PlainPull", "unsigned"]
 
 #: Rows per slice of the SELL layout (and accumulators per step of the pull loop); the
 #: kernels spell it as 8 (and shifts by 3) so the compiler sees a constant.
@@ -27,20 +30,62 @@ LANES = 8
 
 
 @nb.njit(parallel=True, **OPTS)
-def pagerank_step(in_ptr, in_src, inv_out, rank, contrib, damping, base, out):
-    """One pull iteration over a plain in-CSR (InfoMap's flow); returns the L1 change."""
-    n = rank.shape[0]
-    for v in nb.prange(n):
-        contrib[v] = rank[v] * inv_out[v]
-    delta = 0.0
-    for v in nb.prange(n):
-        s = 0.0
-        for k in range(in_ptr[v], in_ptr[v + 1]):
-            s += contrib[in_src[k]]
-        x = base + damping * s
-        out[v] = x
-        delta += abs(x - rank[v])
-    return delta
+def pagerank_step(in_ptr, in_src, bounds, inv_out, rank, contrib, damping, base, out, deltas):
+    """One pull iteration over a plain in-CSR; returns the L1 change ``sum |out - rank|``.
+
+    Block ``b`` owns the vertices ``bounds[b]..bounds[b+1]`` (balanced by in-edges, not by
+    vertices: R-MAT's heavy rows are at no particular place).  Pass the indices unsigned
+    (:class:`PlainPull` does): numba checks a signed index for a negative value at every
+    gather, which made this loop 2.3x slower (59 against 25 ms CPU at 16.8 M edges).
+    """
+    blocks = bounds.shape[0] - 1
+    for b in nb.prange(blocks):
+        for v in range(bounds[b], bounds[b + 1]):
+            contrib[v] = rank[v] * inv_out[v]
+    for b in nb.prange(blocks):
+        change = 0.0
+        for v in range(bounds[b], bounds[b + 1]):
+            s = 0.0
+            for k in range(in_ptr[v], in_ptr[v + 1]):
+                s += contrib[in_src[k]]
+            x = base + damping * s
+            out[v] = x
+            change += abs(x - rank[v])
+        deltas[b] = change
+    total = 0.0
+    for b in range(blocks):
+        total += deltas[b]
+    return total
+
+
+def unsigned(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """The same integers viewed as unsigned (no copy; they are never negative)."""
+    return values.view(np.dtype(f"u{values.dtype.itemsize}"))
+
+
+class PlainPull:
+    """``step(rank, damping, base, out) -> L1 change`` over a plain in-CSR, set up once."""
+
+    def __init__(
+        self,
+        in_ptr: npt.NDArray[Any],
+        in_src: npt.NDArray[Any],
+        inv_out: npt.NDArray[np.float64],
+        blocks: int,
+        contrib_dtype: type[np.floating[Any]] = np.float64,
+    ) -> None:
+        n = in_ptr.shape[0] - 1
+        blocks = max(1, min(blocks, in_src.shape[0] // 65536))
+        bounds = np.searchsorted(in_ptr, np.linspace(0, in_ptr[-1], blocks + 1), side="left").astype(np.int64)
+        bounds[0], bounds[-1] = 0, n
+        self._args = (unsigned(in_ptr), unsigned(in_src), np.maximum.accumulate(bounds), inv_out)
+        self._contrib = np.empty(n, dtype=contrib_dtype)
+        self._deltas = np.zeros(blocks, dtype=np.float64)
+
+    def __call__(
+        self, rank: npt.NDArray[np.float64], damping: float, base: float, out: npt.NDArray[np.float64]
+    ) -> float:
+        return float(pagerank_step(*self._args, rank, self._contrib, damping, base, out, self._deltas))
 
 
 @nb.njit(**OPTS)

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from graphmill.engine.graph import Graph
 
-__all__ = ["LAYOUT_NAME", "PullLayout", "build_layout", "pull_layout"]
+__all__ = ["LAYOUT_NAME", "PullLayout", "build_layout", "present_layout", "pull_layout"]
 
 #: Name (and layout version) of the structure in the graph cache.
 LAYOUT_NAME = "pagerank-sell8-v1"
@@ -71,3 +71,9 @@ def pull_layout(graph: Graph, blocks: int) -> PullLayout:
     """The layout of ``graph`` (from memory or its cache entry, else built with ``blocks`` threads)."""
     arrays = graph.derived(LAYOUT_NAME, lambda: build_layout(graph, max(1, min(blocks, graph.m // 65536))))
     return PullLayout(arrays["order"], arrays["offsets"], arrays["sources"])
+
+
+def present_layout(graph: Graph) -> PullLayout | None:
+    """The layout of ``graph`` if it costs nothing: already in memory or in its cache entry."""
+    arrays = graph.derived_if_present(LAYOUT_NAME)
+    return None if arrays is None else PullLayout(arrays["order"], arrays["offsets"], arrays["sources"])
