@@ -135,6 +135,11 @@ class Graph:
         result: InCSR = cached
         return result
 
+    def in_csr_if_built(self) -> InCSR | None:
+        """The transpose if :meth:`in_csr` has built it already, else ``None`` (never builds)."""
+        cached: InCSR | None = self._cache.get("in_csr")
+        return cached
+
     def attach_store(self, store: DerivedStore) -> None:
         """Keep :meth:`derived` structures in ``store`` too (the loader attaches the cache entry)."""
         self._cache["derived_store"] = store
