@@ -40,6 +40,7 @@ import numpy as np
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _e2e_peers import gb_bfs
 from rmat import DEFAULT_SEED, load_or_make
 
 from graphmill.engine.base import NullProgress
@@ -189,7 +190,6 @@ def bfs_rows(
     peers get the same view (NetworKit's undirected graph, igraph ``mode="all"``, the
     symmetric graphblas matrix).
     """
-    import graphblas as gb
     import networkit as nk
     from scipy.sparse import csgraph
 
@@ -218,20 +218,8 @@ def bfs_rows(
     if iv is not None:
         ia = np.array([x if x != float("inf") else -1 for x in iv], dtype=np.int64)
         report.check(alg, "igraph", "equal" if np.array_equal(ia, depth) else "DIFFER")
-    n = graph.n
 
-    def gb_bfs() -> Any:
-        levels = gb.Vector(gb.dtypes.INT64, n)
-        frontier = gb.Vector(bool, n)
-        frontier[root] = True
-        d = 0
-        while frontier.nvals:
-            levels(mask=frontier.S) << d
-            frontier(~levels.S, replace=True) << gb_a.T.mxv(frontier, gb.semiring.lor_pair)
-            d += 1
-        return levels.to_dense(fill_value=-1)
-
-    gv = report.add(alg, "graphblas", gb_bfs, repeat)
+    gv = report.add(alg, "graphblas", lambda: gb_bfs(gb_a, None, root), repeat)
     if gv is not None:
         report.check(alg, "graphblas", "equal" if np.array_equal(gv, depth) else "DIFFER")
     if nx_g is not None:
