@@ -40,7 +40,6 @@ import numpy as np
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _e2e_peers import gb_bfs
 from rmat import DEFAULT_SEED, load_or_make
 
 from graphmill.engine.base import NullProgress
@@ -191,6 +190,7 @@ def bfs_rows(
     symmetric graphblas matrix).
     """
     import networkit as nk
+    from _e2e_peers import gb_bfs
     from scipy.sparse import csgraph
 
     raw = {"root": int(graph.ids[root]), "variant": "graphalytics", "is_directed": graph.directed}
@@ -793,7 +793,13 @@ def main() -> None:
     args = parser.parse_args()
     with_nx = args.networkx == "yes" or (args.networkx == "auto" and args.scale <= 16)
     import networkit as nk
-    import numba
+
+    # graphmill's kernels run with OMP_WAIT_POLICY=PASSIVE (engine/_numba.py), read when
+    # numba's threading layer starts, which get_num_threads below does: take numba from
+    # there, or its threads spin between parallel regions and, on a loaded machine, take the
+    # CPU the kernel waits for (a parallel BFS used 5-10x the CPU).  The peers' OpenMP
+    # runtimes are separate copies and keep their settings (NetworKit's started above).
+    from graphmill.engine._numba import nb as numba
 
     print(
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
