@@ -47,7 +47,7 @@ def strong_min_labels(indptr, indices):
     Bookkeeping is in the CSR's index type (half the memory traffic for ``int32`` graphs).
     A vertex leaving the stack gets ``order = n``, above every ``low``, so "on the stack and
     earlier" is one comparison and no separate on-stack array is read.  Two measured savings
-    (bench/RESULTS.md, "BFS and SCC kernels"; CPU at 16.8 M edges, same run):
+    (CPU at 16.8 M edges, one A/B; bench/RESULTS.md, "BFS and SCC kernels"):
 
     * a vertex's edges are scanned in a tight loop that keeps its ``low`` in a register and
       leaves only to descend (the older loop went back through the call stack for every
