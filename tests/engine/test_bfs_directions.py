@@ -47,9 +47,10 @@ def _kernel(
     inc = graph.in_csr() if graph.directed else None
     in_ptr = inc.indptr if inc is not None else graph.indptr
     in_idx = inc.indices if inc is not None else graph.indices
-    return k.bfs_depths(
+    depth, steps = k.bfs_depths(
         graph.indptr, graph.indices, in_ptr, in_idx, bottom_up, root, blocks, alpha, beta, parallel
-    )  # type: ignore[no-any-return]
+    )
+    return np.asarray(depth, dtype=np.int64), np.asarray(steps, dtype=np.int64)
 
 
 SETTINGS = list(
