@@ -10,6 +10,7 @@ import numpy.typing as npt
 import pytest
 
 from graphmill.engine.algorithms.path import depth_kernels as k
+from graphmill.engine.algorithms.path import traversal
 from graphmill.engine.algorithms.path.traversal import BFS, bfs_depths
 from graphmill.engine.base import RecordingProgress
 from graphmill.engine.graph import Graph, build_graph
@@ -119,6 +120,30 @@ def test_forced_steps_each_run() -> None:
     assert steps[2] == 53
 
 
+@pytest.fixture
+def direction_optimising(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tasks on these tiny graphs run the direction-optimising kernel (not the small-graph one)."""
+    monkeypatch.setattr(traversal, "DIRECTION_MIN_EDGES", 0)
+
+
+@pytest.mark.parametrize("directed", [True, False])
+def test_small_graphs_take_the_queued_kernel_with_the_same_depths(
+    directed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below DIRECTION_MIN_EDGES the plain queued kernel runs (no log line); its depths are the same."""
+    for seed in range(6):
+        graph = _random_graph(seed, directed)
+        progress = RecordingProgress()
+        small = bfs_depths(graph, 0, progress)
+        assert progress.lines == []
+        monkeypatch.setattr(traversal, "DIRECTION_MIN_EDGES", 0)
+        assert np.array_equal(bfs_depths(graph, 0, progress), small)
+        assert progress.lines[-1].startswith("levels:")
+        assert np.array_equal(small, _reference(graph, 0))
+        monkeypatch.undo()
+
+
+@pytest.mark.usefixtures("direction_optimising")
 def test_directed_bfs_uses_an_in_csr_only_when_already_built() -> None:
     """A directed BFS never builds the transpose; it searches bottom-up only over one already built."""
     graph = _bulge(True)
@@ -133,6 +158,7 @@ def test_directed_bfs_uses_an_in_csr_only_when_already_built() -> None:
     assert "bottom-up over the in-CSR" in progress.lines[-1]
 
 
+@pytest.mark.usefixtures("direction_optimising")
 def test_undirected_bfs_task_searches_bottom_up_over_its_out_csr() -> None:
     """An undirected graph's out-CSR serves as its in-CSR: the task's log names the bottom-up levels."""
     graph = _bulge(False)

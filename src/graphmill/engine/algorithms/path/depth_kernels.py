@@ -8,8 +8,7 @@ Every level runs one of three steps, chosen from the frontier's size:
   fewer than ``n / DENSE_SHARE`` out-edges: most levels of most searches).
 * **top-down, dense**: the same scan, split over the threads; a new vertex is only marked
   in the one-byte ``state`` map (two threads marking it both write the same value), then
-  one pass over the map, also split, appends the marked vertices to the queue in index
-  order.  That pass reads all ``n`` states, so it runs only on dense levels; the index
+  one pass over the map appends the marked vertices to the queue in index order.  That pass reads all ``n`` states, so it runs only on dense levels; the index
   order lets the next level read the CSR front to back.
 * **bottom-up**, split over the threads: every unvisited vertex scans its in-edges for a
   parent in the frontier and stops at the first one.  It needs the in-CSR.  In the middle
@@ -107,10 +106,15 @@ def _bottom_up(in_ptr, in_idx, indptr, state, depth, d):
     return found, edges
 
 
-@nb.njit(parallel=True, **OPTS)
+@nb.njit(**OPTS)
 def _advance(state):
-    """Bottom-up to bottom-up: the frontier becomes ``SEEN``, the new level ``FRONT``."""
-    for v in nb.prange(state.shape[0]):
+    """Bottom-up to bottom-up: the frontier becomes ``SEEN``, the new level ``FRONT``.
+
+    This pass and ``_collect`` read one byte per vertex (under a millisecond at 646 K
+    vertices) and stay sequential: every ``prange`` loop adds seconds to the kernels'
+    first compilation (tens of seconds on the loaded test machine), where a task waits.
+    """
+    for v in range(state.shape[0]):
         s = state[v]
         if s == FRONT:
             state[v] = SEEN
@@ -118,8 +122,8 @@ def _advance(state):
             state[v] = FRONT
 
 
-@nb.njit(parallel=True, **OPTS)
-def _collect(state, queue, t, indptr, depth, d, counts):
+@nb.njit(**OPTS)
+def _collect(state, queue, t, indptr, depth, d):
     """Append every ``NEXT`` vertex to ``queue`` from ``t`` with depth ``d`` and make it and
     any ``FRONT`` vertex ``SEEN``; returns the new end and the appended vertices' out-edges.
 
@@ -127,31 +131,17 @@ def _collect(state, queue, t, indptr, depth, d, counts):
     16.8 M edges, top-down levels collected this way took a third of the CPU of the same
     scan over a queue in discovery order (one thread each; bench/bfs_scc.py).
     """
-    n = state.shape[0]
-    blocks = counts.shape[0]
-    for b in nb.prange(blocks):
-        c = 0
-        for v in range(n * b // blocks, n * (b + 1) // blocks):
-            if state[v] == NEXT:
-                c += 1
-        counts[b] = c
-    starts = np.empty(blocks, dtype=np.int64)
-    for b in range(blocks):
-        starts[b] = t
-        t += counts[b]
     edges = 0
-    for b in nb.prange(blocks):
-        j = starts[b]
-        for v in range(n * b // blocks, n * (b + 1) // blocks):
-            s = state[v]
-            if s == NEXT:
-                queue[j] = v
-                depth[v] = d
-                j += 1
-                edges += indptr[v + 1] - indptr[v]
-                state[v] = SEEN
-            elif s == FRONT:
-                state[v] = SEEN
+    for v in range(state.shape[0]):
+        s = state[v]
+        if s == NEXT:
+            queue[t] = v
+            depth[v] = d
+            t += 1
+            edges += indptr[v + 1] - indptr[v]
+            state[v] = SEEN
+        elif s == FRONT:
+            state[v] = SEEN
     return t, edges
 
 
@@ -177,7 +167,6 @@ def bfs_depths(indptr, indices, in_ptr, in_idx, bottom_up, root, blocks, alpha, 
     depth = np.full(n, -1, dtype=np.int64)
     state = np.zeros(n, dtype=np.uint8)
     queue = np.empty(n, dtype=indices.dtype)
-    counts = np.zeros(blocks, dtype=np.int64)
     steps = np.zeros(3, dtype=np.int64)
     state[root] = SEEN
     depth[root] = 0
@@ -201,7 +190,7 @@ def bfs_depths(indptr, indices, in_ptr, in_idx, bottom_up, root, blocks, alpha, 
             sparse = edges * DENSE_SHARE < n
             if frontier * beta < n and (frontier < previous or sparse):
                 lo = hi
-                hi, edges = _collect(state, queue, hi, indptr, depth, d, counts)
+                hi, edges = _collect(state, queue, hi, indptr, depth, d)
                 in_bottom_up = False
             else:
                 _advance(state)
@@ -210,7 +199,7 @@ def bfs_depths(indptr, indices, in_ptr, in_idx, bottom_up, root, blocks, alpha, 
                 _top_down_marks(indptr, indices, queue, lo, hi, state, blocks)
                 steps[1] += 1
                 start = hi
-                hi, edges = _collect(state, queue, hi, indptr, depth, d, counts)
+                hi, edges = _collect(state, queue, hi, indptr, depth, d)
             else:
                 start = hi
                 hi, edges = _top_down(indptr, indices, queue, lo, hi, state, depth, d)

@@ -14,6 +14,7 @@ from graphmill.engine.algorithms._common import (
     IS_DIRECTED,
     OLD_WEIGHT,
     ROOT,
+    SMALL_GRAPH_EDGES,
     UNREACHABLE_DEPTH,
     VARIANT,
     is_graphalytics,
@@ -41,6 +42,13 @@ __all__ = [
 # -- BFS -----------------------------------------------------------------------------------
 
 
+#: Below this many edges a BFS runs the plain queued kernel (``bfs_kernels.bfs_levels``, also
+#: used by closeness and betweenness): the direction-optimising kernels' parallel steps take
+#: seconds to compile on a machine's first use (43 s at load average 40), which a small
+#: task would wait for, and a small search gains nothing from them.
+DIRECTION_MIN_EDGES = SMALL_GRAPH_EDGES
+
+
 def bfs_depths(graph: Graph, root: int, progress: Progress | None = None) -> npt.NDArray[np.int64]:
     """Hop depth of every vertex from ``root`` along out-edges; ``-1`` where unreachable.
 
@@ -49,10 +57,13 @@ def bfs_depths(graph: Graph, root: int, progress: Progress | None = None) -> npt
     hand for free: an undirected graph's out-CSR is its in-CSR, and a directed graph's
     in-CSR counts only if an earlier task on this graph built it.  Building the transpose
     just for this search never pays: at 16.8 M edges it took 0.21 s idle, more than twice the
-    whole top-down search (bench/RESULTS.md, "BFS and SCC kernels").
+    whole top-down search (bench/RESULTS.md, "BFS and SCC kernels").  Graphs under
+    ``DIRECTION_MIN_EDGES`` edges run the plain queued search.
     """
     if graph.n == 0:
         return np.full(0, -1, dtype=np.int64)
+    if graph.m < DIRECTION_MIN_EDGES:
+        return _queued_depths(graph, root)
     import numba
 
     from graphmill.engine.algorithms.path import depth_kernels as k
@@ -83,6 +94,21 @@ def bfs_depths(graph: Graph, root: int, progress: Progress | None = None) -> npt
         )
     result: npt.NDArray[np.int64] = depth
     return result
+
+
+def _queued_depths(graph: Graph, root: int) -> npt.NDArray[np.int64]:
+    """Depths by the plain level-by-level kernel (every level top-down from a queue)."""
+    from graphmill.engine.algorithms.bfs_kernels import bfs_levels
+
+    n = graph.n
+    queue = np.empty(n, dtype=np.int64)
+    ends = np.empty(n, dtype=np.int64)
+    levels = bfs_levels(graph.indptr, graph.indices, root, np.zeros(n, dtype=np.uint8), queue, ends)
+    bounds = ends[: int(levels)]
+    sizes = np.diff(bounds, prepend=0)  # vertices per level; level 0 is the root
+    depth = np.full(n, -1, dtype=np.int64)
+    depth[queue[: bounds[-1]]] = np.repeat(np.arange(bounds.shape[0], dtype=np.int64), sizes)
+    return depth
 
 
 def _bfs_columns(params: Params) -> list[OutputColumn]:
