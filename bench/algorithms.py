@@ -129,7 +129,9 @@ class Report:
         algorithms = list(dict.fromkeys(r.algorithm for r in self.rows))
         for alg in algorithms:
             rows = [r for r in self.rows if r.algorithm == alg]
-            peers = [r.seconds for r in rows if r.library != "graphmill" and np.isfinite(r.seconds)]
+            peers = [
+                r.seconds for r in rows if not r.library.startswith("graphmill") and np.isfinite(r.seconds)
+            ]
             fastest = min(peers) if peers else float("nan")
             for r in rows:
                 ratio = r.seconds / fastest if peers and np.isfinite(r.seconds) else float("nan")
@@ -167,6 +169,63 @@ def gm(task: str, graph: Graph, raw: dict[str, Any]) -> Callable[[], Any]:
 
     call.reset = graph._cache.clear  # type: ignore[attr-defined]
     return call
+
+
+def bfs_rows(
+    report: Report,
+    alg: str,
+    graph: Graph,
+    root: int,
+    nk_g: Any,
+    ig_g: Any,
+    ig_mode: str,
+    gb_a: Any,
+    nx_g: Any,
+    repeat: int,
+) -> None:
+    """BFS depths from ``root`` by graphmill and each peer, checked against graphmill's.
+
+    ``graph`` is directed, or undirected (reverse edges added; ``is_directed=false``): the
+    peers get the same view (NetworKit's undirected graph, igraph ``mode="all"``, the
+    symmetric graphblas matrix).
+    """
+    import networkit as nk
+    from _e2e_peers import gb_bfs
+    from scipy.sparse import csgraph
+
+    raw = {"root": int(graph.ids[root]), "variant": "graphalytics", "is_directed": graph.directed}
+    depth = column(report.add(alg, "graphmill", gm("analytics_bfs", graph, raw), repeat), "DEPTH")
+    depth = np.where(depth == 2**63 - 1, -1, depth)
+
+    def nk_bfs() -> Any:
+        b = nk.distance.BFS(nk_g, root, storePaths=False)
+        b.run()
+        return np.asarray(b.getDistances())
+
+    dv = report.add(alg, "NetworKit", nk_bfs, repeat)
+    if dv is not None:
+        dv = np.where(dv > 1e300, -1, dv)
+        report.check(alg, "NetworKit", "equal" if np.array_equal(dv.astype(np.int64), depth) else "DIFFER")
+    adj = graph.adjacency()
+    report.add(
+        alg,
+        "scipy (order only)",
+        lambda: csgraph.breadth_first_order(adj, root, return_predecessors=False),
+        repeat,
+    )
+    report.check(alg, "scipy (order only)", "visit order, no depths")
+    iv = report.add(alg, "igraph", lambda: ig_g.distances(source=[root], mode=ig_mode)[0], repeat)
+    if iv is not None:
+        ia = np.array([x if x != float("inf") else -1 for x in iv], dtype=np.int64)
+        report.check(alg, "igraph", "equal" if np.array_equal(ia, depth) else "DIFFER")
+
+    gv = report.add(alg, "graphblas", lambda: gb_bfs(gb_a, None, root), repeat)
+    if gv is not None:
+        report.check(alg, "graphblas", "equal" if np.array_equal(gv, depth) else "DIFFER")
+    if nx_g is not None:
+        import networkx as nx
+
+        report.add(alg, "networkx", lambda: nx.single_source_shortest_path_length(nx_g, root), 1)
 
 
 def column(table: Any, name: str) -> np.ndarray:
@@ -411,58 +470,26 @@ def run(scale: int, repeat: int, with_networkx: bool, skip: set[str]) -> Report:
     root = int(np.argmax(graph.out_degree()))
     root_id = int(graph.ids[root])
     if "bfs" not in skip:
-        alg = "BFS (depth of every vertex)"
-        out = report.add(
-            alg, "graphmill", gm("analytics_bfs", graph, {"root": root_id, "variant": "graphalytics"}), repeat
-        )
-        depth = column(out, "DEPTH")
-        depth = np.where(depth == 2**63 - 1, -1, depth)
-
-        def nk_bfs() -> Any:
-            b = nk.distance.BFS(nk_g, root, storePaths=False)
-            b.run()
-            return np.asarray(b.getDistances())
-
-        dv = report.add(alg, "NetworKit", nk_bfs, repeat)
-        if dv is not None:
-            dv = np.where(dv > 1e300, -1, dv)
-            report.check(
-                alg, "NetworKit", "equal" if np.array_equal(dv.astype(np.int64), depth) else "DIFFER"
-            )
-        from scipy.sparse import csgraph
-
-        adj = graph.adjacency()
-        report.add(
-            alg,
-            "scipy (order only)",
-            lambda: csgraph.breadth_first_order(adj, root, return_predecessors=False),
+        bfs_rows(report, "BFS (depth of every vertex)", graph, root, nk_g, ig_g, "out", gb_a, nx_g, repeat)
+        # an earlier task on the same graph built the in-CSR: graphmill may search bottom-up
+        label = "BFS (depth of every vertex)"
+        task = gm("analytics_bfs", graph, {"root": root_id, "variant": "graphalytics"})
+        task.reset = lambda: (graph._cache.clear(), graph.in_csr())  # type: ignore[attr-defined]
+        report.add(label, "graphmill, in-CSR already built", task, repeat)
+        gb_sym = gb.Matrix(float, n, n)
+        gb_sym << gb_a.ewise_add(gb_a.T, gb.binary.plus)
+        bfs_rows(
+            report,
+            "BFS undirected (depth of every vertex)",
+            ugraph,
+            root,
+            nk_u,
+            ig_g,
+            "all",
+            gb_sym,
+            None,
             repeat,
         )
-        report.check(alg, "scipy (order only)", "visit order, no depths")
-        iv = report.add(alg, "igraph", lambda: ig_g.distances(source=[root], mode="out")[0], repeat)
-        if iv is not None:
-            ia = np.array([x if x != float("inf") else -1 for x in iv], dtype=np.int64)
-            report.check(alg, "igraph", "equal" if np.array_equal(ia, depth) else "DIFFER")
-
-        def gb_bfs() -> Any:
-            a = gb_a
-            levels = gb.Vector(gb.dtypes.INT64, n)
-            frontier = gb.Vector(bool, n)
-            frontier[root] = True
-            d = 0
-            while frontier.nvals:
-                levels(mask=frontier.S) << d
-                frontier(~levels.S, replace=True) << a.T.mxv(frontier, gb.semiring.lor_pair)
-                d += 1
-            return levels.to_dense(fill_value=-1)
-
-        gv = report.add(alg, "graphblas", gb_bfs, repeat)
-        if gv is not None:
-            report.check(alg, "graphblas", "equal" if np.array_equal(gv, depth) else "DIFFER")
-        if nx_g is not None:
-            import networkx as nx
-
-            report.add(alg, "networkx", lambda: nx.single_source_shortest_path_length(nx_g, root), 1)
 
     # -- WCC / SCC --------------------------------------------------------------------------------
     from scipy.sparse import csgraph
@@ -762,7 +789,13 @@ def main() -> None:
     args = parser.parse_args()
     with_nx = args.networkx == "yes" or (args.networkx == "auto" and args.scale <= 16)
     import networkit as nk
-    import numba
+
+    # graphmill's kernels run with OMP_WAIT_POLICY=PASSIVE (engine/_numba.py), read when
+    # numba's threading layer starts, which get_num_threads below does: take numba from
+    # there, or its threads spin between parallel regions and, on a loaded machine, take the
+    # CPU the kernel waits for (a parallel BFS used 5-10x the CPU).  The peers' OpenMP
+    # runtimes are separate copies and keep their settings (NetworKit's started above).
+    from graphmill.engine._numba import nb as numba
 
     print(
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "

@@ -79,6 +79,27 @@ def test_scc_larger_graph_matches_networkx() -> None:
     assert dict(zip(out["VID"], out["LABEL"], strict=True)) == expected
 
 
+def test_scc_sinks_are_their_own_components() -> None:
+    """Vertices without out-edges (trimmed before the search) label themselves, even when they
+    hold the smallest id near a cycle that reaches them; a self-loop alone is no sink."""
+    src = np.array([5, 6, 7, 7, 6, 1, 9, 9, 3, 3, 4])
+    dst = np.array([6, 7, 5, 0, 1, 0, 9, 2, 4, 2, 3])
+    graph = build_graph(src, dst, vid_type="int64", directed=True)
+    progress = RecordingProgress()
+    out = _run("analytics_scc", graph, {"is_stat_community": True}, progress)
+    ref = nx.MultiDiGraph()
+    ref.add_edges_from(zip(src.tolist(), dst.tolist(), strict=True))
+    expected = {}
+    for comp in nx.strongly_connected_components(ref):
+        expected.update(dict.fromkeys(comp, min(comp)))
+    assert dict(zip(out["VID"], out["LABEL"], strict=True)) == expected
+    assert [expected[v] for v in (0, 2, 9, 4)] == [0, 2, 9, 3]  # sinks 0 and 2; 9 only loops
+    sizes = sorted((list(expected.values()).count(c) for c in set(expected.values())), reverse=True)
+    assert f"{len(sizes)} communities" in progress.lines
+    stats = f"{len(sizes)} communities; largest sizes {', '.join(map(str, sizes))}; {sizes.count(1)} single-vertex"
+    assert stats in progress.lines
+
+
 def test_scc_keeps_graph_arrays_intact() -> None:
     """SCC on a graph with parallel edges leaves the shared CSR arrays unchanged."""
     el = random_edges(4)

@@ -20,6 +20,7 @@ from graphmill.engine.algorithms.community.labels import (
     IS_CALC_MODULARITY,
     IS_OUTPUT_MODULARITY,
     IS_STAT_COMMUNITY,
+    community_sizes,
     community_stats,
     label_columns,
     label_table,
@@ -68,7 +69,7 @@ def _run_wcc(graph: Graph, params: Params, progress: Progress) -> Any:
     progress("computing", 0.0, "finding components")
     label_index = weak_components(graph)
     progress("computing", 1.0, "components found")
-    progress.log(f"{np.unique(label_index).shape[0]} components")
+    progress.log(f"{community_sizes(label_index).shape[0]} components")
     if params.get("is_stat_community"):
         progress.log(community_stats(label_index))
     values: list[Any] = [graph.id_array(), graph.id_array(label_index)]

@@ -1,28 +1,13 @@
 # mypy: disable-error-code="no-untyped-def"
-"""Compiled path kernels: BFS depths and bucket-queue shortest paths."""
+"""Compiled path kernels: bucket-queue shortest paths (BFS depths are in ``depth_kernels``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from graphmill.engine._numba import OPTS, nb
-from graphmill.engine.algorithms.bfs_kernels import bfs_levels
 
 __all__: list[str] = []
-
-
-@nb.njit(**OPTS)
-def bfs_depth(indptr, indices, root):
-    """Hop depth of every vertex from ``root`` along out-edges (``-1`` unreachable)."""
-    n = indptr.shape[0] - 1
-    depth = np.full(n, -1, dtype=np.int64)
-    queue = np.empty(n, dtype=np.int64)
-    ends = np.empty(n, dtype=np.int64)
-    levels = bfs_levels(indptr, indices, root, np.zeros(n, dtype=np.uint8), queue, ends)
-    depth[root] = 0
-    for d in range(1, levels):
-        depth[queue[ends[d - 1] : ends[d]]] = d
-    return depth
 
 
 @nb.njit(**OPTS)

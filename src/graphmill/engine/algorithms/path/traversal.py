@@ -14,6 +14,7 @@ from graphmill.engine.algorithms._common import (
     IS_DIRECTED,
     OLD_WEIGHT,
     ROOT,
+    SMALL_GRAPH_EDGES,
     UNREACHABLE_DEPTH,
     VARIANT,
     is_graphalytics,
@@ -42,17 +43,72 @@ __all__ = [
 # -- BFS -----------------------------------------------------------------------------------
 
 
-def bfs_depths(graph: Graph, root: int) -> npt.NDArray[np.int64]:
+#: Below this many edges a BFS runs the plain queued kernel (``bfs_kernels.bfs_levels``, also
+#: used by closeness and betweenness): the direction-optimising kernels' parallel steps take
+#: seconds to compile on a machine's first use (43 s at load average 40), which a small
+#: task would wait for, and a small search gains nothing from them.
+DIRECTION_MIN_EDGES = SMALL_GRAPH_EDGES
+
+
+def bfs_depths(graph: Graph, root: int, progress: Progress | None = None) -> npt.NDArray[np.int64]:
     """Hop depth of every vertex from ``root`` along out-edges; ``-1`` where unreachable.
 
-    A compiled level-by-level breadth-first search over the CSR.
+    A compiled direction-optimising search (``depth_kernels``): top-down levels, split over
+    the threads when the frontier is large, and bottom-up levels when the in-edges are at
+    hand for free: an undirected graph's out-CSR is its in-CSR, and a directed graph's
+    in-CSR counts only if an earlier task on this graph built it.  Building the transpose
+    just for this search never pays: at 16.8 M edges it took 0.21 s idle, more than twice the
+    whole top-down search (bench/RESULTS.md, "BFS and SCC kernels").  Graphs under
+    ``DIRECTION_MIN_EDGES`` edges run the plain queued search.
     """
     if graph.n == 0:
         return np.full(0, -1, dtype=np.int64)
+    if graph.m < DIRECTION_MIN_EDGES:
+        return _queued_depths(graph, root)
+    import numba
 
-    from graphmill.engine.algorithms.path import kernels as k
+    from graphmill.engine.algorithms.path import depth_kernels as k
 
-    depth: npt.NDArray[np.int64] = k.bfs_depth(graph.indptr, graph.indices, root)
+    in_ptr, in_idx = graph.indptr, graph.indices
+    if graph.directed:
+        inc = graph.in_csr_if_built()
+        if inc is not None:
+            in_ptr, in_idx = inc.indptr, inc.indices
+    bottom_up = not graph.directed or in_ptr is not graph.indptr
+    depth, steps = k.bfs_depths(
+        graph.indptr,
+        graph.indices,
+        in_ptr,
+        in_idx,
+        bottom_up,
+        root,
+        int(numba.get_num_threads()),
+        k.ALPHA,
+        k.BETA,
+        k.PARALLEL_EDGES,
+    )
+    if progress is not None:
+        source = ("the out-CSR (undirected)" if not graph.directed else "the in-CSR") if bottom_up else ""
+        progress.log(
+            f"levels: {steps[0]} top-down queued, {steps[1]} top-down dense, {steps[2]} bottom-up"
+            + (f" over {source}" if bottom_up else " (no in-CSR built: bottom-up not used)")
+        )
+    result: npt.NDArray[np.int64] = depth
+    return result
+
+
+def _queued_depths(graph: Graph, root: int) -> npt.NDArray[np.int64]:
+    """Depths by the plain level-by-level kernel (every level top-down from a queue)."""
+    from graphmill.engine.algorithms.bfs_kernels import bfs_levels
+
+    n = graph.n
+    queue = np.empty(n, dtype=np.int64)
+    ends = np.empty(n, dtype=np.int64)
+    levels = bfs_levels(graph.indptr, graph.indices, root, np.zeros(n, dtype=np.uint8), queue, ends)
+    bounds = ends[: int(levels)]
+    sizes = np.diff(bounds, prepend=0)  # vertices per level; level 0 is the root
+    depth = np.full(n, -1, dtype=np.int64)
+    depth[queue[: bounds[-1]]] = np.repeat(np.arange(bounds.shape[0], dtype=np.int64), sizes)
     return depth
 
 
@@ -69,13 +125,13 @@ def _run_bfs(graph: Graph, params: Params, progress: Progress) -> Any:
     progress("computing", 0.0, "searching")
     columns = _bfs_columns(params)
     if is_graphalytics(params):
-        depth = bfs_depths(g, root)
+        depth = bfs_depths(g, root, progress)
         reached = int((depth >= 0).sum())
         depth[depth < 0] = UNREACHABLE_DEPTH
         progress("computing", 1.0, f"reached {reached} vertices")
         progress.log(f"visited {reached} vertices, max depth {int(depth[depth != UNREACHABLE_DEPTH].max())}")
         return make_table(g, columns, [g.id_array(), depth])
-    visited = int((bfs_depths(g, root) >= 0).sum())
+    visited = int((bfs_depths(g, root, progress) >= 0).sum())
     progress("computing", 1.0, f"reached {visited} vertices")
     progress.log(f"visited {visited} vertices (root included)")
     return make_table(g, columns, [g.id_array(np.array([root])), [visited]])
