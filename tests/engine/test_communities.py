@@ -321,8 +321,8 @@ def test_louvain_parallel_sweeps_do_not_depend_on_threads() -> None:
     view = undirected_view(graph, keep_self=True)
     strength = np.add.reduceat(view.wsum, view.ptr[:-1])
     order = np.random.default_rng(3).permutation(graph.n).astype(np.int64)
-    results = [
-        k.louvain_move(view.ptr, view.idx, view.wsum, strength, float(strength.sum()), order, 10, blocks)
+    results = [  # min_parallel=0: every chunk is decided by the thread blocks, however small
+        k.louvain_move(view.ptr, view.idx, view.wsum, strength, float(strength.sum()), order, 10, blocks, 0)
         for blocks in (1, 3)
     ]
     assert np.array_equal(results[0][0], results[1][0])

@@ -62,8 +62,12 @@ def group_scratch(n):
 #: Sweeps over at least this many active vertices decide their moves in parallel; smaller
 #: ones run sequentially (a parallel launch per chunk would cost more than it saves).
 PARALLEL_ACTIVE = 2048
-#: A parallel sweep is cut into this many chunks of its active vertices, in sweep order.
-CHUNKS = 64
+#: A parallel sweep is cut into this many chunks of its active vertices, in sweep order
+#: (more chunks: decisions see fresher state, but every chunk is one wait for all threads,
+#: which costs most on a loaded machine).
+CHUNKS = 16
+#: A chunk with fewer adjacency entries than this is decided by the calling thread alone.
+PARALLEL_ENTRIES = 1 << 18
 
 
 @nb.njit(inline="always", **OPTS)
@@ -76,17 +80,16 @@ def best_community(v, ptr, idx, w, k, comm, tot, size, two_m, visit, slot_of, to
     """
     nt = neighbour_groups(v, ptr, idx, w, comm, visit, slot_of, touched, acc)
     cv = comm[v]
-    kv = k[v]
+    share = k[v] / two_m
     best = cv
-    best_gain = group_sum(cv, visit, slot_of, acc) - (tot[cv] - kv) * kv / two_m
+    best_gain = group_sum(cv, visit, slot_of, acc) - (tot[cv] - k[v]) * share
+    bar = best_gain + 1e-12 * max(1.0, abs(best_gain))
     for t in range(nt):
-        c = touched[t]
-        if c == cv:
-            continue
-        gain = acc[t] - tot[c] * kv / two_m
-        if gain > best_gain + 1e-12 * max(1.0, abs(best_gain)):
-            best = c
+        gain = acc[t] - tot[touched[t]] * share
+        if gain > bar and touched[t] != cv:
+            best = touched[t]
             best_gain = gain
+            bar = best_gain + 1e-12 * max(1.0, abs(best_gain))
     if guard and best > cv and size[cv] == 1 and size[best] == 1:
         return cv
     return best
@@ -187,14 +190,32 @@ def _gather(order, flag, ptr, active, cum):
 
 @nb.njit(**OPTS)
 def _sweep(
-    na, active, cum, ptr, idx, w, k, comm, tot, size, two_m, visits, slot_of, touched, acc, target, movers
+    na,
+    active,
+    cum,
+    ptr,
+    idx,
+    w,
+    k,
+    comm,
+    tot,
+    size,
+    two_m,
+    visits,
+    slot_of,
+    touched,
+    acc,
+    target,
+    movers,
+    chunks,
+    min_parallel,
 ):
     """One local-moving sweep over ``active[:na]``; returns the number of moves (movers listed).
 
     Few active vertices: one at a time, each decision seeing every earlier move.  Many:
-    ``CHUNKS`` chunks in sweep order, each chunk's moves decided in parallel on the state
-    left by the chunks before it and then applied in order, so the result does not depend
-    on the thread count.
+    ``chunks`` chunks in sweep order, each chunk's moves decided (in parallel when the chunk
+    is large) on the state left by the chunks before it and then applied in order, so the
+    result does not depend on the thread count.
     """
     moves = 0
     if na < PARALLEL_ACTIVE:
@@ -208,12 +229,48 @@ def _sweep(
                 movers[moves] = v
                 moves += 1
         return moves
-    for j in range(CHUNKS):
-        lo = na * j // CHUNKS
-        hi = na * (j + 1) // CHUNKS
-        _decide(
-            active, cum, lo, hi, ptr, idx, w, k, comm, tot, size, two_m, visits, slot_of, touched, acc, target
-        )
+    for j in range(chunks):
+        lo = na * j // chunks
+        hi = na * (j + 1) // chunks
+        if visits.shape[0] > 1 and cum[hi] - cum[lo] >= min_parallel:
+            _decide(
+                active,
+                cum,
+                lo,
+                hi,
+                ptr,
+                idx,
+                w,
+                k,
+                comm,
+                tot,
+                size,
+                two_m,
+                visits,
+                slot_of,
+                touched,
+                acc,
+                target,
+            )
+        else:  # the same decisions, without waking the other threads for a small chunk
+            visits[0] = _decide_block(
+                active,
+                lo,
+                hi,
+                ptr,
+                idx,
+                w,
+                k,
+                comm,
+                tot,
+                size,
+                two_m,
+                visits[0],
+                slot_of[0],
+                touched[0],
+                acc[0],
+                target,
+            )
         for i in range(lo, hi):
             if _join(active[i], target[i], k, comm, tot, size):
                 movers[moves] = active[i]
@@ -222,8 +279,9 @@ def _sweep(
 
 
 @nb.njit(**OPTS)
-def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps, blocks):
-    """Louvain phase 1 on a symmetric weighted graph, in ``order``; ``blocks`` threads.
+def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps, blocks, min_parallel=PARALLEL_ENTRIES):
+    """Louvain phase 1 on a symmetric weighted graph, in ``order``; ``blocks`` threads for
+    chunks of at least ``min_parallel`` adjacency entries.
 
     Returns ``(community, sweeps, moves)``; a vertex moves only on a strict modularity
     gain (see ``_sweep`` for how a sweep is split).  After the first sweep only the
@@ -264,6 +322,8 @@ def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps, blocks):
             acc,
             target,
             movers,
+            CHUNKS,
+            min_parallel,
         )
         total_moves += moves
         if moves == 0:
