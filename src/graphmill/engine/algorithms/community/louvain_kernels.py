@@ -107,10 +107,10 @@ def _cut(cum, lo, hi, b, blocks):
 
 
 @nb.njit(**OPTS)
-def _decide_block(
-    active, lo, hi, ptr, idx, w, k, comm, tot, size, two_m, visit, slot_of, touched, acc, target
-):
-    """``_decide`` for ``active[lo:hi]`` with one scratch; returns the last visit."""
+def _decide_block(active, lo, hi, graph, state, target, visit, slot_of, touched, acc):
+    """``target[i]`` for ``active[lo:hi]`` with one scratch (see ``_sweep``); returns the last visit."""
+    ptr, idx, w, k, two_m = graph
+    comm, tot, size = state
     for i in range(lo, hi):
         visit = next_visit(visit, slot_of)
         target[i] = best_community(
@@ -120,31 +120,14 @@ def _decide_block(
 
 
 @nb.njit(parallel=True, **OPTS)
-def _decide(
-    active, cum, lo, hi, ptr, idx, w, k, comm, tot, size, two_m, visits, slot_of, touched, acc, target
-):
-    """``target[i]`` for ``active[lo:hi]``, all decided on the same ``comm``/``tot`` (thread blocks)."""
+def _decide(active, cum, lo, hi, graph, state, target, visits, slot_of, touched, acc):
+    """``_decide_block`` for ``active[lo:hi]`` split over thread blocks by adjacency entries."""
     blocks = visits.shape[0]
     for b in nb.prange(blocks):
         a = _cut(cum, lo, hi, b, blocks)
         z = _cut(cum, lo, hi, b + 1, blocks)
         visits[b] = _decide_block(
-            active,
-            a,
-            z,
-            ptr,
-            idx,
-            w,
-            k,
-            comm,
-            tot,
-            size,
-            two_m,
-            visits[b],
-            slot_of[b],
-            touched[b],
-            acc[b],
-            target,
+            active, a, z, graph, state, target, visits[b], slot_of[b], touched[b], acc[b]
         )
 
 
@@ -189,34 +172,19 @@ def _gather(order, flag, ptr, active, cum):
 
 
 @nb.njit(**OPTS)
-def _sweep(
-    na,
-    active,
-    cum,
-    ptr,
-    idx,
-    w,
-    k,
-    comm,
-    tot,
-    size,
-    two_m,
-    visits,
-    slot_of,
-    touched,
-    acc,
-    target,
-    movers,
-    chunks,
-    min_parallel,
-):
+def _sweep(na, active, cum, graph, state, scratch, target, movers, chunks, min_parallel):
     """One local-moving sweep over ``active[:na]``; returns the number of moves (movers listed).
 
     Few active vertices: one at a time, each decision seeing every earlier move.  Many:
     ``chunks`` chunks in sweep order, each chunk's moves decided (in parallel when the chunk
     is large) on the state left by the chunks before it and then applied in order, so the
     result does not depend on the thread count.
+    ``graph`` is ``(ptr, idx, w, k, two_m)``, ``state`` ``(comm, tot, size)`` and
+    ``scratch`` what ``block_scratch`` returns.
     """
+    ptr, idx, w, k, two_m = graph
+    comm, tot, size = state
+    visits, slot_of, touched, acc = scratch
     moves = 0
     if na < PARALLEL_ACTIVE:
         for i in range(na):
@@ -233,43 +201,10 @@ def _sweep(
         lo = na * j // chunks
         hi = na * (j + 1) // chunks
         if visits.shape[0] > 1 and cum[hi] - cum[lo] >= min_parallel:
-            _decide(
-                active,
-                cum,
-                lo,
-                hi,
-                ptr,
-                idx,
-                w,
-                k,
-                comm,
-                tot,
-                size,
-                two_m,
-                visits,
-                slot_of,
-                touched,
-                acc,
-                target,
-            )
+            _decide(active, cum, lo, hi, graph, state, target, visits, slot_of, touched, acc)
         else:  # the same decisions, without waking the other threads for a small chunk
             visits[0] = _decide_block(
-                active,
-                lo,
-                hi,
-                ptr,
-                idx,
-                w,
-                k,
-                comm,
-                tot,
-                size,
-                two_m,
-                visits[0],
-                slot_of[0],
-                touched[0],
-                acc[0],
-                target,
+                active, lo, hi, graph, state, target, visits[0], slot_of[0], touched[0], acc[0]
             )
         for i in range(lo, hi):
             if _join(active[i], target[i], k, comm, tot, size):
@@ -291,7 +226,9 @@ def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps, blocks, min_parallel=
     comm = np.arange(n).astype(idx.dtype)
     tot = k.copy()
     size = np.ones(n, dtype=idx.dtype)
-    visits, slot_of, touched, acc = block_scratch(blocks, n, idx.dtype)
+    graph = (ptr, idx, w, k, two_m)
+    state = (comm, tot, size)
+    scratch = block_scratch(blocks, n, idx.dtype)
     flag = np.ones(n, dtype=np.bool_)
     active = np.empty(n, dtype=np.int64)
     cum = np.zeros(n + 1, dtype=np.int64)
@@ -304,27 +241,7 @@ def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps, blocks, min_parallel=
         if na == 0:
             break
         sweeps += 1
-        moves = _sweep(
-            na,
-            active,
-            cum,
-            ptr,
-            idx,
-            w,
-            k,
-            comm,
-            tot,
-            size,
-            two_m,
-            visits,
-            slot_of,
-            touched,
-            acc,
-            target,
-            movers,
-            CHUNKS,
-            min_parallel,
-        )
+        moves = _sweep(na, active, cum, graph, state, scratch, target, movers, CHUNKS, min_parallel)
         total_moves += moves
         if moves == 0:
             break
