@@ -329,7 +329,7 @@ def test_louvain_parallel_sweeps_do_not_depend_on_threads() -> None:
     assert results[0][1:] == results[1][1:]
     dense = np.unique(results[0][0], return_inverse=True)[1].astype(np.int64)
     ncomm = int(dense.max()) + 1
-    one, three = (k.aggregate(view.ptr, view.idx, view.wsum, dense, ncomm, b) for b in (1, 3))
+    one, three = (k.aggregate(view.ptr, view.idx, view.wsum, dense, ncomm, b, 0) for b in (1, 3))
     for a, b in zip(one, three, strict=True):
         assert np.array_equal(a, b)
     assert one[2].sum() == pytest.approx(view.wsum.sum())

@@ -145,16 +145,20 @@ def _join(v, c, k, comm, tot, size):
     return True
 
 
+@nb.njit(inline="always", **OPTS)
+def _wake_one(v, ptr, idx, comm, flag):
+    """Flag every neighbour of moved vertex ``v`` that is not in ``v``'s (new) community."""
+    c = comm[v]
+    for e in range(ptr[v], ptr[v + 1]):
+        if comm[idx[e]] != c:
+            flag[idx[e]] = True
+
+
 @nb.njit(parallel=True, **OPTS)
 def _wake(movers, count, ptr, idx, comm, flag):
-    """Flag every neighbour of a moved vertex that is not in the mover's (new) community."""
+    """``_wake_one`` for every mover, on all threads."""
     for i in nb.prange(count):
-        v = movers[i]
-        c = comm[v]
-        for e in range(ptr[v], ptr[v + 1]):
-            u = idx[e]
-            if comm[u] != c:
-                flag[u] = True
+        _wake_one(movers[i], ptr, idx, comm, flag)
 
 
 @nb.njit(**OPTS)
@@ -245,7 +249,11 @@ def louvain_move(ptr, idx, w, k, two_m, order, max_sweeps, blocks, min_parallel=
         total_moves += moves
         if moves == 0:
             break
-        _wake(movers, moves, ptr, idx, comm, flag)
+        if blocks > 1 and moves >= PARALLEL_ACTIVE:
+            _wake(movers, moves, ptr, idx, comm, flag)
+        else:
+            for i in range(moves):
+                _wake_one(movers[i], ptr, idx, comm, flag)
     return comm, sweeps, total_moves
 
 
@@ -289,7 +297,7 @@ def _rows_block(
 
 
 @nb.njit(parallel=True, **OPTS)
-def _community_rows(
+def _community_rows_parallel(
     start, members, ptr, idx, w, comm, cum, nptr, write, nidx, nwt, visits, slot_of, touched, acc
 ):
     """Per community, its distinct neighbour communities: counted into ``nptr[c + 1]``, or
@@ -331,12 +339,27 @@ def block_scratch(blocks, n, dtype):
 
 
 @nb.njit(**OPTS)
-def aggregate(ptr, idx, w, comm, ncomm, blocks):
+def _community_rows(
+    start, members, ptr, idx, w, comm, cum, nptr, write, nidx, nwt, visits, slot_of, touched, acc
+):
+    """``_community_rows_parallel``, or with one block the same work in the calling thread."""
+    if visits.shape[0] > 1:
+        _community_rows_parallel(
+            start, members, ptr, idx, w, comm, cum, nptr, write, nidx, nwt, visits, slot_of, touched, acc
+        )
+        return
+    ncomm = start.shape[0] - 1
+    rows = (start, members, ptr, idx, w, comm, nptr, write, nidx, nwt)
+    visits[0] = _rows_block(0, ncomm, *rows, visits[0], slot_of[0], touched[0], acc[0])
+
+
+@nb.njit(**OPTS)
+def aggregate(ptr, idx, w, comm, ncomm, blocks, min_parallel=PARALLEL_ENTRIES):
     """Community graph: one node per community, edge weights summed (self-loops = internal).
 
     Rows are sorted; each weight is summed in member order, then adjacency order.  Two
-    passes over the communities on ``blocks`` threads (count, then fill) so the arrays are
-    allocated at their final size.
+    passes over the communities on ``blocks`` threads (count, then fill; one thread below
+    ``min_parallel`` adjacency entries) so the arrays are allocated at their final size.
     """
     n = ptr.shape[0] - 1
     start = np.zeros(ncomm + 1, dtype=np.int64)
@@ -352,6 +375,8 @@ def aggregate(ptr, idx, w, comm, ncomm, blocks):
         members[fill[comm[v]]] = v
         fill[comm[v]] += 1
     nptr = np.zeros(ncomm + 1, dtype=np.int64)
+    if ptr[n] < min_parallel:
+        blocks = 1  # one thread: no wake-up of the others for a small graph
     visits, slot_of, touched, acc = block_scratch(blocks, ncomm, np.int64)
     _community_rows(
         start, members, ptr, idx, w, comm, cum, nptr, False, nptr[:0], w[:0], visits, slot_of, touched, acc
