@@ -317,6 +317,48 @@ def test_louvain_seed_determinism() -> None:
     assert _run("analytics_louvain", graph, {"seed": 4}) == _run("analytics_louvain", graph, {"seed": 4})
 
 
+def _planted_partition(groups: int, size: int, seed: int) -> tuple[Graph, np.ndarray]:
+    """Random graph with ``groups`` planted groups: 8 edges inside per vertex, 1 between."""
+    rng = np.random.default_rng(seed)
+    n = groups * size
+    block = np.arange(n) // size
+    inner_src = rng.integers(0, n, 8 * n)
+    inner_dst = block[inner_src] * size + rng.integers(0, size, 8 * n)
+    cross_src, cross_dst = rng.integers(0, n, n), rng.integers(0, n, n)
+    src = np.concatenate([inner_src, cross_src])
+    dst = np.concatenate([inner_dst, cross_dst])
+    graph = build_graph(src, dst, rng.random(src.shape[0]) + 0.5, vid_type="int64", directed=False)
+    return graph, block[np.asarray(graph.ids, dtype=np.int64)]
+
+
+def test_louvain_parallel_sweeps_do_not_depend_on_threads() -> None:
+    """Sweeps over many vertices decide moves in parallel chunks: 1 and 3 thread blocks give
+    the same communities and the same community graph, and modularity reaches the planted one's."""
+    from graphmill.engine.algorithms._common import undirected_view
+    from graphmill.engine.algorithms.community import louvain_kernels as k
+
+    graph, planted = _planted_partition(300, 12, seed=5)
+    assert graph.n >= k.PARALLEL_ACTIVE
+    view = undirected_view(graph, keep_self=True)
+    strength = np.add.reduceat(view.wsum, view.ptr[:-1])
+    order = np.random.default_rng(3).permutation(graph.n).astype(np.int64)
+    results = [  # min_parallel=0: every chunk is decided by the thread blocks, however small
+        k.louvain_move(view.ptr, view.idx, view.wsum, strength, float(strength.sum()), order, 10, blocks, 0)
+        for blocks in (1, 3)
+    ]
+    assert np.array_equal(results[0][0], results[1][0])
+    assert results[0][1:] == results[1][1:]
+    dense = np.unique(results[0][0], return_inverse=True)[1].astype(np.int64)
+    ncomm = int(dense.max()) + 1
+    one, three = (k.aggregate(view.ptr, view.idx, view.wsum, dense, ncomm, b, 0) for b in (1, 3))
+    for a, b in zip(one, three, strict=True):
+        assert np.array_equal(a, b)
+    assert one[2].sum() == pytest.approx(view.wsum.sum())
+    out = _run("analytics_louvain", graph, {"is_directed": False, "seed": 3})
+    labels = np.array([graph.lookup(x) for x in out["LABEL"]])
+    assert modularity(graph, labels, graph.weights) >= modularity(graph, planted, graph.weights) - 0.01
+
+
 # -- InfoMap ---------------------------------------------------------------------------------------
 
 

@@ -143,7 +143,7 @@ def infomap(
         _, dense = np.unique(mod, return_inverse=True)
         nmod = int(dense.max()) + 1
         membership = dense[membership]
-        ptr, idx, f = aggregate(ptr, idx, f, dense.astype(np.int64), nmod)
+        ptr, idx, f = aggregate(ptr, idx, f, dense.astype(np.int64), nmod, threads())
         node_p = np.bincount(dense, weights=node_p, minlength=nmod).astype(np.float64)
         progress.log(f"level {level}: {nmod} modules")
     # the last graph has one node per module of ``membership``

@@ -12,6 +12,7 @@ from graphmill.engine.algorithms._common import (
     SEED,
     oriented,
     smallest_member,
+    threads,
     undirected_view,
 )
 from graphmill.engine.algorithms.base import MAX_ITERATIONS, AlgorithmSpec, Params, ParamSpec
@@ -36,7 +37,9 @@ def louvain(graph: Graph, *, outer: int, inner: int, seed: int, progress: Progre
 
     Each level moves vertices (in a ``seed``-shuffled order, at most ``inner`` sweeps) to the
     neighbouring community of largest modularity gain, then aggregates communities into
-    vertices; at most ``outer`` levels, fewer when a level moves nothing.
+    vertices; at most ``outer`` levels, fewer when a level moves nothing.  Large sweeps
+    decide their moves in parallel, chunk by chunk (``louvain_kernels._sweep``); the result
+    depends on the seed only, not on the thread count.
     """
     n = graph.n
     membership = np.arange(n, dtype=np.int64)
@@ -57,14 +60,14 @@ def louvain(graph: Graph, *, outer: int, inner: int, seed: int, progress: Progre
     for level in range(1, outer + 1):
         nodes = ptr.shape[0] - 1
         order = rng.permutation(nodes).astype(np.int64)
-        comm, sweeps, moves = k.louvain_move(ptr, idx, w, strength, two_m, order, inner)
+        comm, sweeps, moves = k.louvain_move(ptr, idx, w, strength, two_m, order, inner, threads())
         progress("computing", level / outer, f"level {level}: {moves} moves in {sweeps} sweeps")
         if moves == 0:
             break
         _, dense = np.unique(comm, return_inverse=True)
         ncomm = int(dense.max()) + 1
         membership = dense[membership]
-        ptr, idx, w = k.aggregate(ptr, idx, w, dense.astype(np.int64), ncomm)
+        ptr, idx, w = k.aggregate(ptr, idx, w, dense.astype(np.int64), ncomm, threads())
         strength = np.bincount(dense, weights=strength, minlength=ncomm)
         progress.log(f"level {level}: {ncomm} communities")
     return membership
