@@ -24,7 +24,13 @@ from graphmill.spark import SPARK_ALGORITHMS, check_supported
 from graphmill.spark.config import SparkConfig
 from graphmill.spark.context import SparkRun
 from graphmill.spark.graph import EdgeFile, VidType, read_graph
-from graphmill.spark.session import ServerSession, StageWatcher, elapsed_since, spark_session
+from graphmill.spark.session import (
+    ServerSession,
+    StageWatcher,
+    delete_checkpoints,
+    elapsed_since,
+    spark_session,
+)
 
 _ARROW_TYPES = {"int64": pa.int64(), "double": pa.float64(), "string": pa.large_string()}
 
@@ -120,8 +126,7 @@ def _run_in_own_session(
     started = time.perf_counter()
     with spark_session(config, group) as spark:
         sc = spark.sparkContext
-        staging = config.staging_dir or str(out_dir.parent / f".spark-{task.task_id}")
-        sc.setCheckpointDir(staging)
+        sc.setCheckpointDir(_staging(config, out_dir, task.task_id, progress))
         previous = _cancel_on_sigterm(sc, group)
         try:
             progress.log(
@@ -130,6 +135,20 @@ def _run_in_own_session(
             return _run_in_group(spark, task, sources, config, progress, group)
         finally:
             signal.signal(signal.SIGTERM, previous)
+            delete_checkpoints(spark)
+
+
+def _staging(config: SparkConfig, out_dir: Path, task_id: str, progress: Progress) -> str:
+    """Where the task's reliable checkpoints go: ``staging_dir``, else a folder beside its result."""
+    if config.staging_dir:
+        return config.staging_dir
+    staging = str(out_dir.parent / f".spark-{task_id}")
+    if not config.master.startswith("local"):
+        progress.log(
+            f"[spark] staging_dir is not set: checkpoints go to {staging}, a folder on this machine that "
+            "executors on other machines cannot share; set staging_dir to storage every executor reaches"
+        )
+    return staging
 
 
 def _run_in_group(
