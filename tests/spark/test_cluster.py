@@ -137,9 +137,11 @@ def test_graphx_and_dataframe_tasks_on_the_cluster_equal_the_local_engine(stack:
         for name, ttype, spec in (("wcc", "analytics_wcc", {}), ("lpa", "analytics_lpa", {"iterations": "6"}))
         for engine in ("local", "spark")
     ]
+    started = time.monotonic()
     with _Watch(stack.staging) as staging:
         job_id = _submit(client, tasks)
         job = wait_job(client, job_id, timeout_s=600)
+    print(f"cluster job: {time.monotonic() - started:.1f}s wall")
     assert job["status"] == 2, [(t, _logs(client, job_id, t["id"])) for t in job["tasks"]]
     ids = {t["name"]: t["id"] for t in job["tasks"]}
     for name in ("wcc", "lpa"):
@@ -148,6 +150,8 @@ def test_graphx_and_dataframe_tasks_on_the_cluster_equal_the_local_engine(stack:
         assert spark_rows == _rows(client, job_id, ids[f"{name}_local"]), name
 
     wcc_log, lpa_log = (_logs(client, job_id, ids[f"{n}_spark"]) for n in ("wcc", "lpa"))
+    for name, log in (("wcc", wcc_log), ("lpa", lpa_log)):  # the figures bench/SPARK.md quotes
+        print(name, [line for line in log if re.search(r" up in |^Spark ran |^finished in ", line)])
     assert "implementation: GraphX (ConnectedComponents)" in wcc_log, wcc_log
     # Spark's status tracker saw the stages the executors ran (the stage watcher's count).
     assert all(re.search(r"Spark ran [1-9]\d* stages", " ".join(log)) for log in (wcc_log, lpa_log))
