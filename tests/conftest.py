@@ -45,6 +45,16 @@ class S3Server:
             allow_bucket_deletion=True,
         )
 
+    def settings_fields(self) -> dict[str, Any]:
+        """``Settings`` fields that point graphmill (and Spark's S3A) at this server."""
+        from graphmill.config import S3Settings
+
+        return {
+            "s3": S3Settings(endpoint_url=self.endpoint, region="us-east-1", allow_http=True),
+            "aws_access_key_id": "testing",
+            "aws_secret_access_key": "testing",
+        }
+
     def new_bucket(self) -> str:
         name = f"gm-{uuid.uuid4().hex[:12]}"
         self.admin().create_dir(name)

@@ -23,10 +23,10 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 SPARK_TOML = '[spark]\nmaster = "local[2]"\ndriver_memory = "768m"\npartitions = 2\n'
 
 
-def spark_settings(data: Path, toml: str, *, seed: int, vertices: int, edges: int) -> Settings:
-    """Settings with ``toml`` as graphmill.toml and a random graph as ``g.parquet`` in the files root."""
+def spark_settings(data: Path, toml: str, *, seed: int, vertices: int, edges: int, **more: Any) -> Settings:
+    """Settings (``more`` added) with ``toml`` as graphmill.toml and a random graph as ``g.parquet`` in the files root."""
     (data / "graphmill.toml").write_text(toml)
-    settings = Settings(data_dir=data, max_running_jobs=2)
+    settings = Settings(data_dir=data, max_running_jobs=2, **more)
     rng = np.random.default_rng(seed)
     files = settings.resolved_files_root
     files.mkdir(parents=True)

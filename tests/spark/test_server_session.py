@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 
 from graphmill.api.app import create_app
 from graphmill.config import Settings
+from tests.conftest import S3Server
 from tests.helpers import local_task, login, wait_job
 from tests.spark.test_api import FORM, _progress_lines, logs, make_job, sample, spark_settings
 
@@ -33,8 +34,16 @@ DRIVER_LINE = re.compile(r"the server's Spark driver process (\d+) runs the task
 ENDLESS = {"engine": "spark", "iterations": "100000", "variant": "graphalytics"}
 
 
-def _settings(data: Path) -> Settings:
-    return spark_settings(data, SPARK_TOML, seed=7, vertices=200, edges=1500)
+def _settings(data: Path, s3: S3Server) -> Settings:
+    # graphmill's S3 settings, which Spark's S3A connector is given too (as spark.hadoop.fs.s3a.*).
+    return spark_settings(
+        data,
+        SPARK_TOML,
+        seed=7,
+        vertices=200,
+        edges=1500,
+        **s3.settings_fields(),
+    )
 
 
 #: Every driver process a test saw (with its JVM): all must be gone once the server has stopped.
@@ -42,8 +51,8 @@ _DRIVERS: list[psutil.Process] = []
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    with TestClient(create_app(_settings(tmp_path_factory.mktemp("data")))) as c:
+def client(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server) -> Iterator[TestClient]:
+    with TestClient(create_app(_settings(tmp_path_factory.mktemp("data"), s3_server))) as c:
         login(c)
         yield c
     # The server's shutdown stops the driver it owns (checked here: a server of its own would
@@ -123,6 +132,31 @@ def test_cancel_stops_the_task_and_keeps_the_session(client: TestClient) -> None
     next_id, after = _run(client, "analytics_pagerank", {"engine": "spark"})
     assert after["status"] == 2, after
     assert _found(APP_LINE, _task_lines(client, next_id, after)) == running_app
+
+
+def test_s3_source_without_the_s3a_jars_fails_naming_them(client: TestClient, s3_server: S3Server) -> None:
+    """An s3:// datasource is read by Spark itself (s3a://); without hadoop-aws the task says which jars to add."""
+    bucket = s3_server.new_bucket()
+    with s3_server.admin().open_output_stream(f"{bucket}/in/e.csv") as out:
+        out.write(b"1,2\n2,3\n")
+    task = {
+        "id": "w",
+        "type": "analytics_wcc",
+        "spec": {"engine": "spark"},
+        "datasource": {"type": "hdfs", "spec": {"hdfsName": "lake", "path": "in/e.csv"}},
+    }
+    lake = [{"type": "hdfs", "name": "lake", "spec": {"url": f"s3://{bucket}"}}]
+    r = client.post("/api-open/v1/workflows", json={"schema": {"datasources": lake, "tasks": [task]}})
+    job_id = client.post(f"/api-open/v1/workflows/{r.json()['data']['id']}/jobs", json={}).json()["data"][
+        "id"
+    ]
+    done = wait_job(client, job_id, timeout_s=120)
+    assert done["status"] == 3, done
+    text = " ".join(logs(client, job_id, "w"))
+    assert f"cannot read s3a://{bucket}/in/e.csv: Spark has no S3A connector" in text, text
+    assert "S3AFileSystem not found" in text
+    assert re.search(r"Add hadoop-aws-3\.\d+\.\d+\.jar \(the Hadoop version of this pyspark\)", text), text
+    assert "to 'jars' in the [spark] table of graphmill.toml" in text
 
 
 def test_killed_driver_fails_its_task_and_the_next_gets_a_new_one(client: TestClient) -> None:

@@ -37,6 +37,7 @@ from graphmill.service.estimate import InputSize, estimate_bytes
 from graphmill.service.graphs import GraphRouter
 from graphmill.spark import choose_engine, requested_engine
 from graphmill.spark.config import SparkConfig
+from graphmill.spark.s3a import s3a_conf
 from graphmill.worker.plan import NebulaScan, QueryPlan, RemoteInput, TaskPlan, WriteBackPlan
 from graphmill.workflow.dag import topological_order
 from graphmill.workflow.params import QUERY_PARAMS_KEY
@@ -93,7 +94,8 @@ class Planner:
         self.graphstore = sources.embedded
         self.graphstore_root = settings.graph_dir.resolve()
         self.files_root = settings.resolved_files_root
-        self.spark_config = spark_config or SparkConfig()
+        # Spark reads s3:// datasources itself (as s3a://) with the same S3 settings as the server.
+        self.spark_config = (spark_config or SparkConfig()).with_defaults(s3a_conf(self.fs_config.s3))
         self.catalog = EngineCatalog()
         # A job's schema never changes: parse it once for all of its tasks, not once per task.
         self._parsed: OrderedDict[int, WorkflowSchema] = OrderedDict()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -70,8 +70,17 @@ class SparkConfig:
     checkpoint_every: int = 5
     session: Literal["job", "server"] = "job"
     server_tasks: int = 1
-    conf: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    #: Not in repr: it may hold credentials (``spark.hadoop.fs.s3a.secret.key``).
+    conf: tuple[tuple[str, str], ...] = field(default_factory=tuple, repr=False)
     graphx: bool = True
+
+    def with_defaults(self, defaults: Mapping[str, str]) -> SparkConfig:
+        """This config with ``defaults`` added to ``conf`` where ``conf`` does not set the key itself."""
+        own = dict(self.conf)
+        added = {key: value for key, value in defaults.items() if key not in own}
+        if not added:
+            return self
+        return replace(self, conf=tuple(sorted({**own, **added}.items())))
 
     def local_footprint_bytes(self) -> int:
         """Memory a Spark task takes on this machine: the driver's heap, JVM overhead, the Python side."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from graphmill import errors
+from graphmill.spark.s3a import missing_connector
 
 VidType = Literal["string", "int64"]
 Column = str | int
@@ -122,6 +123,15 @@ def _csv_header(spark: Any, source: EdgeFile, path: str) -> bool:
     return not _looks_int(first[0]) and _looks_int(second[0])
 
 
+def _first_reason(text: str) -> str:
+    """The Java exception's own line (py4j puts "An error occurred while calling oN.parquet." first)."""
+    lines = [line.strip(" :") for line in text.splitlines() if line.strip(" :")]
+    for line in lines:
+        if not line.startswith("An error occurred while calling"):
+            return line
+    return lines[0] if lines else "unknown error"
+
+
 def _read_one(spark: Any, source: EdgeFile, weighted: bool) -> Any:
     from pyspark.sql import functions as F
 
@@ -132,8 +142,10 @@ def _read_one(spark: Any, source: EdgeFile, weighted: bool) -> Any:
             frame = spark.read.parquet(path)
         else:
             frame = spark.read.csv(path, header=_csv_header(spark, source, path), inferSchema=False)
-    except Exception as exc:  # AnalysisException: missing path, unreadable file
-        raise errors.TaskFailed(f"cannot read edges from {path}: {str(exc).splitlines()[0]}") from None
+    except Exception as exc:  # AnalysisException: missing path, unreadable file; Py4JJavaError
+        text = str(exc)
+        hint = missing_connector(path, text)
+        raise errors.TaskFailed(hint or f"cannot read edges from {path}: {_first_reason(text)}") from None
     columns = list(frame.columns)
     src = _pick(columns, source.src, path, "source vertex")
     dst = _pick(columns, source.dst, path, "destination vertex")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import signal
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,13 +19,20 @@ from typing import Any
 
 import pyarrow as pa
 
+from graphmill import errors
 from graphmill.engine.base import Progress
 from graphmill.engine.results import FloatFormat, ResultManifest, write_result
 from graphmill.spark import SPARK_ALGORITHMS, check_supported
 from graphmill.spark.config import SparkConfig
 from graphmill.spark.context import SparkRun
 from graphmill.spark.graph import EdgeFile, VidType, read_graph
-from graphmill.spark.session import ServerSession, StageWatcher, elapsed_since, spark_session
+from graphmill.spark.session import (
+    ServerSession,
+    StageWatcher,
+    delete_checkpoints,
+    elapsed_since,
+    spark_session,
+)
 
 _ARROW_TYPES = {"int64": pa.int64(), "double": pa.float64(), "string": pa.large_string()}
 
@@ -43,8 +51,8 @@ class SparkTask:
     vid_type: VidType | None
 
 
-class Cancelled(Exception):
-    """SIGTERM arrived: the task's Spark jobs were cancelled."""
+class Cancelled(errors.TaskFailed):
+    """SIGTERM arrived: the task's Spark jobs were cancelled and its application stopped."""
 
 
 def _algorithm(task_type: str) -> Any:
@@ -120,16 +128,33 @@ def _run_in_own_session(
     started = time.perf_counter()
     with spark_session(config, group) as spark:
         sc = spark.sparkContext
-        staging = config.staging_dir or str(out_dir.parent / f".spark-{task.task_id}")
-        sc.setCheckpointDir(staging)
-        previous = _cancel_on_sigterm(sc, group)
+        sc.setCheckpointDir(_staging(config, out_dir, task.task_id, progress))
         try:
-            progress.log(
-                f"Spark {spark.version} application {sc.applicationId} up in {elapsed_since(started)}"
-            )
-            return _run_in_group(spark, task, sources, config, progress, group)
+            with _CancelOnSigterm(spark, group) as cancel:
+                progress.log(
+                    f"Spark {spark.version} application {sc.applicationId} up in {elapsed_since(started)}"
+                )
+                try:
+                    return _run_in_group(spark, task, sources, config, progress, group)
+                except Exception:
+                    if cancel.requested.is_set():  # the stopped application failed the running job
+                        raise Cancelled("stopped by cancel") from None
+                    raise
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            delete_checkpoints(spark)
+
+
+def _staging(config: SparkConfig, out_dir: Path, task_id: str, progress: Progress) -> str:
+    """Where the task's reliable checkpoints go: ``staging_dir``, else a folder beside its result."""
+    if config.staging_dir:
+        return config.staging_dir
+    staging = str(out_dir.parent / f".spark-{task_id}")
+    if not config.master.startswith("local"):
+        progress.log(
+            f"[spark] staging_dir is not set: checkpoints go to {staging}, a folder on this machine that "
+            "executors on other machines cannot share; set staging_dir to storage every executor reaches"
+        )
+    return staging
 
 
 def _run_in_group(
@@ -172,20 +197,40 @@ def run_on_session(
     return _to_arrow(frame, task, graph.vid_type)
 
 
-def _cancel_on_sigterm(sc: Any, group: str) -> Any:
-    """On SIGTERM (graphmill's cancel) cancel the task's Spark jobs, then leave.
+class _CancelOnSigterm:
+    """While open, SIGTERM (graphmill's cancel) cancels the task's Spark jobs and stops its application.
 
-    The worker is SIGKILLed after its grace period anyway; cancelling first lets a cluster
-    free the executors' running tasks at once instead of when the driver's connection drops.
+    The work is done by a thread: the signal lands while the main thread may be inside a py4j
+    call, and a py4j call from the handler itself would re-enter that connection ("reentrant
+    call"), fail, and cancel nothing.  pyspark gives each thread a connection of its own.
+    Stopping the application makes a cluster free its executors at once; the main thread's
+    running job then fails, and so does its next Spark call, which ends the task.  The worker
+    is SIGKILLed after its grace period anyway.
     """
 
-    def handler(signum: int, frame: FrameType | None) -> None:
-        try:
-            sc.cancelJobGroup(group)
-        finally:
-            raise Cancelled("stopped by cancel")
+    def __init__(self, spark: Any, group: str) -> None:
+        self._spark = spark
+        self._group = group
+        self.requested = threading.Event()
+        self._previous: Any = None
 
-    return signal.signal(signal.SIGTERM, handler)
+    def _stop(self) -> None:
+        try:
+            self._spark.sparkContext.cancelJobGroup(self._group)
+        finally:
+            self._spark.stop()
+
+    def _handler(self, signum: int, frame: FrameType | None) -> None:
+        if not self.requested.is_set():
+            self.requested.set()
+            threading.Thread(target=self._stop, name="spark-cancel", daemon=True).start()
+
+    def __enter__(self) -> _CancelOnSigterm:
+        self._previous = signal.signal(signal.SIGTERM, self._handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGTERM, self._previous)
 
 
 __all__ = ["Cancelled", "SparkTask", "job_group", "run_on_session", "run_spark_task"]

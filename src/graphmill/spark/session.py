@@ -39,10 +39,13 @@ def _build_session(config: SparkConfig, app_name: str) -> Any:
     # The JVM must not read a terminal, and must die with this process (pyspark's gateway
     # exits when its stdin, our pipe, closes).
     os.environ.setdefault("PYSPARK_SUBMIT_ARGS", "pyspark-shell")
-    if config.master.startswith("local"):
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # every socket of the JVM on loopback
+    settings = config.spark_conf()
+    # Every socket of the JVM on the driver's bind address (loopback for local[N]), not only
+    # the RPC ones: Spark otherwise binds the rest to the address its host name resolves to.
+    if bind := settings.get("spark.driver.bindAddress"):
+        os.environ.setdefault("SPARK_LOCAL_IP", bind)
     builder = SparkSession.builder.appName(app_name)
-    for key, value in config.spark_conf().items():
+    for key, value in settings.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
@@ -78,6 +81,23 @@ def open_server_session(config: SparkConfig) -> ServerSession:
     staging = config.staging_dir or tempfile.mkdtemp(prefix="graphmill-spark-")
     spark.sparkContext.setCheckpointDir(staging)
     return ServerSession(spark, staging, up_s=time.perf_counter() - started)
+
+
+def delete_checkpoints(spark: Any) -> None:
+    """Remove the application's checkpoint folder (a uuid folder under the checkpoint dir), on any file system.
+
+    Spark leaves it behind when the application stops; through Hadoop's FileSystem API the
+    same call clears a local, ``hdfs://`` or ``s3a://`` staging directory.
+    """
+    sc = spark.sparkContext
+    try:
+        folder = sc._jsc.sc().getCheckpointDir()
+        if folder.isEmpty():
+            return
+        path = sc._jvm.org.apache.hadoop.fs.Path(folder.get())
+        path.getFileSystem(sc._jsc.hadoopConfiguration()).delete(path, True)
+    except Exception:  # the JVM is going (a cancel): the worker's clean-up removes a local folder
+        return
 
 
 def running_jobs(spark: Any, group: str) -> list[int]:

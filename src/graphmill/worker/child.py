@@ -304,6 +304,7 @@ def run_plan(plan: TaskPlan, reporter: _Reporter, shared_spark: Any = None) -> b
         reporter.send("error", f"{type(exc).__name__}: {exc}"[:_MAX_MESSAGE_CHARS])
     finally:
         shutil.rmtree(plan.out_dir.parent / f".staging-{plan.task_id}", ignore_errors=True)
+        shutil.rmtree(plan.out_dir.parent / f".spark-{plan.task_id}", ignore_errors=True)
     return False
 
 

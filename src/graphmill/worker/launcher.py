@@ -60,6 +60,7 @@ class ProcessLauncher:
         out_dir = self.planner.out_dir(job.id, task.id)
         shutil.rmtree(out_dir, ignore_errors=True)
         shutil.rmtree(out_dir.parent / f".staging-{task.id}", ignore_errors=True)
+        shutil.rmtree(out_dir.parent / f".spark-{task.id}", ignore_errors=True)
 
     async def close(self) -> None:
         """Stop the idle worker processes and the Spark driver (running tasks are stopped by the runner first)."""
