@@ -158,6 +158,13 @@ def test_cancel_stops_the_spark_job_and_its_jvm(client: TestClient) -> None:
     while _alive(jvms):
         assert time.monotonic() - started < 10.0, "the Spark JVM outlived the cancel"
         time.sleep(0.05)
+    # The cancel reached Spark (its job group, from a thread: not from the signal handler,
+    # which would call the JVM on the main thread's busy py4j connection: "reentrant call").
+    lines = logs(client, job_id, task_id)
+    assert any(line.startswith("cancelled Spark job group graphmill-") for line in lines), lines
+    text = "\n".join(lines)
+    for error in ("reentrant", "Traceback", "Py4J", "py4j"):
+        assert error not in text, lines
 
 
 def _alive(pids: set[int]) -> set[int]:

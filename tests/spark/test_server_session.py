@@ -26,7 +26,9 @@ from tests.spark.test_api import FORM, _progress_lines, logs, make_job, sample, 
 #: The first test pays the driver's JVM start and, on a fresh cache, the GraphX helper's compile.
 pytestmark = pytest.mark.timeout(600)
 
-SPARK_TOML = '[spark]\nmaster = "local[2]"\ndriver_memory = "768m"\npartitions = 2\nsession = "server"\n'
+SPARK_TOML = (
+    '[spark]\nmaster = "local[2]"\ndriver_memory = "768m"\npartitions = 2\nsession = "server"\nserver_tasks = 2\n'
+)
 APP_LINE = re.compile(r"Spark 4\.\S+ application (local-\d+) \(server session")
 DRIVER_LINE = re.compile(r"the server's Spark driver process (\d+) runs the task")
 #: PageRank that does not converge by itself: it runs until cancelled (or its driver dies).
@@ -123,6 +125,50 @@ def test_cancel_stops_the_task_and_keeps_the_session(client: TestClient) -> None
     next_id, after = _run(client, "analytics_pagerank", {"engine": "spark"})
     assert after["status"] == 2, after
     assert _found(APP_LINE, _task_lines(client, next_id, after)) == running_app
+
+
+def _status(client: TestClient, job_id: int) -> int:
+    return int(client.get(f"/api-open/v1/jobs/{job_id}").json()["data"]["status"])
+
+
+def _cancel(client: TestClient, *job_ids: int) -> None:
+    for job_id in job_ids:
+        client.put(f"/api-open/v1/jobs/{job_id}/cancel", headers=FORM)
+    for job_id in job_ids:
+        assert wait_job(client, job_id, timeout_s=30)["status"] == 4
+
+
+def test_admission_charges_the_driver_once_and_each_task_its_share(client: TestClient) -> None:
+    """Two server-mode tasks run together when the budget holds one driver and two task shares;
+    with room for one share only, the next waits in Preparing until memory frees up."""
+    service = client.app.state.service  # type: ignore[attr-defined]
+    runner = service.runner
+    driver = service.planner.spark_config.local_footprint_bytes()
+    first_id, first_task = _start_endless(client)
+    estimate = service.store.get_job(first_id).tasks[0].estimated_bytes
+    share = estimate - driver
+    assert 0 < share < driver // 4  # what a task adds is small next to a whole driver
+    assert runner.resident_bytes == {"spark-driver": driver}
+    assert runner.reserved_bytes == share
+    saved = runner.memory_budget_bytes, service.memory_budget_bytes
+    try:
+        # Room for the driver and two shares, far from two drivers: both tasks run together.
+        runner.memory_budget_bytes = service.memory_budget_bytes = driver + 2 * share + 2**20
+        second_id, _ = _start_endless(client)
+        assert _status(client, first_id) == _status(client, second_id) == 1
+        assert runner.reserved_bytes == 2 * share
+        _cancel(client, second_id)
+        # Room for the driver and one share: a second task waits until the first ends.
+        runner.memory_budget_bytes = service.memory_budget_bytes = driver + share + 2**20
+        waiting = make_job(client, [local_task("pr", "analytics_pagerank", "g.parquet", ENDLESS)])["data"]["id"]
+        time.sleep(1.5)  # the scheduler looks for work at least once a second
+        assert _status(client, waiting) == 0
+        assert _status(client, first_id) == 1
+        _cancel(client, first_id)
+        assert wait_job(client, waiting, until={1}, timeout_s=30)["status"] == 1
+        _cancel(client, waiting)
+    finally:
+        runner.memory_budget_bytes, service.memory_budget_bytes = saved
 
 
 def test_killed_driver_fails_its_task_and_the_next_gets_a_new_one(client: TestClient) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import signal
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,8 +19,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from graphmill.engine.base import Progress
+from graphmill.engine.base import Phase, Progress
 from graphmill.engine.results import FloatFormat, ResultManifest, write_result
+from graphmill.errors import TaskFailed
 from graphmill.spark import SPARK_ALGORITHMS, check_supported
 from graphmill.spark.config import SparkConfig
 from graphmill.spark.context import SparkRun
@@ -43,8 +45,8 @@ class SparkTask:
     vid_type: VidType | None
 
 
-class Cancelled(Exception):
-    """SIGTERM arrived: the task's Spark jobs were cancelled."""
+class Cancelled(TaskFailed):
+    """SIGTERM arrived: the task's Spark jobs were cancelled (reported without a traceback)."""
 
 
 def _algorithm(task_type: str) -> Any:
@@ -122,14 +124,33 @@ def _run_in_own_session(
         sc = spark.sparkContext
         staging = config.staging_dir or str(out_dir.parent / f".spark-{task.task_id}")
         sc.setCheckpointDir(staging)
-        previous = _cancel_on_sigterm(sc, group)
-        try:
+        with _SigtermCancel(sc, group, progress) as cancel:
             progress.log(
                 f"Spark {spark.version} application {sc.applicationId} up in {elapsed_since(started)}"
             )
-            return _run_in_group(spark, task, sources, config, progress, group)
-        finally:
-            signal.signal(signal.SIGTERM, previous)
+            try:
+                return _run_in_group(spark, task, sources, config, _Stoppable(progress, cancel), group)
+            except Exception:
+                if cancel.requested.is_set():  # the cancelled job's error is how the cancel stopped it
+                    raise Cancelled("stopped by cancel") from None
+                raise
+
+
+class _Stoppable:
+    """The task's ``Progress``; once a cancel was asked for, the next report stops the task."""
+
+    def __init__(self, progress: Progress, cancel: _SigtermCancel) -> None:
+        self._progress = progress
+        self._cancel = cancel
+
+    def log(self, message: str) -> None:
+        self._progress.log(message)
+
+    def __call__(self, phase: Phase, done: float | None, message: str) -> None:
+        if not self._cancel.requested.is_set():
+            self._progress(phase, done, message)
+        elif threading.current_thread() is threading.main_thread():  # not the stage watcher's
+            raise Cancelled("stopped by cancel")
 
 
 def _run_in_group(
@@ -172,20 +193,46 @@ def run_on_session(
     return _to_arrow(frame, task, graph.vid_type)
 
 
-def _cancel_on_sigterm(sc: Any, group: str) -> Any:
-    """On SIGTERM (graphmill's cancel) cancel the task's Spark jobs, then leave.
+class _SigtermCancel:
+    """graphmill's cancel (SIGTERM) in job mode: the task's Spark jobs are cancelled from a thread.
 
-    The worker is SIGKILLed after its grace period anyway; cancelling first lets a cluster
-    free the executors' running tasks at once instead of when the driver's connection drops.
+    A signal handler runs on the main thread, which is usually waiting inside a py4j call:
+    calling the JVM from the handler would reuse that thread's py4j connection mid-answer
+    ("reentrant call").  The handler only wakes a thread that already holds a connection of
+    its own, and the main thread's Spark call then ends with the cancelled job's error.  The
+    worker is SIGKILLed after its grace period anyway; cancelling first lets a cluster free
+    the executors' running tasks at once instead of when the driver's connection drops.
     """
 
-    def handler(signum: int, frame: FrameType | None) -> None:
-        try:
-            sc.cancelJobGroup(group)
-        finally:
-            raise Cancelled("stopped by cancel")
+    def __init__(self, sc: Any, group: str, progress: Progress) -> None:
+        self._sc = sc
+        self._group = group
+        self._progress = progress
+        self.requested = threading.Event()
+        self._wake = threading.Event()  # a cancel, or the task's end
+        self._thread = threading.Thread(target=self._wait, name="spark-cancel", daemon=True)
+        self._previous: Any = None
 
-    return signal.signal(signal.SIGTERM, handler)
+    def __enter__(self) -> _SigtermCancel:
+        self._thread.start()
+        self._previous = signal.signal(signal.SIGTERM, self._handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGTERM, self._previous)
+        self._wake.set()
+
+    def _handler(self, signum: int, frame: FrameType | None) -> None:
+        self.requested.set()  # no JVM call here: see the class docstring
+        self._wake.set()
+
+    def _wait(self) -> None:
+        self._sc.statusTracker()  # opens this thread's py4j connection now, not when cancelling
+        self._wake.wait()
+        if not self.requested.is_set():
+            return
+        self._sc.cancelJobGroup(self._group)
+        self._progress.log(f"cancelled Spark job group {self._group}")
 
 
 __all__ = ["Cancelled", "SparkTask", "job_group", "run_on_session", "run_spark_task"]
