@@ -26,9 +26,7 @@ from tests.spark.test_api import FORM, _progress_lines, logs, make_job, sample, 
 #: The first test pays the driver's JVM start and, on a fresh cache, the GraphX helper's compile.
 pytestmark = pytest.mark.timeout(600)
 
-SPARK_TOML = (
-    '[spark]\nmaster = "local[2]"\ndriver_memory = "768m"\npartitions = 2\nsession = "server"\nserver_tasks = 2\n'
-)
+SPARK_TOML = '[spark]\nmaster = "local[2]"\ndriver_memory = "768m"\npartitions = 2\nsession = "server"\nserver_tasks = 2\n'
 APP_LINE = re.compile(r"Spark 4\.\S+ application (local-\d+) \(server session")
 DRIVER_LINE = re.compile(r"the server's Spark driver process (\d+) runs the task")
 #: PageRank that does not converge by itself: it runs until cancelled (or its driver dies).
@@ -144,7 +142,7 @@ def test_admission_charges_the_driver_once_and_each_task_its_share(client: TestC
     service = client.app.state.service  # type: ignore[attr-defined]
     runner = service.runner
     driver = service.planner.spark_config.local_footprint_bytes()
-    first_id, first_task = _start_endless(client)
+    first_id, _ = _start_endless(client)
     estimate = service.store.get_job(first_id).tasks[0].estimated_bytes
     share = estimate - driver
     assert 0 < share < driver // 4  # what a task adds is small next to a whole driver
@@ -160,7 +158,8 @@ def test_admission_charges_the_driver_once_and_each_task_its_share(client: TestC
         _cancel(client, second_id)
         # Room for the driver and one share: a second task waits until the first ends.
         runner.memory_budget_bytes = service.memory_budget_bytes = driver + share + 2**20
-        waiting = make_job(client, [local_task("pr", "analytics_pagerank", "g.parquet", ENDLESS)])["data"]["id"]
+        endless = [local_task("pr", "analytics_pagerank", "g.parquet", ENDLESS)]
+        waiting = make_job(client, endless)["data"]["id"]
         time.sleep(1.5)  # the scheduler looks for work at least once a second
         assert _status(client, waiting) == 0
         assert _status(client, first_id) == 1
