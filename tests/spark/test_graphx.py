@@ -146,8 +146,8 @@ def test_graphx_rounds_are_checkpointed_every_n_rounds(
     _assert_same(_local_table("analytics_wcc", {}, graphs["int"], tmp_path / "local"), table)
     rounds = sum(1 for _, _, m in progress.events if m.startswith("WCC iteration "))
     assert rounds >= 2
-    # Graph.checkpoint writes the vertices and the edges of every second round's graph.
-    assert len(written() - before) >= 2 * (rounds // TEST_CONFIG.checkpoint_every)
+    # Graph.checkpoint writes every second round's vertices (its edges when a later job reads them).
+    assert len(written() - before) >= rounds // TEST_CONFIG.checkpoint_every
 
 
 def test_graphx_off_runs_the_dataframe_implementation(
