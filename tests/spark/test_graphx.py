@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +44,15 @@ def cache(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(
-    spark: Any, task_type: str, raw: dict[str, object], source: EdgeSource, *, use_graphx: bool = True
+    spark: Any,
+    task_type: str,
+    raw: dict[str, object],
+    source: EdgeSource,
+    *,
+    use_graphx: bool = True,
+    progress: RecordingProgress | None = None,
 ) -> tuple[Any, list[str]]:
-    progress = RecordingProgress()
+    progress = progress or RecordingProgress()
     config = dataclasses.replace(TEST_CONFIG, graphx=use_graphx)
     return _spark_table(spark, task_type, raw, source, config, progress), progress.lines
 
@@ -53,10 +60,10 @@ def _run(
 CASES = [
     ("analytics_pagerank", {}, "int", "GraphX (PageRank"),
     ("analytics_pagerank", {"is_directed": False, "iterations": 50, "eps": 0.05}, "str", "GraphX (PageRank"),
-    ("analytics_wcc", {}, "str", "GraphX (ConnectedComponents)"),
-    ("analytics_scc", {}, "int", "GraphX (StronglyConnectedComponents)"),
-    ("analytics_scc", {}, "str", "GraphX (StronglyConnectedComponents)"),
-    ("analytics_bfs", {"root": "2"}, "int", "GraphX (ShortestPaths"),
+    ("analytics_wcc", {}, "str", "GraphX (ConnectedComponents rounds"),
+    ("analytics_scc", {}, "int", "GraphX (StronglyConnectedComponents rounds)"),
+    ("analytics_scc", {}, "str", "GraphX (StronglyConnectedComponents rounds)"),
+    ("analytics_bfs", {"root": "2"}, "int", "GraphX (BFS rounds"),
     ("analytics_bfs", {"root": "v002", "variant": "graphalytics", "is_directed": False}, "str", "GraphX"),
     ("analytics_lpa", {"iterations": 6, "variant": "graphalytics"}, "str", "GraphX (CDLP rounds"),
     ("analytics_triangle_count", {"opt": 1}, "int", "GraphX (TriangleCount)"),
@@ -105,9 +112,42 @@ def test_graphx_equals_local_engine(
     chosen: str,
 ) -> None:
     source = graphs[ids]
-    table, logs = _run(spark, task_type, raw, source)
+    progress = RecordingProgress()
+    table, logs = _run(spark, task_type, raw, source, progress=progress)
     _assert_same(_local_table(task_type, raw, source, tmp_path / "local"), table)
     assert any(line.startswith(f"implementation: {chosen}") for line in logs), logs
+    rounds = ROUNDS.get(task_type)
+    if rounds is not None:  # the iterative ones report every round, the last one changing nothing
+        reported = [m for _, _, m in progress.events if m.startswith(f"{rounds} iteration ")]
+        assert reported[0].startswith(f"{rounds} iteration 1,"), reported
+        assert len(reported) >= 2
+        assert re.search(r"[,:] 0 (labels|vertices) ", reported[-1]), reported
+    if task_type == "analytics_triangle_count" and chosen.startswith("GraphX"):
+        passes = [m for _, _, m in progress.events if m.startswith("TriangleCount pass")]
+        assert [m.split(":")[0] for m in passes] == ["TriangleCount pass 1 of 2", "TriangleCount pass 2 of 2"]
+
+
+#: The progress name of the algorithms whose GraphX rounds are driven (and reported) one by one.
+ROUNDS = {"analytics_wcc": "WCC", "analytics_scc": "SCC", "analytics_bfs": "BFS"}
+
+
+def test_graphx_rounds_are_checkpointed_every_n_rounds(
+    spark: Any, cache: Path, graphs: dict[str, EdgeSource], tmp_path: Path
+) -> None:
+    """WCC's rounds write a reliable checkpoint every ``checkpoint_every`` (2 here) rounds."""
+    folder = Path(spark.sparkContext.getCheckpointDir().removeprefix("file:"))
+
+    def written() -> set[Path]:
+        return {p for p in folder.rglob("rdd-*") if p.is_dir()}
+
+    before = written()
+    progress = RecordingProgress()
+    table, _ = _run(spark, "analytics_wcc", {}, graphs["int"], progress=progress)
+    _assert_same(_local_table("analytics_wcc", {}, graphs["int"], tmp_path / "local"), table)
+    rounds = sum(1 for _, _, m in progress.events if m.startswith("WCC iteration "))
+    assert rounds >= 2
+    # Graph.checkpoint writes every second round's vertices (its edges when a later job reads them).
+    assert len(written() - before) >= rounds // TEST_CONFIG.checkpoint_every
 
 
 def test_graphx_off_runs_the_dataframe_implementation(

@@ -201,16 +201,24 @@ def test_louvain_separable_graph_equals_local_engine(spark: Any, tmp_path: Path)
 
 
 def test_weighted_walks_are_valid_and_follow_the_weights(spark: Any, tmp_path: Path) -> None:
-    """Weighted draws are not bit-equal to the local engine's: walk validity and step frequencies instead."""
-    # Hub 0 -> 1 (weight 1) or 2 (weight 3); 1, 2 and 4 lead back to 0; 3 has no out-edge.
-    src = [0, 0, 1, 2, 2, 4]
-    dst = [1, 2, 0, 0, 3, 0]
-    w = [1.0, 3.0, 1.0, 1.0, 1.0, 5.0]
+    """Weighted draws are not bit-equal to the local engine's: walk validity and step frequencies instead.
+
+    Five copies of one small graph give 150 draws at the hubs in 30 epochs (each epoch is a
+    round of Spark jobs: 150 epochs of one copy cost minutes under load for the same draws).
+    """
+    # Hub h -> h+1 (weight 1) or h+2 (weight 3); h+1, h+2 and h+4 lead back to h; h+3 has no out-edge.
+    src: list[int] = []
+    dst: list[int] = []
+    w: list[float] = []
+    for hub in range(0, 50, 10):
+        src += [hub, hub, hub + 1, hub + 2, hub + 2, hub + 4]
+        dst += [hub + 1, hub + 2, hub, hub, hub + 3, hub]
+        w += [1.0, 3.0, 1.0, 1.0, 1.0, 5.0]
     source = _edges(tmp_path / "hub.parquet", src, dst, w)
-    raw: dict[str, object] = {"is_weighted": True, "epoch": 150, "step": 2, "p": 1.0, "q": 1.0, "seed": 2}
+    raw: dict[str, object] = {"is_weighted": True, "epoch": 30, "step": 2, "p": 1.0, "q": 1.0, "seed": 2}
     table = _spark_table(spark, "analytics_node2vec", raw, source)
     assert table.column_names == ["VID0", "VID1", "VID2"]
-    assert table.num_rows == 5 * 150
+    assert table.num_rows == 25 * 30
     edges = set(zip(src, dst, strict=True))
     firsts = Counter[int]()
     for row in table.to_pylist():
@@ -219,8 +227,9 @@ def test_weighted_walks_are_valid_and_follow_the_weights(spark: Any, tmp_path: P
         assert walk[: len(present)] == present  # nulls only after the end
         assert all(pair in edges for pair in itertools.pairwise(present))
         if len(present) < 3:
-            assert present[-1] == 3  # only the vertex without out-edges ends a walk
-        if walk[0] == 0:
-            firsts[walk[1]] += 1
+            assert present[-1] % 10 == 3  # only the vertices without out-edges end a walk
+        if walk[0] % 10 == 0:
+            firsts[walk[1] - walk[0]] += 1
+    assert firsts[1] + firsts[2] == 150
     share = firsts[2] / (firsts[1] + firsts[2])
     assert 0.75 - 0.12 < share < 0.75 + 0.12, firsts  # 150 draws: 3 standard deviations

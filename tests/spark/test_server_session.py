@@ -27,7 +27,7 @@ from tests.spark.test_api import FORM, _progress_lines, logs, make_job, sample, 
 #: The first test pays the driver's JVM start and, on a fresh cache, the GraphX helper's compile.
 pytestmark = pytest.mark.timeout(600)
 
-SPARK_TOML = '[spark]\nmaster = "local[2]"\ndriver_memory = "768m"\npartitions = 2\nsession = "server"\n'
+SPARK_TOML = '[spark]\nmaster = "local[2]"\ndriver_memory = "768m"\npartitions = 2\nsession = "server"\nserver_tasks = 2\n'
 APP_LINE = re.compile(r"Spark 4\.\S+ application (local-\d+) \(server session")
 DRIVER_LINE = re.compile(r"the server's Spark driver process (\d+) runs the task")
 #: PageRank that does not converge by itself: it runs until cancelled (or its driver dies).
@@ -70,8 +70,10 @@ def _driver(pid: int) -> psutil.Process:
     return driver
 
 
-def _run(client: TestClient, task_type: str, spec: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    answer = make_job(client, [local_task("t", task_type, "g.parquet", spec)])
+def _run(
+    client: TestClient, task_type: str, spec: dict[str, Any], *, strict: bool = False
+) -> tuple[int, dict[str, Any]]:
+    answer = make_job(client, [local_task("t", task_type, "g.parquet", spec)], strict=strict)
     assert answer["code"] == 0, answer
     job_id = answer["data"]["id"]
     return job_id, wait_job(client, job_id, timeout_s=300)
@@ -100,20 +102,33 @@ def _start_endless(client: TestClient) -> tuple[int, str]:
 
 
 def test_jobs_share_one_spark_application(client: TestClient) -> None:
-    """Two jobs run in the same application and driver process; the result equals the local engine's."""
+    """Two jobs run in the same application and driver process; results equal the local engine's.
+
+    The second is SCC, new on Spark (GraphX only), submitted strictly: its log names GraphX's
+    rounds.  (Through the API in the server session: a job-mode test would start a JVM of its own.)
+    """
     first_id, first = _run(client, "analytics_wcc", {"engine": "spark"})
-    second_id, second = _run(client, "analytics_wcc", {"engine": "spark"})
-    local_id, local = _run(client, "analytics_wcc", {"engine": "local"})
-    assert first["status"] == second["status"] == local["status"] == 2, (first, second)
+    second_id, second = _run(client, "analytics_scc", {"engine": "spark"}, strict=True)
+    local_wcc_id, local_wcc = _run(client, "analytics_wcc", {"engine": "local"})
+    local_scc_id, local_scc = _run(client, "analytics_scc", {"engine": "local"})
+    assert first["status"] == second["status"] == local_wcc["status"] == local_scc["status"] == 2, (
+        first,
+        second,
+    )
     one, two = _task_lines(client, first_id, first), _task_lines(client, second_id, second)
     assert _found(APP_LINE, one) == _found(APP_LINE, two)
     assert _found(DRIVER_LINE, one) == _found(DRIVER_LINE, two)
     assert _driver(int(_found(DRIVER_LINE, one))).pid != os.getpid()  # a process of its own
     assert any(re.search(r"task 1 of this session", line) for line in one), one
     assert any(re.search(r"task 2 of this session", line) for line in two), two
-    rows = sample(client, second_id, second["tasks"][0]["id"])
-    assert len(rows) > 150
-    assert rows == sample(client, local_id, local["tasks"][0]["id"])
+    assert "implementation: GraphX (StronglyConnectedComponents rounds)" in two, two
+    for (spark_id, spark_done), (local_id, local_done) in (
+        ((first_id, first), (local_wcc_id, local_wcc)),
+        ((second_id, second), (local_scc_id, local_scc)),
+    ):
+        rows = sample(client, spark_id, spark_done["tasks"][0]["id"])
+        assert len(rows) > 150  # every vertex with an edge
+        assert rows == sample(client, local_id, local_done["tasks"][0]["id"])
 
 
 def test_cancel_stops_the_task_and_keeps_the_session(client: TestClient) -> None:
@@ -157,6 +172,49 @@ def test_s3_source_without_the_s3a_jars_fails_naming_them(client: TestClient, s3
     assert "S3AFileSystem not found" in text
     assert re.search(r"Add hadoop-aws-3\.\d+\.\d+\.jar \(the Hadoop version of this pyspark\)", text), text
     assert "to 'jars' in the [spark] table of graphmill.toml" in text
+def _status(client: TestClient, job_id: int) -> int:
+    return int(client.get(f"/api-open/v1/jobs/{job_id}").json()["data"]["status"])
+
+
+def _cancel(client: TestClient, *job_ids: int) -> None:
+    for job_id in job_ids:
+        client.put(f"/api-open/v1/jobs/{job_id}/cancel", headers=FORM)
+    for job_id in job_ids:
+        assert wait_job(client, job_id, timeout_s=30)["status"] == 4
+
+
+def test_admission_charges_the_driver_once_and_each_task_its_share(client: TestClient) -> None:
+    """Two server-mode tasks run together when the budget holds one driver and two task shares;
+    with room for one share only, the next waits in Preparing until memory frees up."""
+    service = client.app.state.service  # type: ignore[attr-defined]
+    runner = service.runner
+    driver = service.planner.spark_config.local_footprint_bytes()
+    first_id, _ = _start_endless(client)
+    estimate = service.store.get_job(first_id).tasks[0].estimated_bytes
+    share = estimate - driver
+    assert 0 < share < driver // 4  # what a task adds is small next to a whole driver
+    assert runner.resident_bytes == {"spark-driver": driver}
+    assert runner.reserved_bytes == share
+    saved = runner.memory_budget_bytes, service.memory_budget_bytes
+    try:
+        # Room for the driver and two shares, far from two drivers: both tasks run together.
+        runner.memory_budget_bytes = service.memory_budget_bytes = driver + 2 * share + 2**20
+        second_id, _ = _start_endless(client)
+        assert _status(client, first_id) == _status(client, second_id) == 1
+        assert runner.reserved_bytes == 2 * share
+        _cancel(client, second_id)
+        # Room for the driver and one share: a second task waits until the first ends.
+        runner.memory_budget_bytes = service.memory_budget_bytes = driver + share + 2**20
+        endless = [local_task("pr", "analytics_pagerank", "g.parquet", ENDLESS)]
+        waiting = make_job(client, endless)["data"]["id"]
+        time.sleep(1.5)  # the scheduler looks for work at least once a second
+        assert _status(client, waiting) == 0
+        assert _status(client, first_id) == 1
+        _cancel(client, first_id)
+        assert wait_job(client, waiting, until={1}, timeout_s=30)["status"] == 1
+        _cancel(client, waiting)
+    finally:
+        runner.memory_budget_bytes, service.memory_budget_bytes = saved
 
 
 def test_killed_driver_fails_its_task_and_the_next_gets_a_new_one(client: TestClient) -> None:

@@ -25,6 +25,15 @@ class TaskOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class Resident:
+    """Memory a long-lived process the launcher keeps for many tasks holds (the server's Spark
+    driver): admission control charges it once, from its first task until the process ends."""
+
+    key: str
+    nbytes: int
+
+
+@dataclass(frozen=True, slots=True)
 class TaskProgress:
     """The latest progress report of a running task."""
 
@@ -63,6 +72,14 @@ class TaskLauncher(Protocol):
 
     def discard_result(self, job: Job, task: TaskRun) -> None:
         """Remove whatever a task that did not succeed left in its result folder."""
+        ...
+
+    def resident_need(self, job: Job, task: TaskRun) -> Resident | None:
+        """The long-lived process ``task`` runs in, if any (its estimate includes that process's memory)."""
+        ...
+
+    def resident_alive(self, key: str) -> bool:
+        """Whether the long-lived process ``key`` still runs (holds its memory)."""
         ...
 
     async def close(self) -> None:

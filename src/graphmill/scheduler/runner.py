@@ -14,10 +14,12 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from graphmill.errors import GraphmillError
@@ -90,6 +92,9 @@ class Runner:
         #: Memory all running tasks were estimated to need; 0 budget = no admission control.
         self.memory_budget_bytes = memory_budget_bytes
         self.reserved_bytes = 0
+        #: Long-lived processes' memory (the server's Spark driver), charged once while they live.
+        self.resident_bytes: dict[str, int] = {}
+        self._resident_users: collections.Counter[str] = collections.Counter()
         self._memory_freed = asyncio.Condition()
 
     # -- recorded moves ------------------------------------------------------------------
@@ -220,24 +225,44 @@ class Runner:
         peak = max((t.estimated_bytes for t in self.store.get_job(job_id).tasks), default=0)
         return self.reserved_bytes + peak <= self.memory_budget_bytes
 
-    async def _reserve(self, nbytes: int, cancel: asyncio.Event) -> bool:
-        """Wait until ``nbytes`` fit in the budget (a task alone always fits); False if cancelled."""
+    def _held_resident_bytes(self) -> int:
+        """Memory of the long-lived processes that still run or that a running task is about to start."""
+        for key in [k for k in self.resident_bytes if not self._resident_users[k]]:
+            if not self.launcher.resident_alive(key):
+                del self.resident_bytes[key]
+        return sum(self.resident_bytes.values())
+
+    async def _reserve(self, job: Job, task: TaskRun, cancel: asyncio.Event) -> _Charge | None:
+        """Wait until the task fits in the budget (a task alone always fits); None if cancelled.
+
+        A task that runs in a long-lived process (``launcher.resident_need``) is charged that
+        process's memory only if no earlier task has it charged already: the process stays
+        charged, while it lives, as :attr:`resident_bytes`; the task itself adds the rest of
+        its estimate.
+        """
+        need = self.launcher.resident_need(job, task) if self.memory_budget_bytes else None
+        own = task.estimated_bytes - (need.nbytes if need is not None else 0)
         async with self._memory_freed:
-            while (
-                self.memory_budget_bytes
-                and self.reserved_bytes
-                and self.reserved_bytes + nbytes > self.memory_budget_bytes
-            ):
+            while self.memory_budget_bytes and self.reserved_bytes:
+                held = self._held_resident_bytes()
+                starts = need.nbytes if need is not None and need.key not in self.resident_bytes else 0
+                if self.reserved_bytes + held + max(0, own) + starts <= self.memory_budget_bytes:
+                    break
                 if cancel.is_set():
-                    return False
+                    return None
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._memory_freed.wait(), 0.2)
-            self.reserved_bytes += nbytes
-            return True
+            if need is not None:
+                self.resident_bytes.setdefault(need.key, need.nbytes)
+                self._resident_users[need.key] += 1
+            self.reserved_bytes += max(0, own)
+            return _Charge(max(0, own), need.key if need is not None else None)
 
-    async def _release(self, nbytes: int) -> None:
+    async def _release(self, charge: _Charge) -> None:
         async with self._memory_freed:
-            self.reserved_bytes -= nbytes
+            self.reserved_bytes -= charge.nbytes
+            if charge.resident is not None:
+                self._resident_users[charge.resident] -= 1
             self._memory_freed.notify_all()
         self.notify()
 
@@ -404,14 +429,15 @@ class Runner:
     async def _run_task(self, job: Job, task: TaskRun, upstream: dict[str, TaskRun]) -> TaskOutcome:
         cancel = self._cancel[job.id]
         async with self._task_slots:
-            if cancel.is_set() or not await self._reserve(task.estimated_bytes, cancel):
+            charge = None if cancel.is_set() else await self._reserve(job, task, cancel)
+            if charge is None:
                 outcome = TaskOutcome(ok=False, stopped=True, error="cancelled before it started")
                 self._record_outcome(job, task, outcome)
                 return outcome
             try:
                 return await self._run_reserved(job, task, upstream, cancel)
             finally:
-                await self._release(task.estimated_bytes)
+                await self._release(charge)
 
     async def _run_reserved(
         self, job: Job, task: TaskRun, upstream: dict[str, TaskRun], cancel: asyncio.Event
@@ -458,6 +484,14 @@ class Runner:
         else:
             self.store.append_log(task.id, now, "error", outcome.error)
             self._move_task(task.id, Status.FAILED, now_ms=now, reason=outcome.error)
+
+
+@dataclass(frozen=True, slots=True)
+class _Charge:
+    """What a running task has reserved: its own bytes, and the long-lived process it uses."""
+
+    nbytes: int
+    resident: str | None
 
 
 def _upstream_of(job: Job) -> dict[str, list[str]]:

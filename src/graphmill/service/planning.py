@@ -32,11 +32,12 @@ from graphmill.fs.confine import PathOutsideRoot, resolve_within
 from graphmill.graphstore.base import SpaceInfo
 from graphmill.graphstore.clusters import NebulaClusterConfig
 from graphmill.models import Job, TaskRun
+from graphmill.scheduler.base import Resident
 from graphmill.service.catalog import EngineCatalog
 from graphmill.service.estimate import InputSize, estimate_bytes
 from graphmill.service.graphs import GraphRouter
 from graphmill.spark import choose_engine, requested_engine
-from graphmill.spark.config import SparkConfig
+from graphmill.spark.config import DRIVER_RESIDENT, SparkConfig
 from graphmill.spark.s3a import s3a_conf
 from graphmill.worker.plan import NebulaScan, QueryPlan, RemoteInput, TaskPlan, WriteBackPlan
 from graphmill.workflow.dag import topological_order
@@ -164,14 +165,34 @@ class Planner:
         it is refused by ``check_runnable`` (strict submission) or fails when it runs.
         """
         local = estimate_bytes(task.type, size)
-        if task.type in ALGORITHMS:
-            try:
-                wanted = requested_engine(task.spec, self.settings.engine)
-                if wanted != "local" and self._engine(schema, task, estimated=local)[0] == "spark":
-                    return self.spark_config.local_footprint_bytes()
-            except ParamError:
-                return local
+        if self._runs_on_spark(schema, task, local):
+            driver = self.spark_config.local_footprint_bytes()
+            if self.spark_config.session == "server":
+                # The driver once while it lives (the runner charges it to the first task only).
+                return driver + self.spark_config.server_task_bytes(size.vertices)
+            return driver
         return local
+
+    def _runs_on_spark(
+        self, schema: WorkflowSchema, task: TaskDef, local_estimate: int | None = None
+    ) -> bool:
+        if task.type not in ALGORITHMS:
+            return False
+        try:
+            if requested_engine(task.spec, self.settings.engine) == "local":
+                return False
+            return self._engine(schema, task, estimated=local_estimate)[0] == "spark"
+        except ParamError:
+            return False
+
+    def resident_need(self, job: Job, task: TaskRun) -> Resident | None:
+        """The server's Spark driver, for a task that runs in it (``[spark] session = "server"``)."""
+        if self.spark_config.session != "server" or task.type not in ALGORITHMS:
+            return None
+        schema = self.job_schema(job)
+        if not self._runs_on_spark(schema, schema.task(task.schema_task_id)):
+            return None
+        return Resident(DRIVER_RESIDENT, self.spark_config.local_footprint_bytes())
 
     def _engine(
         self, schema: WorkflowSchema, task: TaskDef, estimated: int | None = None

@@ -28,6 +28,8 @@ from typing import Literal
 from graphmill import errors
 
 SECTION = "spark"
+#: Admission control's name for the server's Spark driver process (``session = "server"``).
+DRIVER_RESIDENT = "spark-driver"
 _MASTER_PREFIXES = ("local", "spark://", "k8s://", "yarn", "mesos://")
 _SIZE_SUFFIXES = ("k", "m", "g", "t")
 
@@ -88,6 +90,14 @@ class SparkConfig:
         scale = {"k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}.get(text[-1], 2**20)  # bare number: MiB
         heap = int(text[:-1] if text[-1] in _SIZE_SUFFIXES else text) * scale
         return heap + 384 * 2**20 + 256 * 2**20
+
+    def server_task_bytes(self, vertices: int) -> int:
+        """What one task adds to the server's driver process (``session = "server"``), the driver
+        itself being charged once while it lives: the task's result, collected into the
+        driver's Python side and written (~64 bytes a vertex), and its thread's working set.
+        The executors' memory is the driver's heap (``local[N]``: its threads share it, and
+        Spark spills when it is short) or the cluster's, never this machine's."""
+        return 32 * 2**20 + 64 * vertices
 
     def spark_conf(self) -> dict[str, str]:
         """The ``spark.*`` settings the session builder is given."""

@@ -28,8 +28,12 @@ class SparkRun:
     graphx: bool = True
     _held: list[Any] = field(default_factory=list)
 
+    def reliable_round(self, round_no: int) -> bool:
+        """Whether round ``round_no``'s state goes to reliable storage (every ``checkpoint_every``)."""
+        return self.reliable and round_no % self.checkpoint_every == 0
+
     def keep(self, frame: Any, round_no: int) -> Any:
-        if self.reliable and round_no % self.checkpoint_every == 0:
+        if self.reliable_round(round_no):
             kept = frame.checkpoint(eager=True)
         else:
             kept = frame.localCheckpoint(eager=True)

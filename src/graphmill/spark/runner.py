@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from graphmill import errors
-from graphmill.engine.base import Progress
+from graphmill.engine.base import Phase, Progress
 from graphmill.engine.results import FloatFormat, ResultManifest, write_result
 from graphmill.spark import SPARK_ALGORITHMS, check_supported
 from graphmill.spark.config import SparkConfig
@@ -52,7 +52,7 @@ class SparkTask:
 
 
 class Cancelled(errors.TaskFailed):
-    """SIGTERM arrived: the task's Spark jobs were cancelled and its application stopped."""
+    """SIGTERM arrived: the task's Spark jobs were cancelled and its application stopped (no traceback)."""
 
 
 def _algorithm(task_type: str) -> Any:
@@ -130,18 +130,35 @@ def _run_in_own_session(
         sc = spark.sparkContext
         sc.setCheckpointDir(_staging(config, out_dir, task.task_id, progress))
         try:
-            with _CancelOnSigterm(spark, group) as cancel:
+            with _SigtermCancel(spark, group, progress) as cancel:
                 progress.log(
                     f"Spark {spark.version} application {sc.applicationId} up in {elapsed_since(started)}"
                 )
                 try:
-                    return _run_in_group(spark, task, sources, config, progress, group)
+                    return _run_in_group(spark, task, sources, config, _Stoppable(progress, cancel), group)
                 except Exception:
-                    if cancel.requested.is_set():  # the stopped application failed the running job
+                    if cancel.requested.is_set():  # the cancelled job's error is how the cancel stopped it
                         raise Cancelled("stopped by cancel") from None
                     raise
         finally:
             delete_checkpoints(spark)
+
+
+class _Stoppable:
+    """The task's ``Progress``; once a cancel was asked for, the next report stops the task."""
+
+    def __init__(self, progress: Progress, cancel: _SigtermCancel) -> None:
+        self._progress = progress
+        self._cancel = cancel
+
+    def log(self, message: str) -> None:
+        self._progress.log(message)
+
+    def __call__(self, phase: Phase, done: float | None, message: str) -> None:
+        if not self._cancel.requested.is_set():
+            self._progress(phase, done, message)
+        elif threading.current_thread() is threading.main_thread():  # not the stage watcher's
+            raise Cancelled("stopped by cancel")
 
 
 def _staging(config: SparkConfig, out_dir: Path, task_id: str, progress: Progress) -> str:
@@ -197,40 +214,49 @@ def run_on_session(
     return _to_arrow(frame, task, graph.vid_type)
 
 
-class _CancelOnSigterm:
-    """While open, SIGTERM (graphmill's cancel) cancels the task's Spark jobs and stops its application.
+class _SigtermCancel:
+    """graphmill's cancel (SIGTERM) in job mode: the task's Spark jobs are cancelled from a thread.
 
-    The work is done by a thread: the signal lands while the main thread may be inside a py4j
-    call, and a py4j call from the handler itself would re-enter that connection ("reentrant
-    call"), fail, and cancel nothing.  pyspark gives each thread a connection of its own.
-    Stopping the application makes a cluster free its executors at once; the main thread's
-    running job then fails, and so does its next Spark call, which ends the task.  The worker
-    is SIGKILLed after its grace period anyway.
+    A signal handler runs on the main thread, which is usually waiting inside a py4j call:
+    calling the JVM from the handler would reuse that thread's py4j connection mid-answer
+    ("reentrant call").  The handler only wakes a thread that already holds a connection of
+    its own, and the main thread's Spark call then ends with the cancelled job's error.  The
+    worker is SIGKILLed after its grace period anyway; cancelling first, then stopping the
+    application, lets a cluster free the executors at once instead of when the driver's
+    connection drops.
     """
 
-    def __init__(self, spark: Any, group: str) -> None:
+    def __init__(self, spark: Any, group: str, progress: Progress) -> None:
         self._spark = spark
+        self._sc = spark.sparkContext
         self._group = group
+        self._progress = progress
         self.requested = threading.Event()
+        self._wake = threading.Event()  # a cancel, or the task's end
+        self._thread = threading.Thread(target=self._wait, name="spark-cancel", daemon=True)
         self._previous: Any = None
 
-    def _stop(self) -> None:
-        try:
-            self._spark.sparkContext.cancelJobGroup(self._group)
-        finally:
-            self._spark.stop()
-
-    def _handler(self, signum: int, frame: FrameType | None) -> None:
-        if not self.requested.is_set():
-            self.requested.set()
-            threading.Thread(target=self._stop, name="spark-cancel", daemon=True).start()
-
-    def __enter__(self) -> _CancelOnSigterm:
+    def __enter__(self) -> _SigtermCancel:
+        self._thread.start()
         self._previous = signal.signal(signal.SIGTERM, self._handler)
         return self
 
     def __exit__(self, *exc: object) -> None:
         signal.signal(signal.SIGTERM, self._previous)
+        self._wake.set()
+
+    def _handler(self, signum: int, frame: FrameType | None) -> None:
+        self.requested.set()  # no JVM call here: see the class docstring
+        self._wake.set()
+
+    def _wait(self) -> None:
+        self._sc.statusTracker()  # opens this thread's py4j connection now, not when cancelling
+        self._wake.wait()
+        if not self.requested.is_set():
+            return
+        self._sc.cancelJobGroup(self._group)
+        self._progress.log(f"cancelled Spark job group {self._group}")
+        self._spark.stop()  # a cluster's master frees the application's executors now
 
 
 __all__ = ["Cancelled", "SparkTask", "job_group", "run_on_session", "run_spark_task"]

@@ -18,6 +18,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from multiprocessing.connection import Connection
@@ -52,9 +53,12 @@ class _Reporter:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._last_progress = 0.0
+        # A Spark task reports from threads too (stage watcher, cancel): one message at a time.
+        self._lock = threading.Lock()
 
     def send(self, *msg: Any) -> None:
-        self._conn.send(msg)
+        with self._lock:
+            self._conn.send(msg)
 
     def log(self, message: str, level: str = "info") -> None:
         self.send("log", level, message[:_MAX_MESSAGE_CHARS])

@@ -40,6 +40,11 @@ class SparkDriver:
         self._tasks: dict[int, tuple[WorkerProcess, asyncio.Queue[tuple[Any, ...]]]] = {}
         self._background: set[asyncio.Task[None]] = set()
 
+    @property
+    def alive(self) -> bool:
+        """Whether the driver process runs (and holds its memory)."""
+        return self._process is not None and self._process.exitcode is None
+
     def start(self, plan: TaskPlan, events: TaskEvents, note: str) -> DriverTask:
         process = self._driver(plan.spark or SparkConfig(session="server"))
         key = next(self._keys)

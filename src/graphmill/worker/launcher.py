@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Protocol
 
 from graphmill.models import Job, TaskRun
-from graphmill.scheduler.base import RunningTask, TaskEvents
+from graphmill.scheduler.base import Resident, RunningTask, TaskEvents
+from graphmill.spark.config import DRIVER_RESIDENT
 from graphmill.worker.driver import SparkDriver
 from graphmill.worker.plan import TaskPlan
 from graphmill.worker.pool import WorkerPool
@@ -25,6 +26,10 @@ class TaskPlanner(Protocol):
 
     def warnings(self, job: Job, task: TaskRun) -> list[str]:
         """Lines for the task log before it runs (spec keys kept but not used)."""
+        ...
+
+    def resident_need(self, job: Job, task: TaskRun) -> Resident | None:
+        """The server's Spark driver, for a task that runs in it."""
         ...
 
 
@@ -55,6 +60,12 @@ class ProcessLauncher:
         return ProcessTask(
             self.pool.acquire, plan, events, grace_s=self.grace_s, release=self.pool.release, note=note
         )
+
+    def resident_need(self, job: Job, task: TaskRun) -> Resident | None:
+        return self.planner.resident_need(job, task)
+
+    def resident_alive(self, key: str) -> bool:
+        return key == DRIVER_RESIDENT and self.spark_driver.alive
 
     def discard_result(self, job: Job, task: TaskRun) -> None:
         out_dir = self.planner.out_dir(job.id, task.id)

@@ -10,9 +10,12 @@ Measured differences that decide the choice (bench/SPARK.md, "GraphX"):
   helper runs the same round (``aggregateMessages`` of rank/outdeg, then (1-d) + d·sum) one
   job at a time, so NA's L1 stop is checked between rounds.  Graphalytics' variant spreads sink rank over all vertices,
   which no GraphX routine does: DataFrames.
-* WCC, SCC: GraphX's labels are the smallest vertex id of the component, NA's rule.
-* BFS: GraphX ``ShortestPaths`` (hop counts to a landmark) on the reversed graph gives the
-  depths from the root along out-edges.
+* WCC, SCC: GraphX's labels are the smallest vertex id of the component, NA's rule.  Their
+  Pregel loops (and BFS's) are driven from Python one round per job, as PageRank's and
+  CDLP's are, so every round is reported in ``/progress`` and every ``checkpoint_every``-th
+  round's graph is checkpointed to reliable storage (``staging_dir``).
+* BFS: the hop counts of GraphX ``ShortestPaths``, one level per round from the root along
+  out-edges (its Pregel message, driven round by round).
 * TriangleCount: GraphX counts triangles over distinct neighbours (it canonicalises the
   edges and drops self-loops): NA's ``removed_duplication_edge=true`` with opt 1 or 2.  It
   cannot count parallel edges' multiplicity nor list triangles (opt 3): DataFrames.
@@ -94,15 +97,6 @@ class _LongGraph:
 
         return helper_class(self.spark)
 
-    def call(self, method: str, *extra: Any) -> Any:
-        """``GraphmillGraphX.method(spark, vertices, edges, *extra)`` as a DataFrame ``id, value``."""
-        from pyspark.sql import DataFrame
-
-        java = getattr(self.helper(), method)(
-            self.spark._jsparkSession, self.vertices._jdf, self.edges._jdf, *extra
-        )
-        return DataFrame(java, self.spark)
-
     def vertex(self, typed: object) -> int:
         """A vertex id parameter as GraphX's long id."""
         from pyspark.sql import functions as F
@@ -136,7 +130,7 @@ def pagerank(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     longs = _LongGraph(g, run)
     rounds = longs.helper().pageRankRounds(longs.vertices._jdf, longs.edges._jdf, damping)
     for it in range(1, iterations + 1):
-        delta = float(rounds.step(run.reliable and it % run.checkpoint_every == 0))
+        delta = float(rounds.step(run.reliable_round(it)))
         run.iteration("PageRank", it, iterations, f"L1 change {delta:.6g}")
         if delta < eps:
             run.progress.log(f"converged after {it} iterations (L1 change {delta:.6g} < eps {eps:g})")
@@ -148,48 +142,78 @@ def pagerank(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     return ranks.select(F.col("id").alias("VID"), F.col("value").alias("VALUE"))
 
 
-def _labels(graph: SparkGraph, run: SparkRun, method: str) -> Any:
+def _until_stable(rounds: Any, run: SparkRun, name: str, what: str) -> int:
+    """Drive a helper's ``MinRounds`` until a round changes nothing; each round reported and
+    every ``checkpoint_every``-th checkpointed to reliable storage.  Returns the rounds run."""
+    it = 0
+    while True:
+        it += 1
+        changed = int(rounds.step(run.reliable_round(it)))
+        run.iteration(name, it, None, f"{changed} {what}")
+        if changed == 0:
+            return it
+
+
+def _component_labels(longs: _LongGraph, rounds: Any, run: SparkRun) -> Any:
+    from pyspark.sql import DataFrame
     from pyspark.sql import functions as F
 
-    longs = _LongGraph(graph, run)
-    labels = longs.decode(longs.call(method), "id", "value")
+    labels = longs.decode(DataFrame(rounds.result(run.spark._jsparkSession), run.spark), "id", "value")
     run.progress.log(f"{labels.select('value').distinct().count()} components")
     return labels.select(F.col("id").alias("VID"), F.col("value").alias("LABEL"))
 
 
 def wcc(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
-    """Weakly connected components by GraphX ``ConnectedComponents`` (LABEL: smallest id)."""
+    """Weakly connected components by GraphX rounds of ConnectedComponents' message (LABEL: smallest id)."""
     community.check_outputs(params, "WCC")
-    if not _use_graphx(run, "ConnectedComponents", None):
+    if not _use_graphx(run, "ConnectedComponents rounds by aggregateMessages", None):
         return community.wcc(graph, params, run)
-    return _labels(graph, run, "connectedComponents")
+    longs = _LongGraph(graph, run)
+    rounds = longs.helper().componentRounds(longs.vertices._jdf, longs.edges._jdf)
+    done = _until_stable(rounds, run, "WCC", "labels changed")
+    run.progress.log(f"labels stable after {done} rounds")
+    return _component_labels(longs, rounds, run)
 
 
 def scc(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
-    """Strongly connected components by GraphX (LABEL: the smallest id of the component).
+    """Strongly connected components by GraphX rounds (LABEL: the smallest id of the component).
 
     GraphX is the only Spark implementation: ``graphx = false`` does not apply here, and a
-    helper that cannot be built (no JDK) fails the task.
+    helper that cannot be built (no JDK) fails the task.  The rounds are GraphX
+    StronglyConnectedComponents' (trim, forward colouring, backward closure), one job each.
     """
     from graphmill.spark.graphx.bridge import helper_class
 
     community.check_outputs(params, "SCC")
     helper_class(run.spark)  # no DataFrame SCC to fall back to: no helper fails the task, saying why
-    run.progress.log("implementation: GraphX (StronglyConnectedComponents)")
+    run.progress.log("implementation: GraphX (StronglyConnectedComponents rounds)")
     g = graph if params.get("is_directed", True) else graph.undirected()
-    return _labels(g, run, "stronglyConnectedComponents")
+    longs = _LongGraph(g, run)
+    rounds = longs.helper().sccRounds(longs.vertices._jdf, longs.edges._jdf)
+    it = 0
+    while not rounds.finished():
+        it += 1
+        phase = str(rounds.phase())
+        changed = int(rounds.step(run.reliable_round(it)))
+        run.iteration("SCC", it, None, f"{phase}: {changed} vertices changed")
+    run.progress.log(f"components found after {it} rounds")
+    return _component_labels(longs, rounds, run)
 
 
 def bfs(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
-    """BFS depths by GraphX ``ShortestPaths`` from the root (reversed graph, one landmark)."""
+    """BFS depths from the root by GraphX rounds, one level each (ShortestPaths' message, hop counts)."""
+    from pyspark.sql import DataFrame
     from pyspark.sql import functions as F
 
-    if not _use_graphx(run, "ShortestPaths on the reversed graph", None):
+    if not _use_graphx(run, "BFS rounds by aggregateMessages", None):
         return paths.bfs(graph, params, run)
     g = graph if params.get("is_directed", True) else graph.undirected()
     root = g.vid_literal(str(params["root"]), "root")
     longs = _LongGraph(g, run)
-    depths = run.keep(longs.decode(longs.call("hopsFrom", longs.vertex(root)), "id"), 1)
+    rounds = longs.helper().hopRounds(longs.vertices._jdf, longs.edges._jdf, longs.vertex(root))
+    _until_stable(rounds, run, "BFS", "vertices reached")
+    depths = DataFrame(rounds.reached(run.spark._jsparkSession), run.spark)
+    depths = run.keep(longs.decode(depths, "id"), 1)
     visited = depths.count()
     run.progress.log(f"visited {visited} vertices (root included)")
     if params.get("variant") == "graphalytics":
@@ -203,20 +227,25 @@ def bfs(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
 
 
 def triangle_count(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
-    """Per-vertex (opt 2) and total (opt 1) triangles by GraphX ``TriangleCount``."""
+    """Per-vertex (opt 2) and total (opt 1) triangles by GraphX ``TriangleCount``, pass by pass."""
+    from pyspark.sql import DataFrame
     from pyspark.sql import functions as F
 
     opt = int(params["opt"])
     if not _use_graphx(run, "TriangleCount", graphx_unfit("analytics_triangle_count", params)):
         return features.triangle_count(graph, params, run)
     longs = _LongGraph(graph, run)
-    per = longs.decode(longs.call("triangleCount"), "id")
-    per = per.select("id", F.col("value").cast("long").alias("tri"))
+    steps = longs.helper().triangleSteps(longs.vertices._jdf, longs.edges._jdf)
+    run.progress("computing", 0.0, "TriangleCount pass 1 of 2: canonical edges")
+    pairs = int(steps.canonicalize())
+    run.progress("computing", 0.5, f"TriangleCount pass 2 of 2: neighbour sets of {pairs} vertex pairs")
+    total = int(steps.count()) // 3
+    run.progress("computing", 1.0, f"TriangleCount done: {total} triangles")
+    run.progress.log(f"{total} triangles ({pairs} distinct vertex pairs with an edge, self-loops dropped)")
     if opt == 1:
-        total = int(per.agg(F.sum("tri")).first()[0] or 0) // 3
-        run.progress.log(f"{total} triangles")
         return run.spark.createDataFrame([(total,)], "COUNT long")
-    return per.select(F.col("id").alias("VID"), F.col("tri").alias("COUNT"))
+    per = longs.decode(DataFrame(steps.result(run.spark._jsparkSession), run.spark), "id")
+    return per.select(F.col("id").alias("VID"), F.col("value").cast("long").alias("COUNT"))
 
 
 def lpa(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
@@ -232,7 +261,7 @@ def lpa(graph: SparkGraph, params: Params, run: SparkRun) -> Any:
     longs = _LongGraph(graph, run)
     rounds = longs.helper().cdlpRounds(longs.vertices._jdf, longs.edges._jdf)
     for it in range(1, iterations + 1):
-        changed = int(rounds.step(run.reliable and it % run.checkpoint_every == 0))
+        changed = int(rounds.step(run.reliable_round(it)))
         run.iteration("LPA", it, iterations, f"{changed} labels changed")
         if changed == 0:  # synchronous rounds: a round that changes nothing is a fixed point
             run.progress.log(f"labels stable after {it} iterations")
