@@ -84,7 +84,9 @@ def test_bad_params_before_loading(tmp_path: Path) -> None:
 
 def _compiled_signatures() -> dict[str, int]:
     from graphmill.engine import csr_kernels
+    from graphmill.engine.algorithms import bfs_kernels
     from graphmill.engine.algorithms.node_importance import pagerank_kernels
+    from graphmill.engine.algorithms.path import depth_kernels
     from graphmill.engine.algorithms.path import kernels as path_kernels
 
     dispatchers = {
@@ -93,7 +95,8 @@ def _compiled_signatures() -> dict[str, int]:
         "pull_step": pagerank_kernels.pull_step,
         "bucket_sssp": path_kernels.bucket_sssp,
         "positive_range": path_kernels.positive_range,
-        "bfs_depth": path_kernels.bfs_depth,
+        "bfs_levels": bfs_kernels.bfs_levels,
+        "bfs_depths": depth_kernels.bfs_depths,
     }
     return {name: len(d.signatures) for name, d in dispatchers.items()}
 
@@ -106,9 +109,11 @@ def test_warm_up_loads_every_kernel_a_first_big_task_calls(
     import numpy as np
 
     from graphmill.engine.algorithms import _common
+    from graphmill.engine.algorithms.path import traversal
     from graphmill.engine.execute import warm_up_kernels
 
     monkeypatch.setattr(_common, "SMALL_GRAPH_EDGES", 0)  # the compiled paths a big graph takes
+    monkeypatch.setattr(traversal, "DIRECTION_MIN_EDGES", 0)  # BFS's direction-optimising kernel
     warm_up_kernels()
     loaded = _compiled_signatures()
     assert all(loaded.values()), loaded

@@ -172,6 +172,8 @@ def test_s3_source_without_the_s3a_jars_fails_naming_them(client: TestClient, s3
     assert "S3AFileSystem not found" in text
     assert re.search(r"Add hadoop-aws-3\.\d+\.\d+\.jar \(the Hadoop version of this pyspark\)", text), text
     assert "to 'jars' in the [spark] table of graphmill.toml" in text
+
+
 def _status(client: TestClient, job_id: int) -> int:
     return int(client.get(f"/api-open/v1/jobs/{job_id}").json()["data"]["status"])
 

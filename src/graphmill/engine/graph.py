@@ -163,6 +163,7 @@ class Graph:
             self.indptr, self.indices, bounds.astype(np.int64), with_edge_ids
         )
         return in_ptr, sources, edge_ids
+
     def in_csr_if_built(self) -> InCSR | None:
         """The transpose if :meth:`in_csr` has built it already, else ``None`` (never builds)."""
         cached: InCSR | None = self._cache.get("in_csr")

@@ -25,7 +25,7 @@ from graphmill.engine.algorithms._common import (
 )
 from graphmill.engine.algorithms.base import AlgorithmSpec, OutputColumn, Params, ParamSpec
 from graphmill.engine.base import Progress
-from graphmill.engine.graph import Graph
+from graphmill.engine.graph import Graph, IntArray
 
 __all__ = [
     "APSP",
@@ -65,28 +65,13 @@ def bfs_depths(graph: Graph, root: int, progress: Progress | None = None) -> npt
         return np.full(0, -1, dtype=np.int64)
     if graph.m < DIRECTION_MIN_EDGES:
         return _queued_depths(graph, root)
-    import numba
-
-    from graphmill.engine.algorithms.path import depth_kernels as k
-
     in_ptr, in_idx = graph.indptr, graph.indices
     if graph.directed:
         inc = graph.in_csr_if_built()
         if inc is not None:
             in_ptr, in_idx = inc.indptr, inc.indices
     bottom_up = not graph.directed or in_ptr is not graph.indptr
-    depth, steps = k.bfs_depths(
-        graph.indptr,
-        graph.indices,
-        in_ptr,
-        in_idx,
-        bottom_up,
-        root,
-        int(numba.get_num_threads()),
-        k.ALPHA,
-        k.BETA,
-        k.PARALLEL_EDGES,
-    )
+    depth, steps = _direction_optimising(graph, root, in_ptr, in_idx, bottom_up)
     if progress is not None:
         source = ("the out-CSR (undirected)" if not graph.directed else "the in-CSR") if bottom_up else ""
         progress.log(
@@ -95,6 +80,29 @@ def bfs_depths(graph: Graph, root: int, progress: Progress | None = None) -> npt
         )
     result: npt.NDArray[np.int64] = depth
     return result
+
+
+def _direction_optimising(
+    graph: Graph, root: int, in_ptr: IntArray, in_idx: IntArray, bottom_up: bool
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    import numba
+
+    from graphmill.engine.algorithms.path import depth_kernels as k
+
+    threads = int(numba.get_num_threads())
+    depth, steps = k.bfs_depths(
+        graph.indptr,
+        graph.indices,
+        in_ptr,
+        in_idx,
+        bottom_up,
+        root,
+        threads,
+        k.ALPHA,
+        k.BETA,
+        k.PARALLEL_EDGES,
+    )
+    return depth, steps
 
 
 def _queued_depths(graph: Graph, root: int) -> npt.NDArray[np.int64]:
@@ -196,10 +204,18 @@ def sssp_distances(graph: Graph, root: int) -> npt.NDArray[np.float64]:
 
 
 def warm_up(graph: Graph) -> None:
-    """Load the compiled SSSP (and BFS) kernels on a tiny ``graph``, weighted as a task gets it."""
+    """Load the compiled SSSP and BFS kernels on a tiny ``graph``, weighted as a task gets it.
+
+    Both BFS kernels: the queued one small graphs take, and the direction-optimising one with
+    the graph's own arrays (a directed graph without an in-CSR) and with its in-CSR if built.
+    """
     weights = np.linspace(0.5, 1.5, graph.m)
     weights.setflags(write=graph.indices.flags.writeable)  # memory-mapped from the cache: read-only
-    bfs_depths(graph, 0)
+    _queued_depths(graph, 0)
+    _direction_optimising(graph, 0, graph.indptr, graph.indices, False)
+    inc = graph.in_csr_if_built()
+    if inc is not None:
+        _direction_optimising(graph, 0, inc.indptr, inc.indices, True)
     sssp_distances(Graph(graph.n, graph.ids, graph.vid_type, True, graph.indptr, graph.indices, weights), 0)
 
 
