@@ -76,6 +76,8 @@ def warm_up_kernels() -> None:
     dst = np.array([1, 2, 3, 4, 5, 6, 7, 0, 4, 6] * 3, dtype=np.int64)
     m = src.shape[0]
     weights = np.linspace(0.5, 1.5, m)
+    read_only_weights = weights.copy()  # Parquet's weight column reaches the build read-only
+    read_only_weights.setflags(write=False)
     for chunks, integer in (
         ([pa.array(src), pa.array(dst)], True),  # a compact id range: direct table
         ([pa.array(src << 40), pa.array(dst << 40)], True),  # sparse ids: dictionary-encoded
@@ -83,7 +85,7 @@ def warm_up_kernels() -> None:
     ):
         codes = encode_ids(chunks, integer=integer, compiled=True)
         s, d = codes.codes[:m], codes.codes[m:]
-        for w in (None, weights):
+        for w in (None, weights, read_only_weights):
             for directed in (True, False):
                 csr_from_codes(s, d, w, codes.n, directed=directed, compiled=True)
     indptr, indices, _ = csr_from_codes(s, d, None, codes.n, directed=True, compiled=True)
