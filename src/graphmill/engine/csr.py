@@ -28,7 +28,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["COMPILED_MIN_EDGES", "Codes", "csr_from_codes", "encode_ids"]
+__all__ = ["COMPILED_MIN_EDGES", "Codes", "csr_from_codes", "encode_ids", "row_blocks"]
 
 #: From this many edges on, vertex codes and the CSR are built by compiled kernels.
 COMPILED_MIN_EDGES = 200_000
@@ -181,3 +181,16 @@ def _compiled_csr(
     k.scatter_rows(src, dst, w_in, True, indptr, directed, indices, w_out)
     k.sort_rows(indptr, indices, w_out, True)
     return indptr, indices, w_out
+
+
+def row_blocks(indptr: npt.NDArray[Any], blocks: int) -> npt.NDArray[np.int64]:
+    """``blocks + 1`` row indices cutting a CSR's rows into runs of about equal edge counts.
+
+    What the parallel kernels hand their threads: block ``b`` owns rows
+    ``bounds[b]..bounds[b + 1]``; the ends are pinned to 0 and ``n`` and the bounds never go back.
+    """
+    n = indptr.shape[0] - 1
+    bounds = np.searchsorted(indptr, np.linspace(0, indptr[-1], blocks + 1), side="left").astype(np.int64)
+    bounds[0], bounds[-1] = 0, n
+    result: npt.NDArray[np.int64] = np.maximum.accumulate(bounds)
+    return result

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from graphmill import errors
-from graphmill.engine.csr import COMPILED_MIN_EDGES, csr_from_codes, encode_ids
+from graphmill.engine.csr import COMPILED_MIN_EDGES, csr_from_codes, encode_ids, row_blocks
 from graphmill.formats.vid import VidType
 
 __all__ = ["DerivedStore", "Graph", "InCSR", "VidType", "build_graph", "csr_from_codes"]
@@ -157,11 +157,8 @@ class Graph:
 
         # one block of about m / threads edges per thread
         blocks = max(1, min(int(numba.get_num_threads()), self.m // 65536))
-        bounds = np.searchsorted(self.indptr, np.linspace(0, self.m, blocks + 1), side="left")
-        bounds[0], bounds[-1] = 0, self.n
-        in_ptr, sources, edge_ids = transpose(
-            self.indptr, self.indices, bounds.astype(np.int64), with_edge_ids
-        )
+        bounds = row_blocks(self.indptr, blocks)
+        in_ptr, sources, edge_ids = transpose(self.indptr, self.indices, bounds, with_edge_ids)
         return in_ptr, sources, edge_ids
 
     def in_csr_if_built(self) -> InCSR | None:

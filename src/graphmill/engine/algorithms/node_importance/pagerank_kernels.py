@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graphmill.engine._numba import OPTS, nb
+from graphmill.engine.csr import row_blocks
 
 __all__ = ["LANES", "PlainPull", "unsigned"]
 
@@ -76,9 +77,7 @@ class PlainPull:
     ) -> None:
         n = in_ptr.shape[0] - 1
         blocks = max(1, min(blocks, in_src.shape[0] // 65536))
-        bounds = np.searchsorted(in_ptr, np.linspace(0, in_ptr[-1], blocks + 1), side="left").astype(np.int64)
-        bounds[0], bounds[-1] = 0, n
-        self._args = (unsigned(in_ptr), unsigned(in_src), np.maximum.accumulate(bounds), inv_out)
+        self._args = (unsigned(in_ptr), unsigned(in_src), row_blocks(in_ptr, blocks), inv_out)
         self._contrib = np.empty(n, dtype=contrib_dtype)
         self._deltas = np.zeros(blocks, dtype=np.float64)
 

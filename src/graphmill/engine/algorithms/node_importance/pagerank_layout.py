@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from graphmill.engine.csr import row_blocks
 from graphmill.engine.graph import Graph
 
 __all__ = ["LAYOUT_NAME", "PullLayout", "build_layout", "present_layout", "pull_layout"]
@@ -57,8 +58,7 @@ def build_layout(graph: Graph, blocks: int) -> dict[str, npt.NDArray[Any]]:
     new_of_old[order] = np.arange(graph.n, dtype=index_dtype)
     offsets = k.slice_offsets(in_degree[order])
     # source blocks of about m / blocks edges each, for the parallel fill
-    bounds = np.searchsorted(graph.indptr, np.linspace(0, graph.m, blocks + 1), side="left").astype(np.int64)
-    bounds[0], bounds[-1] = 0, graph.n
+    bounds = row_blocks(graph.indptr, blocks)
     indices = np.asarray(graph.indices, dtype=index_dtype)
     sources = k.sliced_in_edges(graph.indptr, indices, new_of_old, offsets, bounds, graph.n)
     # Stored unsigned: indexing with a signed integer makes the compiled loop check for (and
