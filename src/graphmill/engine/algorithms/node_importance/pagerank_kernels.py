@@ -38,7 +38,7 @@ def pagerank_step(in_ptr, in_src, bounds, inv_out, rank, contrib, damping, base,
     vertices: R-MAT's heavy rows are at no particular place).  Pass the indices unsigned
     (:class:`PlainPull` does): numba checks a signed index for a negative value at every
     gather, which made this loop 2.3x slower (59 against 25 ms CPU at 16.8 M edges); counting
-    the vertices unsigned as well took another 19 % off (25.1 against 20.4 ms CPU, loaded).
+    the vertices unsigned as well took another 8-19 % off (loaded runs).
     """
     blocks = bounds.shape[0] - 1
     one = np.uint64(1)
@@ -171,7 +171,8 @@ def pull_step(offsets, sources, bounds, inv_out, rank, contrib, damping, base, o
     # Lane offsets as unsigned integers: ``p + 1`` with a plain literal is a signed index, and
     # numba wraps a signed index that might be negative (a compare and a conditional move per
     # edge, spilled to the stack).  Unsigned, the loop is a load, a gather and an add per edge:
-    # -13 % CPU per iteration at 16.8 M edges (bench/RESULTS.md, "PageRank: unsigned lanes").
+    # 13-48 % less CPU per iteration at 16.8 M edges, loaded runs (bench/RESULTS.md, "PageRank
+    # against the bandwidth bound, round four").
     u1, u2, u3, u4 = np.uint64(1), np.uint64(2), np.uint64(3), np.uint64(4)
     u5, u6, u7 = np.uint64(5), np.uint64(6), np.uint64(7)
     for b in nb.prange(blocks):
