@@ -12,6 +12,7 @@ import click
 from graphmill import __version__
 from graphmill.cli import commands, jobs
 from graphmill.cli.cache import cache
+from graphmill.cli.compile import compile_kernels
 from graphmill.cli.options import DATA_DIR as _DATA_DIR
 from graphmill.cli.options import fail as _fail
 from graphmill.cli.options import setting_option
@@ -184,6 +185,7 @@ def demo(data_dir: Path | None, port: int, keep: bool) -> None:
 
 cli.add_command(user)
 cli.add_command(cache)
+cli.add_command(compile_kernels)
 cli.add_command(commands.workflow)
 cli.add_command(commands.run)
 cli.add_command(commands.algorithms)
