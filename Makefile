@@ -32,8 +32,12 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(BIN)/lint-imports
 
+# Two test processes: the Spark tests (a shared JVM, about half the time) on one, the rest on
+# the other; see pytest_xdist_make_scheduler in tests/conftest.py.
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=82
+	$(BIN)/pytest -n $(TEST_WORKERS) --cov --cov-report=term --cov-fail-under=82
 
 check: lint typecheck imports test
 

@@ -12,6 +12,32 @@ import pytest
 
 from graphmill.fs import FsConfig, S3Config
 
+#: Test folders that run whole on one worker under ``pytest -n``: the Spark tests share a
+#: session-scoped JVM and SparkContext (tests/spark/conftest.py), and two JVMs starting and
+#: warming up side by side would fight over the machine's two cores.
+ONE_WORKER_FOLDERS = ("tests/spark/",)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``-n N`` (``--dist load``) with each ONE_WORKER_FOLDERS folder as a single unit of work.
+
+    xdist's own ``loadgroup`` mode cannot do this under pytest 9 (it renames items by a node id
+    attribute pytest no longer reads), so this is its ``loadscope`` scheduler with our scopes:
+    a folder is one scope, every other test its own.  Scopes are handed out largest first, so
+    the Spark folder (about half the suite's time) starts at once on one worker while the other
+    works through the rest; a worker asks for more only when it is nearly out of work.
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneWorkerFolders(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return next((folder for folder in ONE_WORKER_FOLDERS if nodeid.startswith(folder)), nodeid)
+
+    return OneWorkerFolders(config, log)
+
 
 @pytest.fixture(autouse=True)
 def _clean_environ() -> Iterator[None]:

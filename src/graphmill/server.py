@@ -18,7 +18,7 @@ def make_settings(**options: Any) -> Settings:
 
 def make_server(settings: Settings) -> uvicorn.Server:
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, start_workers=True),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

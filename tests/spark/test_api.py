@@ -18,11 +18,14 @@ from starlette.testclient import TestClient
 from graphmill.api.app import create_app
 from graphmill.config import Settings
 from tests.helpers import local_task, login, wait_job
+from tests.spark.conftest import FAST_SMALL_QUERIES_TOML
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 #: Each Spark task here starts a JVM of its own: under load that alone has taken minutes.
 pytestmark = pytest.mark.timeout(600)
-SPARK_TOML = '[spark]\nmaster = "local[2]"\ndriver_memory = "768m"\npartitions = 2\n'
+SPARK_TOML = (
+    '[spark]\nmaster = "local[2]"\ndriver_memory = "768m"\npartitions = 2\n' + FAST_SMALL_QUERIES_TOML
+)
 
 
 def spark_settings(data: Path, toml: str, *, seed: int, vertices: int, edges: int, **more: Any) -> Settings:

@@ -22,12 +22,16 @@ from graphmill.api.app import create_app
 from graphmill.config import Settings
 from tests.conftest import S3Server
 from tests.helpers import local_task, login, wait_job
+from tests.spark.conftest import FAST_SMALL_QUERIES_TOML
 from tests.spark.test_api import FORM, _progress_lines, logs, make_job, sample, spark_settings
 
 #: The first test pays the driver's JVM start and, on a fresh cache, the GraphX helper's compile.
 pytestmark = pytest.mark.timeout(600)
 
-SPARK_TOML = '[spark]\nmaster = "local[2]"\ndriver_memory = "768m"\npartitions = 2\nsession = "server"\nserver_tasks = 2\n'
+SPARK_TOML = (
+    '[spark]\nmaster = "local[2]"\ndriver_memory = "768m"\npartitions = 2\nsession = "server"\nserver_tasks = 2\n'
+    + FAST_SMALL_QUERIES_TOML
+)
 APP_LINE = re.compile(r"Spark 4\.\S+ application (local-\d+) \(server session")
 DRIVER_LINE = re.compile(r"the server's Spark driver process (\d+) runs the task")
 #: PageRank that does not converge by itself: it runs until cancelled (or its driver dies).

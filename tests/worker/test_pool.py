@@ -36,6 +36,8 @@ async def settle(pool: WorkerPool, idle: int) -> None:
 def test_a_worker_is_reused_and_measures_each_task_peak_alone(tmp_path: Path) -> None:
     async def scenario() -> None:
         pool = WorkerPool(1, grace_s=0.5)
+        pool.start()  # as the server does at its start
+        spare = pool.warming_pids
         try:
             big, big_pid = await run_in_pool(pool, tmp_path, 0, edges=2_000_000)
             await settle(pool, 1)
@@ -46,6 +48,7 @@ def test_a_worker_is_reused_and_measures_each_task_peak_alone(tmp_path: Path) ->
             await pool.close()
         assert [big.ok, small.ok, again.ok] == [True, True, True]
         assert small_pid == again_pid  # the warm worker took the next task
+        assert [big_pid] == spare  # the spare, still warming up, took the first task: no third process
         # A reused process's lifetime high-water mark would repeat the big task's peak.
         assert 0 < small.peak_bytes < big.peak_bytes - 50 * 2**20, (small.peak_bytes, big.peak_bytes)
         assert big_pid > 0
@@ -112,7 +115,14 @@ def test_closing_the_pool_ends_its_idle_workers(tmp_path: Path) -> None:
         await pool.close()
         return pids
 
-    pids = asyncio.run(scenario())
-    assert len(pids) == 2
+    async def closed_while_warming() -> list[int]:
+        pool = WorkerPool(1, grace_s=0.5)
+        pool.start()
+        pids = pool.warming_pids
+        await pool.close()
+        return pids
+
+    pids = asyncio.run(scenario()) + asyncio.run(closed_while_warming())
+    assert len(pids) == 3
     for pid in pids:
         assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE

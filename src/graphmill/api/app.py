@@ -151,8 +151,13 @@ def _middleware(settings: Settings) -> list[Middleware]:
     return stack
 
 
-def create_app(settings: Settings, *, service: Any = None) -> Starlette:
-    """The application; ``service`` may be injected (tests), else it is built from settings."""
+def create_app(settings: Settings, *, service: Any = None, start_workers: bool = False) -> Starlette:
+    """The application; ``service`` may be injected (tests), else it is built from settings.
+
+    ``start_workers`` (``graphmill serve``): fork the warm worker processes at start, so the
+    first job finds one warm.  Without it (in-process test apps, most of which never run a
+    task) the first task starts them.
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -162,7 +167,7 @@ def create_app(settings: Settings, *, service: Any = None) -> Starlette:
 
             svc = build_service(settings)
         app.state.service = svc
-        await svc.start()
+        await svc.start(start_workers=start_workers)
         try:
             yield
         finally:

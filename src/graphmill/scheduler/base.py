@@ -82,6 +82,10 @@ class TaskLauncher(Protocol):
         """Whether the long-lived process ``key`` still runs (holds its memory)."""
         ...
 
+    def start_workers(self) -> None:
+        """Start the idle worker processes now, not at the first task (the server's start)."""
+        ...
+
     async def close(self) -> None:
         """Release what the launcher holds (idle worker processes); tasks are stopped already."""
         ...

@@ -157,9 +157,12 @@ class Runner:
             ended.append(job_id)
         return ended
 
-    async def start(self) -> None:
+    async def start(self, *, start_workers: bool = False) -> None:
+        """Admit jobs from now on; with ``start_workers``, fork the warm worker processes too."""
         self.reconcile()
         self._loop = asyncio.get_running_loop()
+        if start_workers:
+            self.launcher.start_workers()
         self._main = asyncio.create_task(self._admit_forever(), name="graphmill-scheduler")
 
     def _on_loop(self, call: Callable[[], None]) -> None:

@@ -75,8 +75,8 @@ class Service(JobUseCases):
         self.metrics = Metrics(store.count_by_status, self._worker_rss)
         self.runner.hub.listen(self._observe)
 
-    async def start(self) -> None:
-        await self.runner.start()
+    async def start(self, *, start_workers: bool = False) -> None:
+        await self.runner.start(start_workers=start_workers)
 
     async def close(self) -> None:
         await self.runner.shutdown()

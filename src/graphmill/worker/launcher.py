@@ -73,6 +73,9 @@ class ProcessLauncher:
         shutil.rmtree(out_dir.parent / f".staging-{task.id}", ignore_errors=True)
         shutil.rmtree(out_dir.parent / f".spark-{task.id}", ignore_errors=True)
 
+    def start_workers(self) -> None:
+        self.pool.start()
+
     async def close(self) -> None:
         """Stop the idle worker processes and the Spark driver (running tasks are stopped by the runner first)."""
         await self.pool.close()

@@ -1,11 +1,17 @@
 """Warm worker processes, so a small job does not pay for a process start.
 
 ``spares`` idle workers are kept ready, each forked from the forkserver and warmed up
-(it has run the common small-job path once).  A task takes an idle worker, or a fresh
-process when none is idle; a worker that finished its task cleanly goes back to the pool,
-and anything else (a failure, a cancel, a kill, too much memory left behind) retires it.
-The pool then starts replacements in the background.  With ``spares == 0`` every task
-gets a fresh process that runs only that task, as before the pool existed.
+(it has run the common small-job path once).  The server starts them when it starts
+(``start``); else the first task does.  A task takes an idle worker, else a spare still
+warming up (the task waits in its pipe behind the warm-up), else a fresh process; a worker
+that finished its task cleanly goes back to the pool, and anything else (a failure, a
+cancel, a kill, too much memory left behind) retires it.  The pool then starts
+replacements in the background.  With ``spares == 0`` every task gets a fresh process that
+runs only that task, as before the pool existed.
+
+Why a warming spare beats a fresh process: on a server's first big job, a fresh process
+loaded its kernels inside the task while both spares warmed up beside it (three processes
+on two cores); measured in bench/RESULTS.md ("The first job of a fresh server").
 
 Only the event-loop thread touches the pool and its processes.
 """
@@ -37,12 +43,25 @@ class WorkerPool:
     def idle_pids(self) -> list[int]:
         return [w.pid for w in self._idle if w.pid is not None]
 
+    @property
+    def warming_pids(self) -> list[int]:
+        return [w.pid for w in self._warming if w.pid is not None]
+
+    def start(self) -> None:
+        """Fork the spares now (the server's start calls this): they warm up in the background.
+
+        The first call starts the forkserver, which imports the engine first: about a second
+        that the server's first task paid before.  Later calls do nothing.
+        """
+        if not self._started:
+            self._started = True
+            self._top_up()
+
     def acquire(self, fresh: bool = False) -> WorkerProcess:
-        """A live idle worker, else (or when ``fresh``) a new process.
+        """A live idle worker, else a spare still warming up, else (or when ``fresh``) a new process.
 
         A borrowed worker comes back, so borrowing starts no spare; losing one does (see
-        ``release``).  The first task starts the pool: a server that never runs a task never
-        forks spares.
+        ``release``).  A pool nobody started is started by its first task.
         """
         worker = None
         while self._idle and worker is None and not fresh:
@@ -52,11 +71,13 @@ class WorkerPool:
                 worker = candidate
             else:  # died while idle, not yet noticed: reap and replace it, take the next
                 self._in_background(self._retire(candidate))
+        if worker is None and self._warming and not fresh:
+            # It reads the task after its warm-up; its ("ready",) then reaches the task first.
+            worker, warming = self._warming.popitem()
+            warming.cancel()
         if worker is None:
             worker = WorkerProcess(reusable=self.spares > 0)
-        if not self._started:
-            self._started = True
-            self._top_up()
+        self.start()
         return worker
 
     def release(self, worker: WorkerProcess, finished: bool) -> None:
@@ -102,7 +123,7 @@ class WorkerPool:
         try:
             ready = worker.send("warm") and await worker.receive() == ("ready",)
         except asyncio.CancelledError:
-            ready = False
+            return  # a task took the worker (acquire), or the pool closes (close retires it)
         self._warming.pop(worker, None)
         if ready:
             self._keep(worker)
@@ -120,8 +141,10 @@ class WorkerPool:
     async def close(self) -> None:
         """Stop every worker the pool holds (running tasks are the runner's to stop)."""
         self._closed = True
-        for warming in self._warming.values():
-            warming.cancel()
+        warming, self._warming = self._warming, {}
+        for worker, warm in warming.items():
+            warm.cancel()
+            self._in_background(worker.retire(self._grace_s))
         idle, self._idle = self._idle, {}
         for worker, watch in idle.items():
             watch.cancel()

@@ -210,6 +210,8 @@ class ProcessTask:
         for attempt in range(2):
             if self._sent:
                 while not finished and (msg := await self.worker.receive()) is not None:
+                    if msg == ("ready",):  # a spare taken while it warmed up: its warm-up ended
+                        continue
                     heard = True
                     self.report.handle(msg)
                     finished = msg[0] == "peak"
