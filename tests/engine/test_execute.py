@@ -85,7 +85,7 @@ def test_bad_params_before_loading(tmp_path: Path) -> None:
 def _compiled_signatures() -> dict[str, int]:
     from graphmill.engine import csr_kernels
     from graphmill.engine.algorithms import bfs_kernels
-    from graphmill.engine.algorithms.node_importance import pagerank_kernels
+    from graphmill.engine.algorithms.node_importance import kcore_kernels, pagerank_kernels
     from graphmill.engine.algorithms.path import depth_kernels
     from graphmill.engine.algorithms.path import kernels as path_kernels
 
@@ -97,6 +97,7 @@ def _compiled_signatures() -> dict[str, int]:
         "positive_range": path_kernels.positive_range,
         "bfs_levels": bfs_kernels.bfs_levels,
         "bfs_depths": depth_kernels.bfs_depths,
+        "core_numbers_csr": kcore_kernels.core_numbers_csr,
     }
     return {name: len(d.signatures) for name, d in dispatchers.items()}
 
@@ -104,8 +105,11 @@ def _compiled_signatures() -> dict[str, int]:
 def test_warm_up_loads_every_kernel_a_first_big_task_calls(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """After ``warm_up_kernels`` a PageRank, SSSP or BFS task, on a fresh graph and on one
-    memory-mapped from the graph cache, calls no kernel with an argument type not yet loaded."""
+    """After ``warm_up_kernels`` a PageRank, SSSP, KCore or BFS task, on a fresh graph and on one
+    memory-mapped from the graph cache, calls no kernel with an argument type not yet loaded.
+
+    KCore keeps its in-edges in the cache entry: the BFS after it on the same entry goes
+    bottom-up over them, read-only."""
     import numpy as np
 
     from graphmill.engine.algorithms import _common
@@ -126,6 +130,7 @@ def test_warm_up_loads_every_kernel_a_first_big_task_calls(
             ("analytics_pagerank", {"iterations": "5"}),
             ("analytics_pagerank", {"iterations": "5", "precision": "float32"}),
             ("analytics_sssp", {"root": "1"}),
+            ("analytics_kcore", {}),
             ("analytics_bfs", {"root": "1"}),
         ]
     ):
@@ -139,4 +144,15 @@ def test_warm_up_loads_every_kernel_a_first_big_task_calls(
                 cache_dir=None if cache == "none" else tmp_path / f"cache-{run}",
                 progress=RecordingProgress(),
             )
+    progress = RecordingProgress()  # BFS on KCore's entry (run 3), which holds the in-edges
+    run_task(
+        "analytics_bfs",
+        {"root": "1"},
+        [EdgeSource(edges, "csv", 0, 1, 2, has_header=False)],
+        tmp_path / "out-bfs-after-kcore",
+        vid_type="int64",
+        cache_dir=tmp_path / "cache-3",
+        progress=progress,
+    )
+    assert any("bottom-up over the in-CSR" in line for line in progress.lines), progress.lines
     assert _compiled_signatures() == loaded

@@ -6,13 +6,16 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from click.testing import CliRunner
 
 from graphmill.cli.main import cli
 from graphmill.engine import graph_cache
-from graphmill.engine.loader import EdgeSource, load_graph
+from graphmill.engine.graph import IN_EDGES, Graph
+from graphmill.engine.loader import EdgeSource, load_graph, load_graph_deferred
 
 
 def edges_file(root: Path, name: str, n: int) -> EdgeSource:
@@ -51,6 +54,46 @@ def test_least_recently_used_entries_go_first_until_the_cache_fits(tmp_path: Pat
     assert keys_by_source(cache) == ["a", "c"]
     graph_cache.enforce(cache, 1)
     assert keys_by_source(cache) == ["a"]  # the most recent entry stays even over the budget
+
+
+def test_in_edges_a_task_built_stay_with_the_entry_and_count_in_its_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """KCore's (or InfoMap's) transpose is added to the cache entry: the next load on the same
+    data maps it instead of building it, and the budget counts its files."""
+    cache = tmp_path / "cache"
+    source = edges_file(tmp_path, "a", 1000)
+    graph, pending = load_graph_deferred(
+        [source], vid_type="int64", directed=True, weighted=False, cache_dir=cache
+    )
+    pending.wait()
+    (bare,) = graph_cache.entries(cache)
+    in_ptr, sources = graph.in_edges()
+    pending.wait()  # the derived files are written in the background
+    (entry,) = graph_cache.entries(cache)
+    added = sorted(p for p in entry.path.iterdir() if p.name.startswith(f"derived-{IN_EDGES}"))
+    assert len(added) == 3  # indptr, sources and the index file
+    assert entry.size_bytes == bare.size_bytes + sum(p.stat().st_size for p in added)
+
+    def no_transpose(self: Graph, *, with_edge_ids: bool) -> None:
+        raise AssertionError("the transpose was rebuilt")
+
+    monkeypatch.setattr(Graph, "_transpose", no_transpose)
+    hit, pending = load_graph_deferred(
+        [source], vid_type="int64", directed=True, weighted=False, cache_dir=cache
+    )
+    mapped = hit.in_edges_if_present()
+    assert mapped is not None
+    assert not mapped[1].flags.writeable  # memory-mapped from the entry
+    assert np.array_equal(mapped[0], in_ptr)
+    assert np.array_equal(mapped[1], sources)
+    assert hit.in_edges()[1] is mapped[1]
+    pending.wait()
+    assert graph_cache.enforce(cache, entry.size_bytes) == []
+    other = edges_file(tmp_path, "b", 100)
+    load(other, cache)  # now the most recent: "a", with its in-edges, no longer fits beside it
+    removed = graph_cache.enforce(cache, entry.size_bytes)
+    assert [Path(e.sources[0]).stem for e in removed] == ["a"]
 
 
 def test_entries_of_replaced_data_are_stale_and_dropped(tmp_path: Path) -> None:

@@ -62,20 +62,25 @@ def test_kcore_matches_networkx_on_simple_graph() -> None:
 
 
 @pytest.mark.parametrize("directed", [True, False])
-def test_kcore_parallel_peeling_matches_networkx(directed: bool) -> None:
-    """Frontiers longer than PARALLEL_FRONTIER are peeled by several threads; the cores stay exact."""
-    from graphmill.engine.algorithms.node_importance.kcore_kernels import PARALLEL_FRONTIER
+@pytest.mark.parametrize(("blocks", "min_parallel"), [(1, 1), (2, 1), (3, 1), (2, 40), (3, 400)])
+def test_kcore_peeling_rounds_split_or_not(directed: bool, blocks: int, min_parallel: int) -> None:
+    """Rounds of ``min_parallel`` or more edge copies are split over ``blocks`` threads by
+    edge copies (a hub's lists cut between threads), smaller ones walked alone: on a skewed
+    multigraph with parallel edges and self-loops the cores stay exact either way."""
+    from types import SimpleNamespace
 
-    g = nx.gnm_random_graph(8 * PARALLEL_FRONTIER, 24 * PARALLEL_FRONTIER, seed=11)
-    src = np.array([u for u, v in g.edges()])
-    dst = np.array([v for u, v in g.edges()])
-    out = _run("analytics_kcore", build_graph(src, dst, vid_type="int64", directed=directed), {})
-    got = dict(zip(out["VID"], out["VALUE"], strict=True))
-    expected = nx.core_number(g)
-    top = max(expected.values())
-    frontier = [v for v, d in nx.k_core(g, top).degree() if d == top]  # the last level's first frontier
-    assert len(frontier) >= PARALLEL_FRONTIER
-    assert got == {v: expected[v] for v in got}
+    from graphmill.engine.algorithms.node_importance.kcore import core_numbers
+
+    rng = np.random.default_rng(5)
+    src = np.minimum(rng.zipf(1.6, 1500), 120) - 1  # hubs at the low indices
+    dst = rng.integers(0, 120, 1500)
+    src[:12] = dst[:12]  # self-loops
+    el = SimpleNamespace(
+        src=src.tolist(), dst=dst.tolist(), vertices=sorted(set(src.tolist()) | set(dst.tolist()))
+    )
+    graph = build_graph(src, dst, vid_type="int64", directed=directed)
+    core = core_numbers(graph, blocks=blocks, min_parallel=min_parallel)
+    assert dict(zip(graph.ids.tolist(), core.tolist(), strict=True)) == _core_reference(el)
 
 
 def test_kcore_subgraph_rows() -> None:

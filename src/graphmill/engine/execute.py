@@ -61,7 +61,7 @@ def run_task(
 
 
 def warm_up_kernels() -> None:
-    """Load the compiled graph-build, transpose, PageRank, SSSP and BFS kernels, as a big graph would use them.
+    """Load the compiled graph-build, transpose, PageRank, SSSP, BFS and KCore kernels, as a big graph would use them.
 
     Compiled kernels load from numba's on-disk cache on their first call with each argument
     type, which costs a fresh worker 0.2–1.5 s per kernel family; tiny inputs of the types a
@@ -69,6 +69,7 @@ def warm_up_kernels() -> None:
     freshly built or memory-mapped read-only from the graph cache) make a warm worker pay it
     before its first task instead.
     """
+    from graphmill.engine.algorithms.node_importance.kcore import warm_up as warm_up_kcore
     from graphmill.engine.algorithms.node_importance.pagerank import warm_up as warm_up_pagerank
     from graphmill.engine.algorithms.path.traversal import warm_up as warm_up_paths
 
@@ -97,3 +98,4 @@ def warm_up_kernels() -> None:
         graph.in_csr()
         warm_up_pagerank(graph)
         warm_up_paths(graph)
+        warm_up_kcore(graph)

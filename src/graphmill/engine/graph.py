@@ -39,6 +39,9 @@ STRING_ID_TYPE = pa.large_string()
 IntArray = npt.NDArray[Any]
 FloatArray = npt.NDArray[np.float64]
 
+#: Derived-structure name of the lean transpose (:meth:`Graph.in_edges`) in a graph cache entry.
+IN_EDGES = "in-edges-v1"
+
 
 class InCSR(NamedTuple):
     """The transpose of a graph's out-CSR.
@@ -133,19 +136,27 @@ class Graph:
     def in_edges(self) -> tuple[npt.NDArray[np.int64], IntArray]:
         """``(in_ptr, sources)`` of the transpose: :meth:`in_csr` without the edge ids.
 
-        Cheaper to build when nothing needs per-edge data in transposed order (PageRank);
-        the full in-CSR's arrays when that is already built.
+        Cheaper to build when nothing needs per-edge data in transposed order (PageRank,
+        KCore); the full in-CSR's arrays when that is already built.  Built once and kept as a
+        derived structure, so a graph from the cache finds what an earlier task built.
         """
+        present = self.in_edges_if_present()
+        if present is not None:
+            return present
+        arrays = self.derived(IN_EDGES, self._lean_transpose)
+        return arrays["indptr"], arrays["sources"]
+
+    def in_edges_if_present(self) -> tuple[npt.NDArray[np.int64], IntArray] | None:
+        """:meth:`in_edges` if built already (in memory, or in the graph cache entry), else ``None``."""
         full: InCSR | None = self._cache.get("in_csr")
         if full is not None:
             return full.indptr, full.indices
-        cached = self._cache.get("in_edges")
-        if cached is None:
-            in_ptr, sources, _ = self._transpose(with_edge_ids=False)
-            cached = (in_ptr, sources)
-            self._cache["in_edges"] = cached
-        result: tuple[npt.NDArray[np.int64], IntArray] = cached
-        return result
+        arrays = self.derived_if_present(IN_EDGES)
+        return None if arrays is None else (arrays["indptr"], arrays["sources"])
+
+    def _lean_transpose(self) -> dict[str, npt.NDArray[Any]]:
+        in_ptr, sources, _ = self._transpose(with_edge_ids=False)
+        return {"indptr": in_ptr, "sources": sources}
 
     def _transpose(
         self, *, with_edge_ids: bool

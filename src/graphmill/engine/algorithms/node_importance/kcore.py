@@ -18,15 +18,19 @@ from graphmill.engine.algorithms.base import MAX_COUNT, AlgorithmSpec, OutputCol
 from graphmill.engine.base import Progress
 from graphmill.engine.graph import Graph
 
-__all__ = ["KCORE", "core_numbers"]
+__all__ = ["KCORE", "core_numbers", "warm_up"]
 
 
-def core_numbers(graph: Graph) -> npt.NDArray[np.int64]:
+def core_numbers(
+    graph: Graph, *, blocks: int | None = None, min_parallel: int | None = None
+) -> npt.NDArray[np.int64]:
     """Core number of every vertex of the undirected multigraph behind ``graph``.
 
     Direction is ignored; every input edge counts once for both endpoints (parallel edges
     each count; the reverse copies of a graph loaded with ``is_directed=false`` are not
-    counted twice); self-loops are ignored.
+    counted twice); self-loops are ignored.  ``blocks`` (default: the worker's threads) and
+    ``min_parallel`` (default ``kcore_kernels.PARALLEL_EDGES``) set how peeling rounds are
+    split over threads; tests force other splits.
     """
     if graph.n == 0:
         return np.zeros(0, dtype=np.int64)
@@ -34,15 +38,31 @@ def core_numbers(graph: Graph) -> npt.NDArray[np.int64]:
 
     # int32 degrees halve the randomly accessed array when they fit
     deg = np.empty(graph.n, dtype=np.int32 if max(2 * graph.m, graph.n) < 2**31 else np.int64)
-    blocks = threads()
-    if graph.directed:
-        inc = graph.in_csr()
-        k.core_numbers_csr(graph.indptr, graph.indices, inc.indptr, inc.indices, True, deg, blocks)
-    else:
-        empty = np.zeros(1, dtype=np.int64)
-        k.core_numbers_csr(graph.indptr, graph.indices, empty, graph.indices[:0], False, deg, blocks)
+    # a directed graph's in-edges: the lean transpose, kept in the graph cache entry
+    in_ptr, in_src = graph.in_edges() if graph.directed else (graph.indptr[:1], graph.indices[:0])
+    # read-only views: one compiled signature whether an array was built by this task or
+    # memory-mapped from the graph cache (each mix would load, or compile, its own)
+    arrays = [_read_only(a) for a in (graph.indptr, graph.indices, in_ptr, in_src)]
+    k.core_numbers_csr(
+        *arrays,
+        graph.directed,
+        deg,
+        threads() if blocks is None else blocks,
+        k.PARALLEL_EDGES if min_parallel is None else min_parallel,
+    )
     core: npt.NDArray[np.int64] = deg.astype(np.int64)
     return core
+
+
+def _read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    view = array.view()
+    view.setflags(write=False)
+    return view
+
+
+def warm_up(graph: Graph) -> None:
+    """Load the compiled peeling (one signature, whatever the graph) on a tiny graph."""
+    core_numbers(graph)
 
 
 def _kcore_columns(params: Params) -> list[OutputColumn]:

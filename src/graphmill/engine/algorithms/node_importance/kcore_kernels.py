@@ -3,13 +3,23 @@
 
 Level-synchronous peeling: at level ``k`` every remaining vertex of degree ``k`` is
 final; removing it lowers its neighbours' degrees, and a neighbour that reaches ``k``
-joins the same level.  One read-modify-write per edge copy (Batagelj–Zaversnik's bucket
-swaps cost four).  A large frontier is peeled in parallel, each thread lowering degrees
-with atomic decrements (a decrement that overshoots below ``k`` is given back, so exactly
-one thread sees a vertex reach ``k`` and queues it); small frontiers run sequentially.
-One scan per level compacts the remaining vertices and finds the next level and its
-frontier, so empty levels cost nothing.  Core numbers are unique, so the result equals
-any exact peeling.
+joins the same level.  One scan per level compacts the remaining vertices and finds the
+next level and its frontier, so empty levels cost nothing.
+
+Each level is peeled in rounds, a round being the vertices the one before queued.  Where
+the time goes (bench/RESULTS.md, "KCore peeling"): the walks over removed vertices' edge
+lists, nearly all of it in the last levels of a skewed graph, which hold few vertices but
+most of the edges.  So:
+
+- A round is split over the threads when it has many *edge copies* to walk, not many
+  vertices; each block takes an equal share of them (a hub's list may be cut between
+  blocks) and lowers degrees with atomic decrements (one that lands at ``k`` or below is
+  given back, so exactly one block sees a vertex reach ``k`` and queues it).
+- Smaller rounds run sequentially and branch-free: whether a neighbour is still above
+  ``k`` is data the branch predictor cannot learn, and a mispredicted branch per edge
+  copy cost three times the arithmetic that replaces it.
+
+Core numbers are unique, so the result equals any exact peeling.
 """
 
 from __future__ import annotations
@@ -20,8 +30,9 @@ from graphmill.engine._numba import OPTS, atomic_add, nb
 
 __all__: list[str] = []
 
-#: Frontiers at least this long are peeled in parallel (a launch costs more below it).
-PARALLEL_FRONTIER = 4096
+#: Rounds with at least this many edge copies to walk are split over the threads (a
+#: launch costs more below it).
+PARALLEL_EDGES = 32768
 
 
 @nb.njit(parallel=True, **OPTS)
@@ -41,49 +52,86 @@ def _degrees(optr, oidx, iptr, iidx, use_in, deg):
 
 
 @nb.njit(inline="always", **OPTS)
-def _lower(deg, u, level, queue, size, shared):
-    """One edge copy to ``u`` removed: lower its degree; on reaching ``level`` it is queued.
+def _walk_alone(idx, start, stop, deg, level, queue, size):
+    """Lower the degrees of ``idx[start:stop]`` above ``level``; queue those reaching it.
 
-    ``shared``: other threads lower the same degrees (atomic decrement; one that lands
-    below ``level`` is undone, so only the thread that took it to ``level`` queues it).
+    Without branches: every copy writes its degree back (unchanged when not above
+    ``level``) and its vertex into the queue's next slot, which only counts when it reached
+    ``level``.  A self-loop's own end is at ``level`` already, so it changes nothing.
     """
-    if deg[u] > level:
-        if shared:
-            old = atomic_add(deg, u, -1)
-            if old == level + 1:
-                queue[size] = u
-                return size + 1
-            if old <= level:
-                atomic_add(deg, u, 1)
-        else:
-            deg[u] -= 1
-            if deg[u] == level:
-                queue[size] = u
-                return size + 1
+    for k in range(start, stop):
+        u = idx[k]
+        d = deg[u]
+        above = d > level
+        d -= above
+        deg[u] = d
+        queue[size] = u
+        size += above & (d == level)
     return size
 
 
 @nb.njit(inline="always", **OPTS)
-def _remove(v, optr, oidx, iptr, iidx, use_in, deg, level, queue, size, shared):
-    """Remove ``v``: lower the degree of every other endpoint of its edge copies."""
-    for k in range(optr[v], optr[v + 1]):
-        if oidx[k] != v:
-            size = _lower(deg, oidx[k], level, queue, size, shared)
+def _walk_shared(idx, start, stop, deg, level, queue, size):
+    """:func:`_walk_alone` while other threads lower the same degrees (atomic decrements)."""
+    for k in range(start, stop):
+        u = idx[k]
+        if deg[u] > level:
+            old = atomic_add(deg, u, -1)
+            if old == level + 1:
+                queue[size] = u
+                size += 1
+            elif old <= level:
+                atomic_add(deg, u, 1)
+    return size
+
+
+@nb.njit(inline="always", **OPTS)
+def _copies(v, optr, iptr, use_in):
+    """Edge copies stored at ``v`` (out-list, plus in-list with ``use_in``)."""
+    c = optr[v + 1] - optr[v]
     if use_in:
-        for k in range(iptr[v], iptr[v + 1]):
-            if iidx[k] != v:
-                size = _lower(deg, iidx[k], level, queue, size, shared)
+        c += iptr[v + 1] - iptr[v]
+    return c
+
+
+@nb.njit(inline="always", **OPTS)
+def _remove(v, a, e, optr, oidx, iptr, iidx, use_in, deg, level, queue, size, shared):
+    """Remove edge copies ``a:e`` of ``v`` (its out-list, then its in-list, as one sequence)."""
+    o0 = optr[v]
+    out = optr[v + 1] - o0
+    if a < out:
+        if shared:
+            size = _walk_shared(oidx, o0 + a, o0 + min(e, out), deg, level, queue, size)
+        else:
+            size = _walk_alone(oidx, o0 + a, o0 + min(e, out), deg, level, queue, size)
+    if use_in and e > out:
+        i0 = iptr[v] - out  # copy ``c >= out`` of ``v`` is ``iidx[i0 + c]``
+        if shared:
+            size = _walk_shared(iidx, i0 + max(a, out), i0 + e, deg, level, queue, size)
+        else:
+            size = _walk_alone(iidx, i0 + max(a, out), i0 + e, deg, level, queue, size)
     return size
 
 
 @nb.njit(parallel=True, **OPTS)
-def _peel_parallel(optr, oidx, iptr, iidx, use_in, deg, level, frontier, size, queues, counts):
-    """Remove ``frontier[:size]`` in parallel; thread block ``b`` queues in ``queues[b]``."""
+def _peel_parallel(optr, oidx, iptr, iidx, use_in, deg, level, frontier, head, cum, queues, counts):
+    """Remove ``frontier[head:]`` over the thread blocks, block ``b`` taking an equal share of
+    the edge copies (``cum``: copies before each vertex) and queueing in ``queues[b]``."""
     blocks = counts.shape[0]
+    rows = cum.shape[0] - 1
+    total = cum[rows]
     for b in nb.prange(blocks):
+        lo = total * b // blocks
+        hi = total * (b + 1) // blocks
+        i = np.searchsorted(cum, lo, side="right") - 1
         c = 0
-        for i in range(size * b // blocks, size * (b + 1) // blocks):
-            c = _remove(frontier[i], optr, oidx, iptr, iidx, use_in, deg, level, queues[b], c, True)
+        while i < rows and cum[i] < hi:
+            a = max(lo, cum[i]) - cum[i]
+            e = min(hi, cum[i + 1]) - cum[i]
+            c = _remove(
+                frontier[head + i], a, e, optr, oidx, iptr, iidx, use_in, deg, level, queues[b], c, True
+            )
+            i += 1
         counts[b] = c
 
 
@@ -109,28 +157,57 @@ def _next_level(remaining, left, deg, level, frontier):
 
 
 @nb.njit(**OPTS)
-def core_numbers_csr(optr, oidx, iptr, iidx, use_in, deg, blocks):
+def _round_copies(frontier, head, end, optr, iptr, use_in, cum):
+    """``cum[i]``: edge copies of ``frontier[head:head + i]``; returns the round's total."""
+    cum[0] = 0
+    for i in range(head, end):
+        cum[i - head + 1] = cum[i - head] + _copies(frontier[i], optr, iptr, use_in)
+    return cum[end - head]
+
+
+@nb.njit(**OPTS)
+def core_numbers_csr(optr, oidx, iptr, iidx, use_in, deg, blocks, min_parallel):
     """Core numbers, written into ``deg``, of the undirected multigraph given by out- (and,
-    with ``use_in``, in-) lists, peeling large frontiers over ``blocks`` threads.
+    with ``use_in``, in-) lists, splitting rounds of ``min_parallel`` or more edge copies
+    (:data:`PARALLEL_EDGES`; tests force other splits) over ``blocks`` threads.
 
     Every stored edge copy counts once for each endpoint; self-loops are ignored.
     """
     _degrees(optr, oidx, iptr, iidx, use_in, deg)
     n = deg.shape[0]
     remaining = np.arange(n).astype(deg.dtype)
-    frontier = np.empty(n, dtype=deg.dtype)
-    queues = np.empty((blocks, n), dtype=deg.dtype)
+    # the level's vertices in peeling order; the sequential walk writes one slot past the end
+    frontier = np.empty(n + 1, dtype=deg.dtype)
+    cum = np.empty(n + 1 if blocks > 1 else 0, dtype=np.int64)
+    queues = np.empty((blocks, n + 1 if blocks > 1 else 0), dtype=deg.dtype)
     counts = np.zeros(blocks, dtype=np.int64)
     left, level, size = _next_level(remaining, n, deg, -1, frontier)
     while left > 0:
-        while size >= PARALLEL_FRONTIER:
-            _peel_parallel(optr, oidx, iptr, iidx, use_in, deg, level, frontier, size, queues, counts)
-            size = 0
-            for b in range(blocks):
-                frontier[size : size + counts[b]] = queues[b, : counts[b]]
-                size += counts[b]
         head = 0
         while head < size:
-            size = _remove(frontier[head], optr, oidx, iptr, iidx, use_in, deg, level, frontier, size, False)
-            head += 1
+            end = size
+            if blocks > 1 and _round_copies(frontier, head, end, optr, iptr, use_in, cum) >= min_parallel:
+                _peel_parallel(
+                    optr,
+                    oidx,
+                    iptr,
+                    iidx,
+                    use_in,
+                    deg,
+                    level,
+                    frontier,
+                    head,
+                    cum[: end - head + 1],
+                    queues,
+                    counts,
+                )
+                for b in range(blocks):
+                    frontier[size : size + counts[b]] = queues[b, : counts[b]]
+                    size += counts[b]
+            else:
+                for i in range(head, end):
+                    v = frontier[i]
+                    e = _copies(v, optr, iptr, use_in)
+                    size = _remove(v, 0, e, optr, oidx, iptr, iidx, use_in, deg, level, frontier, size, False)
+            head = end
         left, level, size = _next_level(remaining, left, deg, level, frontier)

@@ -56,7 +56,8 @@ def bfs_depths(graph: Graph, root: int, progress: Progress | None = None) -> npt
     A compiled direction-optimising search (``depth_kernels``): top-down levels, split over
     the threads when the frontier is large, and bottom-up levels when the in-edges are at
     hand for free: an undirected graph's out-CSR is its in-CSR, and a directed graph's
-    in-CSR counts only if an earlier task on this graph built it.  Building the transpose
+    in-edges count only if an earlier task built them, on this graph or on the same graph
+    cache entry (KCore and InfoMap keep them there).  Building the transpose
     just for this search never pays: at 16.8 M edges it took 0.21 s idle, more than twice the
     whole top-down search (bench/RESULTS.md, "BFS and SCC kernels").  Graphs under
     ``DIRECTION_MIN_EDGES`` edges run the plain queued search.
@@ -67,9 +68,9 @@ def bfs_depths(graph: Graph, root: int, progress: Progress | None = None) -> npt
         return _queued_depths(graph, root)
     in_ptr, in_idx = graph.indptr, graph.indices
     if graph.directed:
-        inc = graph.in_csr_if_built()
-        if inc is not None:
-            in_ptr, in_idx = inc.indptr, inc.indices
+        present = graph.in_edges_if_present()
+        if present is not None:
+            in_ptr, in_idx = present
     bottom_up = not graph.directed or in_ptr is not graph.indptr
     depth, steps = _direction_optimising(graph, root, in_ptr, in_idx, bottom_up)
     if progress is not None:
@@ -207,15 +208,15 @@ def warm_up(graph: Graph) -> None:
     """Load the compiled SSSP and BFS kernels on a tiny ``graph``, weighted as a task gets it.
 
     Both BFS kernels: the queued one small graphs take, and the direction-optimising one with
-    the graph's own arrays (a directed graph without an in-CSR) and with its in-CSR if built.
+    the graph's own arrays (a directed graph without in-edges) and with its in-edges, built or
+    read back from the graph cache.
     """
     weights = np.linspace(0.5, 1.5, graph.m)
     weights.setflags(write=graph.indices.flags.writeable)  # memory-mapped from the cache: read-only
     _queued_depths(graph, 0)
     _direction_optimising(graph, 0, graph.indptr, graph.indices, False)
-    inc = graph.in_csr_if_built()
-    if inc is not None:
-        _direction_optimising(graph, 0, inc.indptr, inc.indices, True)
+    for in_ptr, in_src in _in_edges_as_tasks_get_them(graph):
+        _direction_optimising(graph, 0, in_ptr, in_src, True)
     sssp_distances(Graph(graph.n, graph.ids, graph.vid_type, True, graph.indptr, graph.indices, weights), 0)
 
 
@@ -419,3 +420,17 @@ SHORTEST_PATH = AlgorithmSpec(
         "VALUE = 'src,vid1,...,dst'; one path when several exist; pairs without a path write no row."
     ),
 )
+
+
+def _in_edges_as_tasks_get_them(graph: Graph) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[Any]]]:
+    """For the warm-up: ``graph``'s in-edges as built by a task (writable) and, when the
+    graph's own arrays are read-only (memory-mapped from the graph cache), also read-only, as a
+    later task reads them back from the cache entry."""
+    in_ptr, in_src = graph.in_edges()
+    variants = [(in_ptr, in_src)]
+    if not graph.indices.flags.writeable:
+        read_only = (in_ptr.copy(), in_src.copy())
+        for array in read_only:
+            array.setflags(write=False)
+        variants.append(read_only)
+    return variants
