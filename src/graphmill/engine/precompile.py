@@ -121,14 +121,16 @@ def compile_cases(cases: Sequence[tuple[str, Mapping[str, object]]], with_build:
                     cache_dir=Path(tmp) / "graph-cache",
                     progress=NullProgress(),
                 )
-            except Exception as exc:  # noqa: BLE001 - reported, the other kernels still compile
+            except Exception as exc:  # reported; the other kernels still compile
                 failed.append(f"{task_type} {dict(params)} on {source.format}: {exc}")
     return Compiled(len(cases), tuple(failed), time.perf_counter() - started)
 
 
 def _integer_ids(params: Mapping[str, object]) -> dict[str, object]:
     """The parameters naming vertices ("v1,v2") for the integer-id graph ("1,2")."""
-    return {k: v.replace("v", "") if isinstance(v, str) and v.startswith("v") else v for k, v in params.items()}
+    return {
+        k: v.replace("v", "") if isinstance(v, str) and v.startswith("v") else v for k, v in params.items()
+    }
 
 
 def compile_all(processes: int | None = None) -> list[Compiled]:
