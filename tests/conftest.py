@@ -16,27 +16,39 @@ from graphmill.fs import FsConfig, S3Config
 #: session-scoped JVM and SparkContext (tests/spark/conftest.py), and two JVMs starting and
 #: warming up side by side would fight over the machine's two cores.
 ONE_WORKER_FOLDERS = ("tests/spark/",)
+#: Modules inside those folders that start Spark drivers of their own (a server's), not the
+#: shared session: each runs whole (its module-scoped server once), on whichever worker is free.
+OWN_DRIVER_MODULES = ("tests/spark/test_api.py", "tests/spark/test_server_session.py")
+
+
+def work_unit(nodeid: str) -> str:
+    """The unit of work a test belongs to under ``pytest -n``: a whole module of OWN_DRIVER_MODULES,
+    a whole folder of ONE_WORKER_FOLDERS, else the test alone."""
+    path = nodeid.split("::", 1)[0]
+    if path in OWN_DRIVER_MODULES:
+        return path
+    return next((folder for folder in ONE_WORKER_FOLDERS if path.startswith(folder)), nodeid)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """``-n N`` (``--dist load``) with each ONE_WORKER_FOLDERS folder as a single unit of work.
+    """``-n N`` (``--dist load``) with the units of work of ``work_unit``.
 
     xdist's own ``loadgroup`` mode cannot do this under pytest 9 (it renames items by a node id
-    attribute pytest no longer reads), so this is its ``loadscope`` scheduler with our scopes:
-    a folder is one scope, every other test its own.  Scopes are handed out largest first, so
-    the Spark folder (about half the suite's time) starts at once on one worker while the other
-    works through the rest; a worker asks for more only when it is nearly out of work.
+    attribute pytest no longer reads), so this is its ``loadscope`` scheduler with our scopes.
+    Scopes are handed out largest first, so the shared-session Spark folder (the longest unit)
+    starts at once on one worker while the other works through the rest; a worker asks for
+    more only when it is nearly out of work.
     """
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
-    class OneWorkerFolders(LoadScopeScheduling):  # type: ignore[misc]
+    class OurScopes(LoadScopeScheduling):  # type: ignore[misc]
         def _split_scope(self, nodeid: str) -> str:
-            return next((folder for folder in ONE_WORKER_FOLDERS if nodeid.startswith(folder)), nodeid)
+            return work_unit(nodeid)
 
-    return OneWorkerFolders(config, log)
+    return OurScopes(config, log)
 
 
 @pytest.fixture(autouse=True)

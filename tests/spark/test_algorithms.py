@@ -103,7 +103,7 @@ def _assert_same(local: pa.Table, spark: pa.Table) -> None:
 
 CASES = [
     ("analytics_pagerank", {}, "int"),
-    ("analytics_pagerank", {"is_directed": False, "iterations": 30, "eps": 1e-9}, "str"),
+    ("analytics_pagerank", {"is_directed": False, "iterations": 12, "eps": 1e-9}, "str"),
     ("analytics_pagerank", {"variant": "graphalytics", "iterations": 15}, "int"),
     ("analytics_wcc", {}, "int"),
     ("analytics_wcc", {}, "str"),
