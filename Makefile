@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo serve lint typecheck imports test check bench fuzz clean web web-check
+.PHONY: install demo serve lint typecheck imports compile test check bench fuzz clean web web-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,15 +35,21 @@ imports: $(STAMP)
 # Two test processes: the Spark tests (a shared JVM, about half the time) on one, the rest on
 # the other; see pytest_xdist_make_scheduler in tests/conftest.py.
 TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --cov --cov-report=term --cov-fail-under=82
 
-# `graphmill compile` first: it fills numba's kernel cache once, in parallel processes (about
-# 100 CPU s from cold, 5 s when the cache is warm), where otherwise the test servers' workers
-# would each compile the same kernels side by side in the first minutes.
-test: $(STAMP)
+# `graphmill compile` fills numba's kernel cache once, in parallel processes (about 100 CPU s
+# from cold, 5 s when the cache is warm), where otherwise the test servers' workers would each
+# compile the same kernels side by side in the first minutes.
+compile: $(STAMP)
 	$(BIN)/graphmill compile --processes $(TEST_WORKERS)
-	$(BIN)/pytest -n $(TEST_WORKERS) --cov --cov-report=term --cov-fail-under=82
 
-check: lint typecheck imports test
+test: compile
+	$(PYTEST)
+
+# The checks and the kernel compile side by side (mostly one core each), then the tests.
+check: $(STAMP)
+	$(MAKE) --no-print-directory -j4 --output-sync=target lint typecheck imports compile
+	$(PYTEST)
 
 # The nGQL front end under hypothesis with tens of thousands of inputs per property (CI runs a few hundred).
 fuzz: $(STAMP)
