@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from graphmill.engine.loader import EdgeSource
+    from graphmill.formats.vid import VidType
 
 #: (task type, parameters): every algorithm, with the variants that reach other kernels
 #: (undirected graphs, the Graphalytics variants, weights, float32 ranks).
@@ -78,9 +79,12 @@ def _edges() -> list[tuple[int, int, int]]:
     return [(i, (i * 7 + 3) % 60, 1 + i % 5) for i in range(120)] + [(i, i + 1, 2) for i in range(60, 70)]
 
 
-def _sources(folder: Path) -> list[EdgeSource]:
+def _sources(
+    folder: Path,
+) -> list[tuple[EdgeSource, VidType, Callable[[Mapping[str, object]], Mapping[str, object]]]]:
     """The graph as a weighted CSV with string ids and as an unweighted Parquet file with integer
-    ids (as a graph-store query hands it over): the loader gives each other array types."""
+    ids (as a graph-store query hands it over): the loader gives each other array types.  Each
+    comes with its vid type and what turns the cases' vertex names into its ids."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -92,8 +96,8 @@ def _sources(folder: Path) -> list[EdgeSource]:
     parquet = folder / "edges.parquet"
     pq.write_table(pa.table({"src": [s for s, _, _ in edges], "dst": [d for _, d, _ in edges]}), parquet)
     return [
-        EdgeSource(path=csv, format="csv", src=0, dst=1, weight=2, has_header=False),
-        EdgeSource(path=parquet, format="parquet", src="src", dst="dst"),
+        (EdgeSource(path=csv, format="csv", src=0, dst=1, weight=2, has_header=False), "string", dict),
+        (EdgeSource(path=parquet, format="parquet", src="src", dst="dst"), "int64", _integer_ids),
     ]
 
 
@@ -107,26 +111,30 @@ def compile_cases(cases: Sequence[tuple[str, Mapping[str, object]]], with_build:
     with tempfile.TemporaryDirectory(prefix="graphmill-compile-") as tmp:
         if with_build:
             warm_up_kernels()
-        # Twice each: a server's first task on a graph gets freshly built arrays, the next ones
-        # read-only arrays mapped from the graph cache, and numba compiles each kind apart.
-        runs = [(case, source) for case in cases for source in _sources(Path(tmp)) for _ in range(2)]
-        for n, ((task_type, params), source) in enumerate(runs):
-            try:
-                run_task(
-                    task_type,
-                    params if source.format == "csv" else _integer_ids(params),
-                    (source,),
-                    Path(tmp) / str(n),
-                    vid_type="string" if source.format == "csv" else "int64",
-                    cache_dir=Path(tmp) / "graph-cache",
-                    progress=NullProgress(),
-                )
-            except Exception as exc:  # reported; the other kernels still compile
-                failed.append(f"{task_type} {dict(params)} on {source.format}: {exc}")
+        sources = _sources(Path(tmp))
+        for n, (task_type, params) in enumerate(cases):
+            for source, vid_type, ids_for in sources:
+                # Twice, over a graph cache of its own: a server's first task on a graph gets
+                # freshly built arrays, the next ones read-only arrays mapped from the cache,
+                # and numba compiles each kind apart.
+                cache = Path(tmp) / f"cache-{n}-{source.format}"
+                for attempt in range(2):
+                    try:
+                        run_task(
+                            task_type,
+                            ids_for(params),
+                            (source,),
+                            cache / f"out{attempt}",
+                            vid_type=vid_type,
+                            cache_dir=cache / "graphs",
+                            progress=NullProgress(),
+                        )
+                    except Exception as exc:  # reported; the other kernels still compile
+                        failed.append(f"{task_type} {dict(params)} on {source.format}: {exc}")
     return Compiled(len(cases), tuple(failed), time.perf_counter() - started)
 
 
-def _integer_ids(params: Mapping[str, object]) -> dict[str, object]:
+def _integer_ids(params: Mapping[str, object]) -> Mapping[str, object]:
     """The parameters naming vertices ("v1,v2") for the integer-id graph ("1,2")."""
     return {
         k: v.replace("v", "") if isinstance(v, str) and v.startswith("v") else v for k, v in params.items()
