@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from graphmill.service.estimate import InputSize, estimate_bytes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from rmat import DEFAULT_DIR, load_or_make
@@ -43,9 +46,9 @@ from graphmill.engine.loader import EdgeSource
 path, task, work = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 params = {"iterations": "20", "eps": "1e-300"} if task == "analytics_pagerank" else {}
 t0 = time.perf_counter()
-run_task(task, params, [EdgeSource(path, "parquet", 0, 1)], work / "out", vid_type=None,
-         cache_dir=work / "cache", progress=NullProgress())
-print(json.dumps({"seconds": time.perf_counter() - t0,
+manifest = run_task(task, params, [EdgeSource(path, "parquet", 0, 1)], work / "out", vid_type=None,
+                    cache_dir=work / "cache", progress=NullProgress())
+print(json.dumps({"seconds": time.perf_counter() - t0, "vertices": manifest.rows,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -100,14 +103,34 @@ def main() -> None:
     args = parser.parse_args()
     path = make_parquet(args.scale, args.edgefactor)
     edges = pq.ParquetFile(path).metadata.num_rows
-    print(f"| task | contender | seconds | peak RSS MiB | ({edges:,} edges) |\n|---|---|---|---|---|")
+    print(f"{edges:,} edges; load average {_load()} at the start")
+    print("| task | contender | seconds | peak RSS MiB | admission estimate MiB | load after |")
+    print("|---|---|---|---|---|---|", flush=True)
     for task in args.tasks.split(","):
         with tempfile.TemporaryDirectory(dir=DEFAULT_DIR) as work:
             mine = run(GRAPHMILL, str(path), task, work)
-        theirs = run(SCIPY, str(path), task)
-        for name, r in (("graphmill", mine), ("scipy", theirs)):
-            note = r.get("error", "")
-            print(f"| {task} | {name} | {r['seconds']:.1f} | {r['peak_mib']:.0f} | {note} |", flush=True)
+        _row(task, "graphmill", mine, _estimate_mib(task, mine, edges))
+        _row(task, "scipy", run(SCIPY, str(path), task), "")
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _estimate_mib(task: str, result: dict[str, float], edges: int) -> str:
+    """What admission control would estimate for this graph, given its true vertex count."""
+    if "vertices" not in result:
+        return ""
+    size = InputSize(int(result["vertices"]), edges, weighted=False, string_ids=False)
+    return f"{estimate_bytes(task, size) / 2**20:.0f}"
+
+
+def _row(task: str, name: str, r: dict[str, float], estimate: str) -> None:
+    note = r.get("error", "")
+    print(
+        f"| {task} | {name} | {r['seconds']:.1f} | {r['peak_mib']:.0f} | {estimate} | {_load()} {note} |",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

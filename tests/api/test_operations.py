@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow.parquet as pq
 from starlette.testclient import TestClient
 
+from graphmill.service.estimate import InputSize, max_edges
 from tests.api.test_jobs import add_job, make_workflow
 from tests.helpers import nebula_task, wait_job
 
@@ -162,7 +163,10 @@ def test_estimate_and_refusal_over_budget(client: TestClient) -> None:
     assert (r.status_code, body["code"]) == (403, 40304000)
     assert body["data"]["estimatedBytes"] == data["estimatedBytes"]
     assert "MiB" in body["detail"]
-    # the ceiling in edges: the graph (233 edges) is just over it, and the message says so
+    # the ceiling in edges: the graph (233 edges) is just over it, it is what the coefficients give
+    # for this graph's shape (string ids), and the message says so
+    shape = InputSize(data["vertices"], data["edges"], data["weighted"], string_ids=True)
+    assert body["data"]["maxEdges"] == max_edges("analytics_pagerank", shape, service.memory_budget_bytes)
     assert 0 < body["data"]["maxEdges"] < 233
     assert f"fits about {body['data']['maxEdges']} edges" in body["detail"]
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from graphmill.errors import (
@@ -19,6 +22,8 @@ from graphmill.errors import (
 )
 from graphmill.models import Status
 from graphmill.service.core import Service
+from graphmill.service.estimate import InputSize, estimate_bytes, max_edges
+from graphmill.service.file_size import local_file_size
 from graphmill.service.workflows import Page
 from graphmill.store.base import JobFilter
 from tests.service.conftest import ServiceMaker, unknown_task
@@ -125,6 +130,39 @@ def test_a_task_over_the_memory_budget_is_refused_with_the_figures(make_service:
     assert data["budgetBytes"] == 2**20
     assert data["estimatedBytes"] > data["budgetBytes"]
     assert job_count(service) == 0
+
+
+def test_a_graph_beyond_the_ceiling_is_refused_with_the_ceiling_the_coefficients_give(
+    make_service: ServiceMaker,
+) -> None:
+    """``data.maxEdges`` is what ``max_edges`` computes for this file's shape and the budget;
+    a budget that covers the estimate admits the same job."""
+    edges = 100_000
+    floor_mib = estimate_bytes("analytics_pagerank", InputSize(0, 0, False, False)) // 2**20
+    budget_mb = floor_mib + 2  # room for some thousands of edges, not for 100,000
+    rng = np.random.default_rng(3)
+    table = pa.table({"s": rng.integers(0, 20_000, edges), "d": rng.integers(0, 20_000, edges)})
+    task = {
+        "id": "p",
+        "type": "analytics_pagerank",
+        "spec": {},
+        "datasource": {"type": "local", "spec": {"path": "big.parquet"}},
+    }
+    tight = make_service(memory_budget_mb=budget_mb)
+    path = tight.settings.resolved_files_root / "big.parquet"
+    pq.write_table(table, path)
+    size = local_file_size(path, None)
+    ceiling = max_edges("analytics_pagerank", size, budget_mb * 2**20)
+    assert 0 < ceiling < edges
+    wid, _ = tight.create_workflow("w", {"tasks": [task]})
+    with pytest.raises(Forbidden, match=f"fits about {ceiling} edges") as caught:
+        tight.add_job(wid, {})
+    data: Any = caught.value.data
+    assert (data["maxEdges"], data["estimatedBytes"]) == (ceiling, estimate_bytes("analytics_pagerank", size))
+    roomy = make_service(memory_budget_mb=data["estimatedBytes"] // 2**20 + 1)
+    pq.write_table(table, roomy.settings.resolved_files_root / "big.parquet")
+    wid, _ = roomy.create_workflow("w", {"tasks": [task]})
+    assert roomy.add_job(wid, {}) > 0
 
 
 @pytest.mark.parametrize(

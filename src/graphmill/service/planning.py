@@ -35,6 +35,7 @@ from graphmill.models import Job, TaskRun
 from graphmill.scheduler.base import Resident
 from graphmill.service.catalog import EngineCatalog
 from graphmill.service.estimate import InputSize, estimate_bytes
+from graphmill.service.file_size import column_count, is_parquet, local_file_size
 from graphmill.service.graphs import GraphRouter
 from graphmill.spark import choose_engine, requested_engine
 from graphmill.spark.config import DRIVER_RESIDENT, SparkConfig
@@ -242,10 +243,8 @@ class Planner:
             path = safe_path(self.files_root, str(ds.spec.get("path", "")))
             if not path.is_file():
                 raise ParamError(f"local datasource file {ds.spec.get('path')!r} does not exist")
-            fmt: Literal["parquet", "csv"] = (
-                "parquet" if path.suffix.lower() in {".parquet", ".pq"} else "csv"
-            )
-            width = _column_count(path, fmt)
+            fmt: Literal["parquet", "csv"] = "parquet" if is_parquet(path) else "csv"
+            width = column_count(path, fmt)
             if width < 2:
                 raise ParamError(f"{ds.spec.get('path')!r} needs at least two columns (src, dst)")
             weighted = width >= 3
@@ -398,16 +397,9 @@ class Planner:
             edges = sum(pq.read_metadata(src.path).num_rows for src in resolved.sources)
             return InputSize(space.vertex_count, edges, resolved.weighted, space.vid_type == "string")
         if ds.type == "local":
-            path = safe_path(self.files_root, str(ds.spec.get("path", "")))
-            if path.suffix.lower() in {".parquet", ".pq"}:
-                edges = pq.read_metadata(path).num_rows
-            else:
-                edges = _estimate_csv_rows(path)
-            weighted = (
-                _column_count(path, "parquet" if path.suffix.lower() in {".parquet", ".pq"} else "csv") >= 3
+            return local_file_size(
+                safe_path(self.files_root, str(ds.spec.get("path", ""))), _vid_type_of(task.spec)
             )
-            # Files say nothing of the vertex count up front: assume one vertex per two edges.
-            return InputSize(max(1, edges // 2), edges, weighted, string_ids, exact=False)
         return InputSize(0, 0, False, string_ids, exact=False)
 
     def out_dir(self, job_id: int, task_id: str) -> Path:
@@ -577,20 +569,3 @@ def _check_edges(space: SpaceInfo, edges: list[str], props: list[str]) -> None:
             raise ParamError(f"space {space.name!r} has no edge type {edge!r}")
         if prop and prop != "_rank" and prop not in {p.name for p in space.edges[edge]}:
             raise ParamError(f"edge type {edge!r} has no property {prop!r}")
-
-
-def _estimate_csv_rows(path: Path) -> int:
-    """Rows of a CSV file from its size and the mean length of its first 64 KiB of lines."""
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        sample = fh.read(65536)
-    lines = sample.count(b"\n") or 1
-    return max(1, int(size / (len(sample) / lines)))
-
-
-def _column_count(path: Path, fmt: str) -> int:
-    if fmt == "parquet":
-        return len(pq.read_schema(path).names)
-    with path.open("rb") as fh:
-        first = fh.readline().decode("utf-8", errors="replace").strip()
-    return len(first.split(",")) if first else 0
