@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from graphmill.engine.registry import ALGORITHMS
-from graphmill.service.estimate import InputSize, estimate_bytes, max_edges
+from graphmill.service.estimate import _COEFFICIENTS, _DEFAULT, InputSize, estimate_bytes, max_edges
 from graphmill.service.file_size import local_file_size
 
 BUDGET = int(0.75 * 24 * 2**30)
@@ -89,3 +89,11 @@ def test_csv_is_sized_from_its_bytes(tmp_path: Path) -> None:
     size = local_file_size(path, "int64")
     assert (size.edges, size.vertices, size.string_ids, size.weighted) == (2000, 1000, False, False)
     assert local_file_size(path, None).string_ids
+
+
+def test_measured_families_are_algorithms_and_the_default_is_no_lighter_than_any() -> None:
+    assert set(_COEFFICIENTS) <= set(ALGORITHMS)
+    for c in _COEFFICIENTS.values():
+        assert _DEFAULT.base >= c.base
+        assert _DEFAULT.per_edge >= c.per_edge
+        assert _DEFAULT.per_vertex >= c.per_vertex

@@ -33,32 +33,47 @@ class Coefficients:
     per_vertex: float
 
 
-#: Fitted to cold bench/memory_estimate.py runs at 1M and 4M edges (int64 ids, 8 edges per
-#: vertex, numba preloaded in the forkserver); checked on 2M. The default is deliberately
-#: generous for the algorithms not measured yet.
+#: Fitted by ``bench/memory_estimate.py --fit`` to cold jobs through a real server (numba's cache
+#: filled by ``graphmill compile``; table and method in bench/RESULTS.md, "Memory ceilings per
+#: algorithm family").  base: the larger of the worker's peak on a 1,000-edge graph and the fit's
+#: intercept, rounded up to 8 MiB.  per_edge, per_vertex: least squares over uniform random graphs
+#: of 2M edges / 250k vertices, 8M / 1M and 8M / 4M (int64 ids; the families that read weights
+#: loaded with a weight column, so their figures include it), before the margin below.
 _COEFFICIENTS: dict[str, Coefficients] = {
-    "analytics_pagerank": Coefficients(base=179 * MIB, per_edge=64.0, per_vertex=100.0),
-    "analytics_wcc": Coefficients(base=167 * MIB, per_edge=67.0, per_vertex=100.0),
-    "analytics_bfs": Coefficients(base=170 * MIB, per_edge=67.0, per_vertex=100.0),
-    "analytics_sssp": Coefficients(base=183 * MIB, per_edge=58.0, per_vertex=100.0),
-    "analytics_nstepdegrees": Coefficients(base=170 * MIB, per_edge=67.0, per_vertex=100.0),
+    "analytics_pagerank": Coefficients(base=248 * MIB, per_edge=42.8, per_vertex=64.7),
+    "analytics_wcc": Coefficients(base=240 * MIB, per_edge=49.9, per_vertex=17.2),
+    "analytics_bfs": Coefficients(base=240 * MIB, per_edge=50.0, per_vertex=16.5),
+    "analytics_sssp": Coefficients(base=240 * MIB, per_edge=66.2, per_vertex=29.4),
+    "analytics_nstepdegrees": Coefficients(base=384 * MIB, per_edge=40.3, per_vertex=231.5),
+    "analytics_kcore": Coefficients(base=232 * MIB, per_edge=51.3, per_vertex=18.4),
+    "analytics_lpa": Coefficients(base=248 * MIB, per_edge=61.2, per_vertex=73.3),
+    "analytics_louvain": Coefficients(base=304 * MIB, per_edge=151.2, per_vertex=60.8),
 }
-_DEFAULT = Coefficients(base=200 * MIB, per_edge=120.0, per_vertex=200.0)
-#: Extra bytes per edge for a float64 weight column (read, CSR copy, transpose copy).
+#: Every other algorithm: at least the heaviest measured family in each term.
+_DEFAULT = Coefficients(base=384 * MIB, per_edge=151.2, per_vertex=231.5)
+#: The size-dependent terms are multiplied by this.  The uniform graphs of the fit
+#: under-estimate a skewed R-MAT graph 25 times larger by up to 12 % (PageRank, 201M edges:
+#: 10,208 MiB measured) and two runs of the same parallel job differ by up to 7 % (Louvain,
+#: Parquet against space); an under-estimate risks an OOM kill, an over-estimate only refuses
+#: jobs near the ceiling, so the margin covers the worst point measured with room to spare.
+SAFETY_MARGIN = 1.15
+#: Extra bytes per edge for a float64 weight column (read, CSR copy, transpose copy), for the
+#: algorithms not measured (the measured ones include what they load).
 _WEIGHT_PER_EDGE = 24.0
-#: Extra bytes for string ids (Arrow strings, the hash table while encoding).
+#: Extra bytes for string ids (Arrow strings, the hash table while encoding); measured
+#: +89 to +212 MiB over int64 ids at 8M edges / 1M vertices (PageRank, WCC, Louvain).
 _STRING_ID_PER_VERTEX = 64.0
 _STRING_ID_PER_EDGE = 24.0
 
 
 def _rates(task_type: str, size: InputSize) -> tuple[Coefficients, float, float]:
     c = _COEFFICIENTS.get(task_type, _DEFAULT)
-    per_edge = c.per_edge + (_WEIGHT_PER_EDGE if size.weighted else 0.0)
+    per_edge = c.per_edge + (_WEIGHT_PER_EDGE if size.weighted and task_type not in _COEFFICIENTS else 0.0)
     per_vertex = c.per_vertex
     if size.string_ids:
         per_edge += _STRING_ID_PER_EDGE
         per_vertex += _STRING_ID_PER_VERTEX
-    return c, per_edge, per_vertex
+    return c, per_edge * SAFETY_MARGIN, per_vertex * SAFETY_MARGIN
 
 
 def estimate_bytes(task_type: str, size: InputSize) -> int:
