@@ -136,7 +136,9 @@ def measure(client: Client, data: Path, algo: str, g: Graph, source: str) -> Mea
     job = client.run({"tasks": [task_body(algo, g, source, weighted)]}).wait(poll_s=0.05)
     assert job.ok, job.info
     t = job.progress().tasks[0]
-    return Measurement(algo, g.name, source, g.edges, g.vertices, weighted, g.string_ids, t.estimated_bytes, t.peak_bytes)
+    return Measurement(
+        algo, g.name, source, g.edges, g.vertices, weighted, g.string_ids, t.estimated_bytes, t.peak_bytes
+    )
 
 
 def fit(rows: list[Measurement]) -> None:
