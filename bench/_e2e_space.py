@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from graphmill.graphstore.base import PropDef
@@ -45,10 +46,14 @@ class SpaceImport:
 
 def parallel_ranks(src: npt.NDArray[np.int64], dst: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Per edge, how many earlier edges (in input order) join the same (src, dst): its rank."""
-    order = np.lexsort((dst, src))  # stable: equal pairs keep their input order
-    s, d = src[order], dst[order]
+    n = int(max(src.max(), dst.max())) + 1 if src.shape[0] else 1
+    if n > 3_000_000_000:  # n * n would overflow int64
+        raise ValueError("vertex ids too large to pair into one int64 key")
+    pair = src * n + dst
+    order = np.argsort(pair, kind="stable")  # stable: equal pairs keep their input order
+    sorted_pairs = pair[order]
     starts = np.ones(order.shape[0], dtype=bool)
-    starts[1:] = (s[1:] != s[:-1]) | (d[1:] != d[:-1])
+    starts[1:] = sorted_pairs[1:] != sorted_pairs[:-1]
     positions = np.arange(order.shape[0], dtype=np.int64)
     group_start = np.maximum.accumulate(np.where(starts, positions, 0))
     ranks = np.empty(order.shape[0], dtype=np.int64)
@@ -69,12 +74,12 @@ def space_data(parquet: Path) -> SpaceData:
             WEIGHT: table.column("weight"),
         }
     )
-    vids = np.unique(np.concatenate([src, dst]))
+    vids = pc.unique(pa.chunked_array([*table.column("src").chunks, *table.column("dst").chunks]))
     return SpaceData(
         vid_type="int64",
         tags={TAG: ()},
         edges={EDGE: (PropDef(WEIGHT, "double"),)},
-        vertices={TAG: pa.table({"vid": pa.array(vids)})},
+        vertices={TAG: pa.table({"vid": vids})},
         edge_tables={EDGE: edges},
     )
 
