@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 from pathlib import Path
 
@@ -54,6 +55,40 @@ def test_a_worker_is_reused_and_measures_each_task_peak_alone(tmp_path: Path) ->
         assert big_pid > 0
 
     asyncio.run(scenario())
+
+
+def test_a_task_given_to_a_warming_spare_cuts_its_warm_up_short(tmp_path: Path) -> None:
+    """The spare stops warming up at the next step and runs the task; the rest of its warm-up
+    runs after the task, without counting against the task's memory: the worker is reused,
+    and its next task finds the warm-up over."""
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        pool = WorkerPool(1, grace_s=0.5)
+        pool.start()
+        spare = pool.warming_pids
+        await asyncio.sleep(0.05)  # the pool sends ("warm",): the spare is busy warming up
+        first_events, second_events = QuietEvents(), QuietEvents()
+        try:
+            first = ProcessTask(
+                pool.acquire, wcc_plan(tmp_path, 0), first_events, grace_s=0.5, release=pool.release
+            )
+            assert (await first.wait()).ok
+            await settle(pool, 1)
+            second = ProcessTask(
+                pool.acquire, wcc_plan(tmp_path, 1), second_events, grace_s=0.5, release=pool.release
+            )
+            assert (await second.wait()).ok
+        finally:
+            await pool.close()
+        assert [first.pid] == spare == [second.pid]
+        return first_events.lines, second_events.lines
+
+    first_lines, second_lines = asyncio.run(scenario())
+    cut = [line for line in first_lines if "warm-up was cut short" in line]
+    assert len(cut) == 1, first_lines
+    # Sent right after the spare started: at most the step under way when it arrived was done.
+    assert re.search(r"after [01] steps", cut[0]), cut
+    assert not any("warm-up was cut short" in line for line in second_lines), second_lines
 
 
 def test_a_killed_idle_worker_is_replaced_and_no_task_fails(tmp_path: Path) -> None:
