@@ -50,6 +50,8 @@ def test_a_worker_is_reused_and_measures_each_task_peak_alone(tmp_path: Path) ->
         assert [big.ok, small.ok, again.ok] == [True, True, True]
         assert small_pid == again_pid  # the warm worker took the next task
         assert [big_pid] == spare  # the spare, still warming up, took the first task: no third process
+        # ... and came back after it: Arrow's allocator gave back the pages the big task freed.
+        assert small_pid == big_pid
         # A reused process's lifetime high-water mark would repeat the big task's peak.
         assert 0 < small.peak_bytes < big.peak_bytes - 50 * 2**20, (small.peak_bytes, big.peak_bytes)
         assert big_pid > 0
