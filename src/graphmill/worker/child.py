@@ -452,8 +452,9 @@ def _warm_size_after(warm_up: _WarmUp, baseline: int) -> int | None:
     ``_WARM_UP_BYTES`` of them are allowed on top of the slack, and the rest of the warm-up
     runs now, off the task's path."""
     allowance = 0 if warm_up.done else _WARM_UP_BYTES
-    if memory.rss_bytes() > baseline + allowance + _REUSE_SLACK_BYTES:
-        # Tidying is slow (a full collection), so only after a task that grew the process.
+    if not warm_up.done or memory.rss_bytes() > baseline + _REUSE_SLACK_BYTES:
+        # Tidying is slow (a full collection), so only after a task that grew the process (or
+        # the first task, which the allowance would otherwise let leave its garbage behind).
         memory.give_back_free_memory()
         if memory.rss_bytes() > baseline + allowance + _REUSE_SLACK_BYTES:
             return None
