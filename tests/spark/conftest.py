@@ -18,7 +18,15 @@ from graphmill.spark.config import SparkConfig
 #: test_algorithms.py took 40 % less JVM CPU (measured under load: 73 against 123 CPU s).  The
 #: results are the same either way (Spark's interpreted operators are its reference path); the
 #: generated code runs in bench/spark.py, whose 16M-edge runs are checked against the local engine.
-FAST_SMALL_QUERIES = (("spark.sql.codegen.wholeStage", "false"),)
+#:
+#: The driver JVM also stops at the C1 JIT (``-XX:TieredStopAtLevel=1``): a test's queries are
+#: over before C2's optimised code would pay for its compile time, which on two shared cores
+#: competes with the other test process.  Measured on tests/spark/test_graphx.py (39 tests, load
+#: rising 0.6 → 11 while it ran, alternated): 150 and 167 s with C2, 96 and 80 s C1-only.
+FAST_SMALL_QUERIES = (
+    ("spark.sql.codegen.wholeStage", "false"),
+    ("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1"),
+)
 
 #: Small: the test graphs have a few hundred edges and the machine is shared.
 TEST_CONFIG = SparkConfig(

@@ -11,6 +11,19 @@ __all__: list[str] = []
 
 
 @nb.njit(inline="always", **OPTS)
+def _tally(g, weight, key, visit, slot_of, touched, acc, nt):
+    """Add ``weight`` to group ``g``'s slot of this visit (opening the slot at ``nt`` if new); the new count."""
+    s = slot_of[g]
+    if (s >> 32) == visit:
+        acc[s & 0xFFFFFFFF] += weight
+        return nt
+    slot_of[g] = key | nt
+    touched[nt] = g
+    acc[nt] = weight
+    return nt + 1
+
+
+@nb.njit(inline="always", **OPTS)
 def neighbour_groups(v, ptr, idx, w, group, visit, slot_of, touched, acc):
     """Sum the weights of ``v``'s adjacency entries by the neighbour's group; returns the count.
 
@@ -23,17 +36,8 @@ def neighbour_groups(v, ptr, idx, w, group, visit, slot_of, touched, acc):
     nt = 0
     for e in range(ptr[v], ptr[v + 1]):
         u = idx[e]
-        if u == v:
-            continue
-        c = group[u]
-        s = slot_of[c]
-        if (s >> 32) == visit:
-            acc[s & 0xFFFFFFFF] += w[e]
-        else:
-            slot_of[c] = key | nt
-            touched[nt] = c
-            acc[nt] = w[e]
-            nt += 1
+        if u != v:
+            nt = _tally(group[u], w[e], key, visit, slot_of, touched, acc, nt)
     return nt
 
 
@@ -265,15 +269,7 @@ def _community_groups(c, start, members, ptr, idx, w, comm, visit, slot_of, touc
     for mi in range(start[c], start[c + 1]):
         v = members[mi]
         for e in range(ptr[v], ptr[v + 1]):
-            d = comm[idx[e]]
-            s = slot_of[d]
-            if (s >> 32) == visit:
-                acc[s & 0xFFFFFFFF] += w[e]
-            else:
-                slot_of[d] = key | nt
-                touched[nt] = d
-                acc[nt] = w[e]
-                nt += 1
+            nt = _tally(comm[idx[e]], w[e], key, visit, slot_of, touched, acc, nt)
     return nt
 
 
