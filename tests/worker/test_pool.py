@@ -49,11 +49,47 @@ def test_a_worker_is_reused_and_measures_each_task_peak_alone(tmp_path: Path) ->
         assert [big.ok, small.ok, again.ok] == [True, True, True]
         assert small_pid == again_pid  # the warm worker took the next task
         assert [big_pid] == spare  # the spare, still warming up, took the first task: no third process
+        # ... and came back after it: Arrow's allocator gave back the pages the big task freed.
+        assert small_pid == big_pid
         # A reused process's lifetime high-water mark would repeat the big task's peak.
         assert 0 < small.peak_bytes < big.peak_bytes - 50 * 2**20, (small.peak_bytes, big.peak_bytes)
         assert big_pid > 0
 
     asyncio.run(scenario())
+
+
+def test_a_task_given_to_a_warming_spare_cuts_its_warm_up_short(tmp_path: Path) -> None:
+    """The spare stops warming up at the next step and runs the task; the rest of its warm-up
+    runs after the task, without counting against the task's memory: the worker is reused,
+    and its next task finds the warm-up over."""
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        pool = WorkerPool(1, grace_s=0.5)
+        pool.start()
+        spare = pool.warming_pids
+        await asyncio.sleep(0.05)  # the pool sends ("warm",): the spare is busy warming up
+        first_events, second_events = QuietEvents(), QuietEvents()
+        try:
+            first = ProcessTask(
+                pool.acquire, wcc_plan(tmp_path, 0), first_events, grace_s=0.5, release=pool.release
+            )
+            assert (await first.wait()).ok
+            await settle(pool, 1)
+            second = ProcessTask(
+                pool.acquire, wcc_plan(tmp_path, 1), second_events, grace_s=0.5, release=pool.release
+            )
+            assert (await second.wait()).ok
+        finally:
+            await pool.close()
+        assert [first.pid] == spare == [second.pid]
+        return first_events.lines, second_events.lines
+
+    first_lines, second_lines = asyncio.run(scenario())
+    cut = [line for line in first_lines if "warm-up was cut short" in line]
+    assert len(cut) == 1, first_lines
+    # Sent right after the spare started: cut well before the warm-up's last step.
+    assert "KCore (read-only)" not in cut[0], cut
+    assert not any("warm-up was cut short" in line for line in second_lines), second_lines
 
 
 def test_a_killed_idle_worker_is_replaced_and_no_task_fails(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +15,7 @@ from graphmill.engine.loader import EdgeSource, load_graph_deferred
 from graphmill.engine.registry import get_algorithm
 from graphmill.engine.results import ResultManifest, write_result
 
-__all__ = ["run_task", "warm_up_kernels"]
+__all__ = ["run_task", "warm_up_kernel_steps", "warm_up_kernels"]
 
 
 def run_task(
@@ -61,6 +61,12 @@ def run_task(
 
 
 def warm_up_kernels() -> None:
+    """Load every compiled kernel ``warm_up_kernel_steps`` loads, all at once."""
+    for _ in warm_up_kernel_steps():
+        pass
+
+
+def warm_up_kernel_steps() -> Iterator[str]:
     """Load the compiled graph-build, transpose, PageRank, SSSP, BFS and KCore kernels, as a big graph would use them.
 
     Compiled kernels load from numba's on-disk cache on their first call with each argument
@@ -68,6 +74,11 @@ def warm_up_kernels() -> None:
     real load produces (Arrow id chunks, dense and dictionary-encoded, weighted or not,
     freshly built or memory-mapped read-only from the graph cache) make a warm worker pay it
     before its first task instead.
+
+    One step at a time, each yielding its name when done, so a worker given a task can stop
+    between steps (the task then loads what it needs itself).  Most valuable first: every
+    task builds a graph; a first job on a graph gets freshly built arrays, later ones
+    read-only arrays mapped from the cache.
     """
     from graphmill.engine.algorithms.node_importance.kcore import warm_up as warm_up_kcore
     from graphmill.engine.algorithms.node_importance.pagerank import warm_up as warm_up_pagerank
@@ -79,23 +90,29 @@ def warm_up_kernels() -> None:
     weights = np.linspace(0.5, 1.5, m)
     read_only_weights = weights.copy()  # Parquet's weight column reaches the build read-only
     read_only_weights.setflags(write=False)
-    for chunks, integer in (
-        ([pa.array(src), pa.array(dst)], True),  # a compact id range: direct table
-        ([pa.array(src << 40), pa.array(dst << 40)], True),  # sparse ids: dictionary-encoded
-        ([pa.array(src).cast(pa.large_string()), pa.array(dst).cast(pa.large_string())], False),
+    for chunks, integer, kind in (
+        ([pa.array(src), pa.array(dst)], True, "dense"),  # a compact id range: direct table
+        ([pa.array(src << 40), pa.array(dst << 40)], True, "sparse"),  # dictionary-encoded
+        ([pa.array(src).cast(pa.large_string()), pa.array(dst).cast(pa.large_string())], False, "string"),
     ):
         codes = encode_ids(chunks, integer=integer, compiled=True)
         s, d = codes.codes[:m], codes.codes[m:]
         for w in (None, weights, read_only_weights):
             for directed in (True, False):
                 csr_from_codes(s, d, w, codes.n, directed=directed, compiled=True)
+        yield f"build ({kind} ids)"
     indptr, indices, _ = csr_from_codes(s, d, None, codes.n, directed=True, compiled=True)
     for read_only in (False, True):  # built in this task, or memory-mapped from the cache
         arrays = [indptr.copy(), indices.copy()]
         for array in arrays:
             array.setflags(write=not read_only)
         graph = Graph(codes.n, codes.ids, "int64", True, arrays[0], arrays[1], None)
+        kind = "read-only" if read_only else "fresh"
         graph.in_csr()
+        yield f"transpose ({kind})"
         warm_up_pagerank(graph)
+        yield f"PageRank ({kind})"
         warm_up_paths(graph)
+        yield f"SSSP and BFS ({kind})"
         warm_up_kcore(graph)
+        yield f"KCore ({kind})"

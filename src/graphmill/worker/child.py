@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,7 @@ import pyarrow as pa
 
 from graphmill.engine import graph_cache
 from graphmill.engine.base import Phase
-from graphmill.engine.execute import run_task, warm_up_kernels
+from graphmill.engine.execute import run_task, warm_up_kernel_steps
 from graphmill.engine.loader import EdgeSource
 from graphmill.engine.results import ResultManifest, write_result
 from graphmill.errors import GraphmillError, TaskFailed
@@ -45,6 +46,9 @@ _MAX_MESSAGE_CHARS = 2000
 _WARM_UP_TASKS = ("analytics_pagerank", "analytics_wcc")
 #: How much a task may leave a worker grown (heap it could not give back) and still reuse it.
 _REUSE_SLACK_BYTES = 64 * 2**20
+#: What a whole warm-up adds to a worker (measured: 65 MiB, most of it numba's loaded kernels),
+#: with room; a task that cut the warm-up short loaded its share of it.
+_WARM_UP_BYTES = 96 * 2**20
 
 
 class _Reporter:
@@ -274,7 +278,7 @@ def run_plan(plan: TaskPlan, reporter: _Reporter, shared_spark: Any = None) -> b
     else:
         reporter.log(f"the server's Spark driver process {os.getpid()} runs the task")
     try:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         _check_confined(plan)
         if plan.query is not None:
             manifest = _run_query(plan, reporter)
@@ -296,7 +300,10 @@ def run_plan(plan: TaskPlan, reporter: _Reporter, shared_spark: Any = None) -> b
             _write_back(plan, reporter)
         if plan.upload_to is not None:
             _upload(plan, reporter)
-        reporter.log(f"finished in {time.perf_counter() - started:.3f}s")
+        reporter.log(
+            f"finished in {time.perf_counter() - started:.3f}s "
+            f"(CPU {time.process_time() - cpu_started:.2f}s, all threads of the worker)"
+        )
         reporter.send("done", {"columns": list(manifest.columns), "rows": int(manifest.rows)})
         return True
     except (GraphmillError, TaskFailed) as exc:
@@ -320,26 +327,57 @@ class _Silent:
         pass
 
 
-def _warm_up() -> None:
-    """Run the common small-job path once (CSV read, CSR build, kernels, result writing), untimed;
-    then load the compiled kernels a big graph's first task would otherwise load (build, PageRank)."""
+def _small_job(task_type: str) -> None:
+    """The common small-job path once (CSV read, CSR build, kernel, result writing), untimed."""
     with tempfile.TemporaryDirectory(prefix="graphmill-warm-") as tmp:
         edges = Path(tmp) / "edges.csv"
         edges.write_text("".join(f"v{i},v{(i * 7 + 3) % 40}\n" for i in range(80)))
         source = EdgeSource(path=edges, format="csv", src=0, dst=1, weight=None, has_header=False)
-        for n, task_type in enumerate(_WARM_UP_TASKS):
-            with contextlib.suppress(Exception):
-                run_task(
-                    task_type,
-                    {},
-                    (source,),
-                    Path(tmp) / str(n),
-                    vid_type="string",
-                    cache_dir=None,
-                    progress=_Silent(),
-                )
+        with contextlib.suppress(Exception):
+            run_task(
+                task_type,
+                {},
+                (source,),
+                Path(tmp) / "out",
+                vid_type="string",
+                cache_dir=None,
+                progress=_Silent(),
+            )
+
+
+def _warm_up_steps() -> Iterator[str]:
+    """A spare's warm-up, one step at a time (each yields its name when done).
+
+    The small-job path of each ``_WARM_UP_TASKS`` task, then the compiled kernels a big
+    graph's first task would otherwise load (build, transpose, PageRank, paths, KCore).
+    """
+    for task_type in _WARM_UP_TASKS:
+        _small_job(task_type)
+        yield f"small {task_type}"
     with contextlib.suppress(Exception):
-        warm_up_kernels()
+        yield from warm_up_kernel_steps()
+
+
+class _WarmUp:
+    """The warm-up a spare runs until a task arrives; what is left runs after that task."""
+
+    def __init__(self) -> None:
+        self._steps: Iterator[str] | None = _warm_up_steps()
+        #: The steps run so far, by name.
+        self.finished: list[str] = []
+
+    @property
+    def done(self) -> bool:
+        return self._steps is None
+
+    def run(self, task_waiting: Callable[[], bool] = lambda: False) -> None:
+        """Run steps until none is left or, checked between steps, ``task_waiting()``."""
+        while self._steps is not None and not task_waiting():
+            step = next(self._steps, None)
+            if step is None:
+                self._steps = None
+            else:
+                self.finished.append(step)
 
 
 def _bound_graph_cache(plan: TaskPlan) -> None:
@@ -352,7 +390,9 @@ def _bound_graph_cache(plan: TaskPlan) -> None:
 def serve(conn: Connection, reusable: bool) -> None:
     """A worker's life: run the tasks that come over the pipe, one at a time.
 
-    Messages in: ``("warm",)`` (answered by ``("ready",)``) and ``("task", plan)``.  After each
+    Messages in: ``("warm",)`` (answered by ``("ready",)``) and ``("task", plan)``.  A task that
+    arrives during the warm-up stops it at the next step boundary (``("ready",)`` is then sent
+    at once, ahead of the task's messages); what is left of the warm-up runs after the task.  After each
     task the worker sends ``("peak", bytes)``, then ``("ready",)`` if it takes another task, or
     exits.  It is reused only after a success, when its peak memory can be measured per task,
     and when the task left it no more than ``_REUSE_SLACK_BYTES`` above its warm size.
@@ -366,13 +406,16 @@ def serve(conn: Connection, reusable: bool) -> None:
 def _serve(conn: Connection, reporter: _Reporter, reusable: bool) -> None:
     reuse = reusable and memory.reset_peak()
     baseline = memory.rss_bytes()
+    warm_up = _WarmUp()
     while True:
         try:
             message = conn.recv()
         except (EOFError, OSError):
             return  # the server closed the pipe: retired
         if message[0] == "warm":
-            _warm_up()
+            # A task sent meanwhile (the pool hands out spares still warming up) stops the
+            # warm-up at the next step: the task loads the kernels it needs, not all of them.
+            warm_up.run(task_waiting=conn.poll)
             memory.give_back_free_memory()
             baseline = memory.rss_bytes()
             reporter.send("ready")
@@ -380,6 +423,11 @@ def _serve(conn: Connection, reporter: _Reporter, reusable: bool) -> None:
         if reuse:
             memory.reset_peak()
         plan: TaskPlan = message[1]
+        if not warm_up.done:
+            reporter.log(
+                f"the worker's warm-up was cut short for this task after {len(warm_up.finished)} steps "
+                f"({', '.join(warm_up.finished)}); the rest runs after it"
+            )
         ok = run_plan(plan, reporter)
         peak = memory.peak_bytes()
         reporter.log(f"peak memory {peak / 2**20:.1f} MiB")
@@ -389,9 +437,28 @@ def _serve(conn: Connection, reporter: _Reporter, reusable: bool) -> None:
             # A Spark task leaves pyspark's gateway JVM running in this process (it outlives the
             # session): retire, so the JVM goes with us and the next Spark task starts afresh.
             return
-        if memory.rss_bytes() > baseline + _REUSE_SLACK_BYTES:
-            # Tidying is slow (a full collection), so only after a task that grew the process.
-            memory.give_back_free_memory()
-            if memory.rss_bytes() > baseline + _REUSE_SLACK_BYTES:
-                return
+        warm_size = _warm_size_after(warm_up, baseline)
+        if warm_size is None:
+            return
+        baseline = warm_size
         reporter.send("ready")
+
+
+def _warm_size_after(warm_up: _WarmUp, baseline: int) -> int | None:
+    """After a task: the worker's warm size for its next task, or None when the task left it
+    too big to reuse.
+
+    A task that cut the warm-up short loaded kernels its warm size did not count yet: up to
+    ``_WARM_UP_BYTES`` of them are allowed on top of the slack, and the rest of the warm-up
+    runs now, off the task's path."""
+    allowance = 0 if warm_up.done else _WARM_UP_BYTES
+    if not warm_up.done or memory.rss_bytes() > baseline + _REUSE_SLACK_BYTES:
+        # Tidying is slow (a full collection), so only after a task that grew the process (or
+        # the first task, which the allowance would otherwise let leave its garbage behind).
+        memory.give_back_free_memory()
+        if memory.rss_bytes() > baseline + allowance + _REUSE_SLACK_BYTES:
+            return None
+    if warm_up.done:
+        return baseline
+    warm_up.run()
+    return min(memory.rss_bytes(), baseline + allowance)

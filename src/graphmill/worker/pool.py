@@ -3,7 +3,8 @@
 ``spares`` idle workers are kept ready, each forked from the forkserver and warmed up
 (it has run the common small-job path once).  The server starts them when it starts
 (``start``); else the first task does.  A task takes an idle worker, else a spare still
-warming up (the task waits in its pipe behind the warm-up), else a fresh process; a worker
+warming up (which stops its warm-up at the next step and runs the task, then finishes the
+warm-up after it), else a fresh process; a worker
 that finished its task cleanly goes back to the pool, and anything else (a failure, a
 cancel, a kill, too much memory left behind) retires it.  The pool then starts
 replacements in the background.  With ``spares == 0`` every task gets a fresh process that
@@ -72,7 +73,7 @@ class WorkerPool:
             else:  # died while idle, not yet noticed: reap and replace it, take the next
                 self._in_background(self._retire(candidate))
         if worker is None and self._warming and not fresh:
-            # It reads the task after its warm-up; its ("ready",) then reaches the task first.
+            # It stops its warm-up at the next step and reads the task; its ("ready",) reaches the task first.
             worker, warming = self._warming.popitem()
             warming.cancel()
         if worker is None:

@@ -29,6 +29,8 @@ from graphmill.worker.plan import TaskPlan
 from graphmill.worker.report import TaskReport
 
 _context: Any = None
+#: Preloaded last: sets up numba's CPU target in the forkserver (see its docstring).
+_NUMBA = "graphmill.worker.numba_target"
 
 Message = tuple[Any, ...]
 
@@ -37,9 +39,10 @@ def _mp_context() -> Any:
     global _context
     if _context is None:
         ctx = mp.get_context("forkserver")
-        # numba's import alone is ~0.3 s: pay it once in the forkserver, not in every task.
-        # (Only imports: a kernel run there would start threads, and forking after that is unsafe.)
-        ctx.set_forkserver_preload(["graphmill.worker.child", "graphmill.engine.algorithms._kernels"])
+        # numba's import alone is ~0.3 s, its CPU target's set-up more: pay them once in the
+        # forkserver, not in every worker.  (No kernel runs there: that would start threads,
+        # and forking after that is unsafe.)
+        ctx.set_forkserver_preload(["graphmill.worker.child", "graphmill.engine.algorithms._kernels", _NUMBA])
         _context = ctx
     return _context
 
