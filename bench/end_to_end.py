@@ -301,11 +301,15 @@ def run_rounds(
     workflows = {(name, s.name): create_workflow(client, name, s, root) for name in rows for s in sources}
     for round_ in range(args.repeat):
         for name, row in rows.items():
-            results: dict[str, Path] = {}
+            # Every source's jobs first, then the in-process engine runs: a job that followed
+            # this process's engine run used up to 0.9 s more worker CPU in 3 of 6 probe rounds
+            # (never without it; bench/RESULTS.md, "the space row's cold-job gap").
+            results = {
+                s.name: time_jobs(client, args.data_dir, row.ours[s.name], workflows[name, s.name])
+                for s in sources
+            }
             for source in sources:
-                ours = row.ours[source.name]
-                results[source.name] = time_jobs(client, args.data_dir, ours, workflows[name, source.name])
-                time_engine(name, ours, source, root, args.data_dir / "engine")
+                time_engine(name, row.ours[source.name], source, root, args.data_dir / "engine")
             outputs = {p: time_peer(row, p, path, root) for p in PEERS if name in PEERS[p].algorithms}
             for source in sources:
                 row.ours[source.name].check = check_result(name, results[source.name], outputs)
